@@ -1,0 +1,71 @@
+# partyorg — every set-up step lives here so a fresh machine needs only Python.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install install-browser migrate seed run serve test test-only lint format check bench clean
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Reinstall only when a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's Chromium for the browser tests (Playwright cannot download one here).
+install-browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "安装 Chromium（浏览器测试需要）…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "未找到 /usr/bin/chromium 且非 root：浏览器测试将跳过"; fi
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo --if-empty
+
+run: seed
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py demo_logins
+	DEBUG=$${DEBUG:-True} $(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: seed
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(VENV)/bin/gunicorn partyorg.wsgi --bind $(HOST):$(PORT) --workers 3
+
+test: install install-browser
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite alone, for CI's second run against PostgreSQL.
+test-only: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install
+	$(PY) -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

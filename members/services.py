@@ -1,0 +1,282 @@
+"""Writes to member records: each keeps ``Member`` and its ``MemberPeriod`` history in step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from organizations.choices import MEMBER_HOLDING_KINDS
+from organizations.models import Organization
+from organizations.scopes import check_can_edit
+from partyorg.audit import service
+
+from .choices import LeaveReason, MemberStatus, PeriodReason
+from .idcard import parse_id_number
+from .models import Member, MemberPeriod
+
+#: Profile fields a correction may change; organization and status change
+#: only through the dated services below, so history stays true.
+PROFILE_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "education",
+    "occupation",
+    "is_frontline",
+    "phone",
+    "work_unit",
+    "joined_on",
+    "full_on",
+    "is_retired",
+    "is_rural",
+    "is_hardship",
+    "is_mobile",
+)
+
+
+def validate_holding_org(org: Organization, day: dt.date, field: str = "organization") -> None:
+    if org.kind not in MEMBER_HOLDING_KINDS:
+        raise ValidationError({field: f"“{org.name}”是{org.get_kind_display()}，不能直接管理党员"})
+    if not org.existed_on(day):
+        raise ValidationError({field: f"“{org.name}”在{day:%Y-%m-%d}不存在或已撤销"})
+
+
+def validate_identity(member: Member) -> None:
+    """Birth date and gender must agree with the ID number."""
+    try:
+        info = parse_id_number(member.id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from None
+    member.id_number = info.number
+    if member.birth_date and member.birth_date != info.birth_date:
+        raise ValidationError({"birth_date": "出生日期与公民身份号码不一致"})
+    if member.gender and (member.gender == "M") != info.is_male:
+        raise ValidationError({"gender": "性别与公民身份号码不一致"})
+
+
+def validate_dates(member: Member) -> None:
+    if (
+        member.joined_on
+        and member.birth_date
+        and member.joined_on
+        < member.birth_date.replace(year=member.birth_date.year + 18) - dt.timedelta(days=0)
+    ):
+        raise ValidationError({"joined_on": "入党时应年满18周岁"})
+    if member.status == MemberStatus.FULL and not member.full_on:
+        raise ValidationError({"full_on": "正式党员须填写转正日期"})
+    if member.status == MemberStatus.PROBATIONARY and member.full_on:
+        raise ValidationError({"full_on": "预备党员不应有转正日期"})
+    if member.full_on and member.joined_on and member.full_on < member.joined_on:
+        raise ValidationError({"full_on": "转正日期不能早于入党日期"})
+    today = dt.date.today()
+    for field in ("joined_on", "full_on"):
+        value = getattr(member, field)
+        if value and value > today:
+            raise ValidationError({field: "日期不能晚于今天"})
+
+
+def _open_period(member: Member, day: dt.date, reason: str, document_no: str = "") -> MemberPeriod:
+    return MemberPeriod.objects.create(
+        member=member,
+        organization=member.organization,
+        status=member.status,
+        start_on=day,
+        start_reason=reason,
+        document_no=document_no,
+    )
+
+
+def _close_period(member: Member, day: dt.date, reason: str) -> MemberPeriod:
+    current = MemberPeriod.objects.get(member=member, end_on__isnull=True)
+    if day < current.start_on:
+        raise ValidationError({"day": f"日期早于该党员当前组织关系的起始日期（{current.start_on:%Y-%m-%d}）"})
+    current.end_on = day
+    current.end_reason = reason
+    current.save(update_fields=["end_on", "end_reason"])
+    return current
+
+
+def build_member(*, organization: Organization, **fields: Any) -> Member:
+    """An unsaved, fully validated ``Member`` (shared by the form service and imports)."""
+    member = Member(organization=organization, **fields)
+    validate_identity(member)
+    validate_dates(member)
+    member.full_clean()
+    validate_holding_org(organization, dt.date.today())
+    return member
+
+
+def write_initial_periods(member: Member, reason: str = PeriodReason.REGISTERED) -> list[MemberPeriod]:
+    """History of a member registered from records: probationary from joining, full from 转正."""
+    periods = []
+    if member.full_on and member.full_on > member.joined_on:
+        periods.append(
+            MemberPeriod(
+                member=member,
+                organization=member.organization,
+                status=MemberStatus.PROBATIONARY,
+                start_on=member.joined_on,
+                end_on=member.full_on,
+                start_reason=reason,
+                end_reason=PeriodReason.CONFIRMED,
+            )
+        )
+        periods.append(
+            MemberPeriod(
+                member=member,
+                organization=member.organization,
+                status=MemberStatus.FULL,
+                start_on=member.full_on,
+                start_reason=PeriodReason.CONFIRMED,
+            )
+        )
+    else:
+        periods.append(
+            MemberPeriod(
+                member=member,
+                organization=member.organization,
+                status=member.status,
+                start_on=member.joined_on,
+                start_reason=reason,
+            )
+        )
+    return periods
+
+
+@service
+def member_register(*, actor: Any, organization: Organization, **fields: Any) -> Member:
+    """Register (建档) an existing member with their history from the dates on record."""
+    check_can_edit(actor, organization)
+    member = build_member(organization=organization, **fields)
+    member.save()
+    for period in write_initial_periods(member):
+        period.save()
+    return member
+
+
+@service
+def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
+    """Correct a member's profile fields (not branch or status, which have their own services)."""
+    check_can_edit(actor, member.organization)
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"member_update cannot change {sorted(unknown)}")
+    if not member.is_current:
+        raise ValidationError("已离开党组织的党员档案不能修改")
+    dates_changed = any(f in changes and changes[f] != getattr(member, f) for f in ("joined_on", "full_on"))
+    for field, value in changes.items():
+        setattr(member, field, value)
+    validate_identity(member)
+    validate_dates(member)
+    member.full_clean()
+    member.save()
+    if dates_changed:
+        _rewrite_registered_history(member)
+    return member
+
+
+def _rewrite_registered_history(member: Member) -> None:
+    """A corrected join/转正 date re-dates the history, if it is still the single registered span."""
+    periods = list(member.periods.order_by("start_on"))
+    moved = any(p.organization_id != member.organization_id for p in periods)
+    if moved or any(
+        p.start_reason not in (PeriodReason.REGISTERED, PeriodReason.ADMITTED, PeriodReason.CONFIRMED)
+        for p in periods
+    ):
+        raise ValidationError("该党员已有组织关系变动记录，入党/转正日期请通过更正记录办理")
+    reason = periods[0].start_reason if periods else PeriodReason.REGISTERED
+    for p in periods:
+        p.delete()
+    for p in write_initial_periods(member, reason):
+        p.save()
+
+
+@service
+def member_move(
+    *,
+    actor: Any,
+    member: Member,
+    to_org: Organization,
+    day: dt.date,
+    reason: str = PeriodReason.MOVED,
+    document_no: str = "",
+) -> Member:
+    """Move a member to another organization inside the county on ``day``."""
+    check_can_edit(actor, member.organization)
+    check_can_edit(actor, to_org)
+    if not member.is_current:
+        raise ValidationError("该党员已离开党组织")
+    if to_org.pk == member.organization_id:
+        raise ValidationError({"to_org": "转入党组织与当前党组织相同"})
+    validate_holding_org(to_org, day, "to_org")
+    _close_period(member, day, reason)
+    member.organization = to_org
+    member.save(update_fields=["organization", "updated_at"])
+    _open_period(member, day, reason, document_no)
+    return member
+
+
+@service
+def member_confirm(*, actor: Any, member: Member, day: dt.date, document_no: str = "") -> Member:
+    """A probationary member becomes a full member (转正) on ``day``."""
+    check_can_edit(actor, member.organization)
+    if member.status != MemberStatus.PROBATIONARY:
+        raise ValidationError({"status": "该党员不是预备党员"})
+    if day < member.joined_on:
+        raise ValidationError({"full_on": "转正日期不能早于入党日期"})
+    _close_period(member, day, PeriodReason.CONFIRMED)
+    member.status = MemberStatus.FULL
+    member.full_on = day
+    member.save(update_fields=["status", "full_on", "updated_at"])
+    _open_period(member, day, PeriodReason.CONFIRMED, document_no)
+    return member
+
+
+@service
+def member_leave(
+    *,
+    actor: Any,
+    member: Member,
+    day: dt.date,
+    reason: str,
+    note: str = "",
+) -> Member:
+    """A member leaves (death, 出党, 停止党籍, transfer out of the county) on ``day``."""
+    check_can_edit(actor, member.organization)
+    if not member.is_current:
+        raise ValidationError("该党员已离开党组织")
+    if reason not in LeaveReason.values:
+        raise ValidationError({"reason": "请选择离开原因"})
+    if day > dt.date.today():
+        raise ValidationError({"day": "日期不能晚于今天"})
+    end_reason = PeriodReason.TRANSFER_OUT if reason == LeaveReason.TRANSFERRED_OUT else PeriodReason.LEFT
+    _close_period(member, day, end_reason)
+    member.left_on = day
+    member.leave_reason = reason
+    member.leave_note = note
+    member.save(update_fields=["left_on", "leave_reason", "leave_note", "updated_at"])
+    return member
+
+
+def move_members_on_close(
+    org: Organization, successor: Organization | None, day: dt.date, actor: Any
+) -> None:
+    """Closing handler: a merged organization's members move to the successor; a dissolved one must be empty."""
+    members = Member.objects.current().filter(organization=org)
+    if successor is None:
+        count = members.count()
+        if count:
+            raise ValidationError(
+                {"dissolved_on": f"该党组织尚有{count}名党员，请先转接其组织关系或改用“合并”"}
+            )
+        return
+    validate_holding_org(successor, day, "successor")
+    for member in members:
+        _close_period(member, day, PeriodReason.MERGED)
+        member.organization = successor
+        member.save(update_fields=["organization", "updated_at"])
+        _open_period(member, day, PeriodReason.MERGED)

@@ -1,0 +1,65 @@
+"""Enumerations of the organizations app (labels are what users read)."""
+
+from django.db import models
+
+
+class OrgKind(models.TextChoices):
+    COUNTY_COMMITTEE = "COUNTY_COMMITTEE", "县委"
+    COMMITTEE = "COMMITTEE", "基层党委"
+    WORKING_COMMITTEE = "WORKING_COMMITTEE", "党工委"
+    GENERAL_BRANCH = "GENERAL_BRANCH", "党总支"
+    BRANCH = "BRANCH", "党支部"
+    GROUP = "GROUP", "党小组"
+
+
+#: Kinds counted as base committees in reports (基层党委, incl. 党工委).
+COMMITTEE_KINDS = (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE)
+#: Kinds that may keep members directly (a member's 所在党组织).
+MEMBER_HOLDING_KINDS = (
+    OrgKind.BRANCH,
+    OrgKind.GENERAL_BRANCH,
+    OrgKind.COMMITTEE,
+    OrgKind.WORKING_COMMITTEE,
+)
+
+
+class OrgCategory(models.TextChoices):
+    TOWNSHIP = "TOWNSHIP", "乡镇"
+    VILLAGE = "VILLAGE", "村"
+    COMMUNITY = "COMMUNITY", "社区"
+    ORGAN = "ORGAN", "机关"
+    INSTITUTION = "INSTITUTION", "事业单位"
+    ENTERPRISE = "ENTERPRISE", "企业"
+    SCHOOL = "SCHOOL", "学校"
+    RETIRED = "RETIRED", "离退休/老干"
+    STATION = "STATION", "站所"
+    OTHER = "OTHER", "其他"
+
+
+class OrgEventKind(models.TextChoices):
+    ESTABLISH = "ESTABLISH", "成立"
+    RENAME = "RENAME", "更名"
+    MOVE = "MOVE", "调整隶属关系"
+    MERGE = "MERGE", "合并"
+    DISSOLVE = "DISSOLVE", "撤销"
+    TERM = "TERM", "换届"
+
+
+class PostTitle(models.TextChoices):
+    SECRETARY = "SECRETARY", "书记"
+    DEPUTY_SECRETARY = "DEPUTY_SECRETARY", "副书记"
+    ORGANIZATION = "ORGANIZATION", "组织委员"
+    PROPAGANDA = "PROPAGANDA", "宣传委员"
+    DISCIPLINE = "DISCIPLINE", "纪检委员"
+    YOUTH = "YOUTH", "青年委员"
+    UNITED_FRONT = "UNITED_FRONT", "统战委员"
+    SECRECY = "SECRECY", "保密委员"
+    MEMBER = "MEMBER", "委员"
+
+
+class Role(models.TextChoices):
+    COUNTY_STAFF = "COUNTY_STAFF", "组织部干事"
+    COMMITTEE_STAFF = "COMMITTEE_STAFF", "党委组织员"
+    BRANCH_SECRETARY = "BRANCH_SECRETARY", "支部书记"
+    AUDITOR = "AUDITOR", "只读审计"
+    ADMIN = "ADMIN", "系统管理员"

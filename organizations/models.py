@@ -1,0 +1,262 @@
+"""The organization tree, its history, leadership posts, rule settings and users."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .choices import OrgCategory, OrgEventKind, OrgKind, PostTitle, Role
+from .scopes import PathField, ScopedQuerySet
+
+PATH_SEGMENT = 7  # digits per level: ten million organizations per database
+
+
+def path_segment(pk: int) -> str:
+    return f"{pk:0{PATH_SEGMENT}d}/"
+
+
+class OrganizationQuerySet(ScopedQuerySet):
+    scope_path = "path"
+
+    def existing_on(self, day: dt.date) -> OrganizationQuerySet:
+        """Organizations that had been established and not yet closed on ``day``."""
+        return self.filter(established_on__lte=day).filter(
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day)
+        )
+
+    def active(self) -> OrganizationQuerySet:
+        return self.filter(dissolved_on__isnull=True)
+
+    def established_between(self, start: dt.date, end: dt.date) -> OrganizationQuerySet:
+        return self.filter(established_on__gte=start, established_on__lte=end)
+
+    def dissolved_between(self, start: dt.date, end: dt.date) -> OrganizationQuerySet:
+        return self.filter(dissolved_on__gte=start, dissolved_on__lte=end)
+
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9_-]{1,32}$", "党组织代码只能由字母、数字、下划线或短横线组成（不超过32位）"
+)
+
+
+class Organization(models.Model):
+    """A node of the Party organization tree (县委 … 党小组)."""
+
+    code = models.CharField("党组织代码", max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField("党组织名称", max_length=100)
+    kind = models.CharField("组织类型", max_length=20, choices=OrgKind.choices)
+    category = models.CharField("组织类别", max_length=20, choices=OrgCategory.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级党组织",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    path = PathField("路径", max_length=255, db_index=True, editable=False, blank=True)
+    established_on = models.DateField("成立日期")
+    dissolved_on = models.DateField("撤销/合并日期", null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name="合并后党组织",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+    )
+    can_approve_members = models.BooleanField(
+        "具有审批发展党员权限",
+        default=False,
+        help_text="党总支和村（社区）党委一般不具有审批权，由县委组织部设定。",
+    )
+    term_years = models.PositiveSmallIntegerField(
+        "任期（年）", null=True, blank=True, help_text="留空按规定：村、社区5年，其他3年。"
+    )
+    term_started_on = models.DateField("本届班子产生日期", null=True, blank=True)
+    sort_order = models.IntegerField("排序", default=0)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = "党组织"
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=models.F("established_on")),
+                name="org_dissolved_after_established",
+                violation_error_message="撤销日期不能早于成立日期",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:detail", args=[self.code])
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/")
+
+    @property
+    def is_active(self) -> bool:
+        return self.dissolved_on is None
+
+    def existed_on(self, day: dt.date) -> bool:
+        return self.established_on <= day and (self.dissolved_on is None or self.dissolved_on > day)
+
+    def ancestor_paths(self) -> list[str]:
+        """Paths of every ancestor, root first (this node excluded)."""
+        parts = self.path.split("/")[:-1]
+        return ["".join(f"{p}/" for p in parts[:i]) for i in range(1, len(parts))]
+
+    def ancestors(self) -> OrganizationQuerySet:
+        return Organization.objects.filter(path__in=self.ancestor_paths()).order_by("path")
+
+    def is_descendant_of(self, other: Organization) -> bool:
+        return self.path.startswith(other.path)
+
+    @property
+    def effective_term_years(self) -> int:
+        if self.term_years:
+            return self.term_years
+        return 5 if self.category in (OrgCategory.VILLAGE, OrgCategory.COMMUNITY) else 3
+
+    @property
+    def term_ends_on(self) -> dt.date | None:
+        if not self.term_started_on:
+            return None
+        start = self.term_started_on
+        try:
+            return start.replace(year=start.year + self.effective_term_years)
+        except ValueError:  # 29 February
+            return start.replace(year=start.year + self.effective_term_years, day=28)
+
+
+class OrgEvent(models.Model):
+    """A dated change in an organization's life: established, renamed, moved, merged, dissolved."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField("事项", max_length=20, choices=OrgEventKind.choices)
+    date = models.DateField("日期")
+    reason = models.CharField("原因", max_length=200, blank=True)
+    document_no = models.CharField("文号", max_length=100, blank=True)
+    old_value = models.CharField("变更前", max_length=200, blank=True)
+    new_value = models.CharField("变更后", max_length=200, blank=True)
+    related = models.ForeignKey(
+        Organization,
+        verbose_name="相关党组织",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        "organizations.User", verbose_name="经办人", on_delete=models.PROTECT, null=True, blank=True
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "党组织沿革"
+        verbose_name_plural = "党组织沿革"
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["kind", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.get_kind_display()} {self.date:%Y-%m-%d}"
+
+
+class LeadershipPostQuerySet(ScopedQuerySet):
+    def current_on(self, day: dt.date) -> LeadershipPostQuerySet:
+        return self.filter(start_on__lte=day).filter(Q(end_on__isnull=True) | Q(end_on__gt=day))
+
+
+class LeadershipPost(models.Model):
+    """A post in an organization's leadership team (书记, 副书记, 委员 …), held for a span of time."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="posts"
+    )
+    title = models.CharField("职务", max_length=20, choices=PostTitle.choices)
+    holder_name = models.CharField("任职人姓名", max_length=50)
+    holder_id_number = models.CharField("任职人公民身份号码", max_length=18, blank=True)
+    start_on = models.DateField("任职日期")
+    end_on = models.DateField("离任日期", null=True, blank=True)
+    document_no = models.CharField("任职文号", max_length=100, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = LeadershipPostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "班子职务"
+        verbose_name_plural = "班子职务"
+        ordering = ["organization", "title", "start_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
+                name="post_end_after_start",
+                violation_error_message="离任日期不能早于任职日期",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.get_title_display()} {self.holder_name}"
+
+
+class RuleSetting(models.Model):
+    """A configurable rule value (公示天数, 介绍信有效期 …), editable in admin; defaults live in rules.py."""
+
+    key = models.CharField("参数", max_length=64, unique=True)
+    value = models.CharField("取值", max_length=200)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "业务规则参数"
+        verbose_name_plural = "业务规则参数"
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.note or self.key} = {self.value}"
+
+
+class User(AbstractUser):
+    """A log-in bound to one organization and one role; the organization is the scope."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="所属党组织",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.BRANCH_SECRETARY)
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.role == Role.AUDITOR
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username

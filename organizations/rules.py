@@ -1,0 +1,48 @@
+"""Configurable rule values (DOMAIN.md marks them **configurable**).
+
+Defaults live here; an admin overrides one by adding a ``RuleSetting`` row
+with the same key.  Code reads them through :func:`get_rule` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RuleDefault:
+    value: str
+    note: str
+    kind: type = int
+
+
+DEFAULTS: dict[str, RuleDefault] = {
+    "publicity_working_days": RuleDefault("5", "公示期（工作日）"),
+    "letter_validity_days": RuleDefault("30", "介绍信有效期（天）"),
+    "letter_validity_max_days": RuleDefault("90", "介绍信最长有效期（天）"),
+    "no_development_warning_years": RuleDefault("3", "长期不发展党员预警年限（年）"),
+    "branch_min_full_members": RuleDefault("3", "党支部最少正式党员数"),
+    "branch_committee_min_full_members": RuleDefault("7", "设立支部委员会的正式党员数"),
+    "branch_max_members": RuleDefault("50", "党支部党员数上限（超过提示）"),
+    "general_branch_min_members": RuleDefault("50", "设立党总支的党员数"),
+    "committee_min_members": RuleDefault("100", "设立基层党委的党员数"),
+    "lecture_interval_months": RuleDefault("3", "党课频次（每N个月一次）"),
+    "training_hours_member": RuleDefault("32", "党员年度培训学时"),
+    "training_hours_secretary": RuleDefault("56", "支部书记年度培训学时"),
+    "dues_arrears_warning_months": RuleDefault("6", "连续未交党费提示月数"),
+    "approval_normal_months": RuleDefault("3", "上级党委审批期限（月）"),
+    "approval_max_months": RuleDefault("6", "上级党委审批最长期限（月）"),
+}
+
+
+def get_rule(key: str) -> int | str:
+    """The value in force for ``key``: the admin's override, else the default."""
+    from .models import RuleSetting
+
+    default = DEFAULTS[key]
+    row = RuleSetting.objects.filter(key=key).values_list("value", flat=True).first()
+    raw = row if row is not None else default.value
+    try:
+        return default.kind(raw)
+    except (TypeError, ValueError):
+        return default.kind(default.value)

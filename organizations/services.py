@@ -1,0 +1,309 @@
+"""Writes to the organization tree: one audited, scope-checked function per change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+
+from partyorg.audit import service
+
+from .choices import OrgEventKind, OrgKind, PostTitle
+from .models import LeadershipPost, Organization, OrgEvent, path_segment
+from .scopes import check_can_edit
+
+# Apps above this one (members …) register here what must happen when an
+# organization closes: a check that refuses (raise ValidationError) or a step
+# that moves their records to the successor.  Called inside the transaction.
+# Signature: handler(org, successor_or_None, day, actor).
+CLOSING_HANDLERS: list[Callable[[Organization, Organization | None, dt.date, Any], None]] = []
+
+#: Which kinds may sit under which (None: a root).
+ALLOWED_PARENT_KINDS: dict[str, tuple[str | None, ...]] = {
+    OrgKind.COUNTY_COMMITTEE: (None, OrgKind.COUNTY_COMMITTEE),
+    OrgKind.COMMITTEE: (OrgKind.COUNTY_COMMITTEE, OrgKind.WORKING_COMMITTEE, OrgKind.COMMITTEE),
+    OrgKind.WORKING_COMMITTEE: (OrgKind.COUNTY_COMMITTEE,),
+    OrgKind.GENERAL_BRANCH: (OrgKind.COUNTY_COMMITTEE, OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE),
+    OrgKind.BRANCH: (
+        OrgKind.COUNTY_COMMITTEE,
+        OrgKind.COMMITTEE,
+        OrgKind.WORKING_COMMITTEE,
+        OrgKind.GENERAL_BRANCH,
+    ),
+    OrgKind.GROUP: (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH),
+}
+
+
+def validate_placement(kind: str, parent: Organization | None, day: dt.date) -> None:
+    """A node may only sit under a suitable, existing parent."""
+    parent_kind = parent.kind if parent else None
+    if parent_kind not in ALLOWED_PARENT_KINDS[kind]:
+        label = OrgKind(kind).label
+        where = f"“{OrgKind(parent_kind).label}”" if parent_kind else "顶层"
+        raise ValidationError({"parent": f"{label}不能设在{where}之下"})
+    if parent and not parent.existed_on(day):
+        raise ValidationError({"parent": f"上级党组织“{parent.name}”在{day:%Y年%m月%d日}不存在"})
+
+
+def _record(org: Organization, kind: str, day: dt.date, actor: Any, **fields: Any) -> OrgEvent:
+    return OrgEvent.objects.create(organization=org, kind=kind, date=day, actor=actor, **fields)
+
+
+@service
+def org_create(
+    *,
+    actor: Any,
+    parent: Organization | None,
+    code: str,
+    name: str,
+    kind: str,
+    category: str,
+    established_on: dt.date,
+    reason: str = "",
+    document_no: str = "",
+    can_approve_members: bool = False,
+    term_started_on: dt.date | None = None,
+    sort_order: int = 0,
+) -> Organization:
+    """Establish an organization under ``parent`` (a root when ``parent`` is None)."""
+    if parent is None:
+        if not getattr(actor, "is_superuser", False):
+            raise ValidationError({"parent": "只有系统管理员可以建立顶层党组织"})
+    else:
+        check_can_edit(actor, parent)
+    validate_placement(kind, parent, established_on)
+    org = Organization(
+        parent=parent,
+        code=code.strip(),
+        name=name.strip(),
+        kind=kind,
+        category=category,
+        established_on=established_on,
+        can_approve_members=can_approve_members,
+        term_started_on=term_started_on,
+        sort_order=sort_order,
+        path="pending",
+    )
+    org.full_clean(exclude=["path"])
+    org.save()
+    org.path = (parent.path if parent else "") + path_segment(org.pk)
+    org.save(update_fields=["path"])
+    _record(
+        org,
+        OrgEventKind.ESTABLISH,
+        established_on,
+        actor,
+        reason=reason,
+        document_no=document_no,
+        new_value=org.name,
+    )
+    return org
+
+
+@service
+def org_update(*, actor: Any, org: Organization, **changes: Any) -> Organization:
+    """Change an organization's attributes that carry no history (category, authority, term …)."""
+    check_can_edit(actor, org)
+    allowed = {"category", "can_approve_members", "term_years", "term_started_on", "sort_order"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"org_update cannot change {sorted(unknown)}")
+    old_term = org.term_started_on
+    for field, value in changes.items():
+        setattr(org, field, value)
+    org.full_clean()
+    org.save()
+    if "term_started_on" in changes and changes["term_started_on"] and changes["term_started_on"] != old_term:
+        _record(org, OrgEventKind.TERM, changes["term_started_on"], actor, new_value="换届")
+    return org
+
+
+@service
+def org_rename(
+    *, actor: Any, org: Organization, name: str, day: dt.date, reason: str = "", document_no: str = ""
+) -> Organization:
+    """Rename an organization on a date."""
+    check_can_edit(actor, org)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "请填写新名称"})
+    if name == org.name:
+        raise ValidationError({"name": "新名称与原名称相同"})
+    if not org.is_active:
+        raise ValidationError({"name": "已撤销的党组织不能更名"})
+    old = org.name
+    org.name = name
+    org.full_clean()
+    org.save()
+    _record(
+        org,
+        OrgEventKind.RENAME,
+        day,
+        actor,
+        old_value=old,
+        new_value=name,
+        reason=reason,
+        document_no=document_no,
+    )
+    return org
+
+
+@service
+def org_move(
+    *,
+    actor: Any,
+    org: Organization,
+    new_parent: Organization,
+    day: dt.date,
+    reason: str = "",
+    document_no: str = "",
+) -> Organization:
+    """Re-parent an organization (and its whole subtree) on a date."""
+    check_can_edit(actor, org)
+    check_can_edit(actor, new_parent)
+    if not org.is_active:
+        raise ValidationError({"parent": "已撤销的党组织不能调整隶属关系"})
+    if new_parent.pk == org.parent_id:
+        raise ValidationError({"parent": "新的上级党组织与原上级相同"})
+    if new_parent.path.startswith(org.path):
+        raise ValidationError({"parent": "不能把党组织调整到它自己或它的下级之下"})
+    validate_placement(org.kind, new_parent, day)
+    old_parent = org.parent
+    old_path = org.path
+    new_path = new_parent.path + path_segment(org.pk)
+    # One UPDATE rewrites the prefix of every path in the subtree.
+    Organization.objects.filter(path__subtree=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+    )
+    org.refresh_from_db()
+    org.parent = new_parent
+    org.save(update_fields=["parent", "updated_at"])
+    _record(
+        org,
+        OrgEventKind.MOVE,
+        day,
+        actor,
+        old_value=old_parent.name if old_parent else "",
+        new_value=new_parent.name,
+        related=new_parent,
+        reason=reason,
+        document_no=document_no,
+    )
+    return org
+
+
+def _close(org: Organization, successor: Organization | None, day: dt.date, actor: Any) -> None:
+    if not org.is_active:
+        raise ValidationError({"dissolved_on": "该党组织已撤销"})
+    if day < org.established_on:
+        raise ValidationError({"dissolved_on": "撤销日期不能早于成立日期"})
+    open_children = org.children.filter(dissolved_on__isnull=True)
+    if open_children.exists():
+        names = "、".join(open_children.values_list("name", flat=True)[:5])
+        raise ValidationError({"dissolved_on": f"请先调整或撤销下级党组织：{names}"})
+    for handler in CLOSING_HANDLERS:
+        handler(org, successor, day, actor)
+    org.dissolved_on = day
+    org.successor = successor
+    org.save(update_fields=["dissolved_on", "successor", "updated_at"])
+    for post in LeadershipPost.objects.filter(organization=org, end_on__isnull=True):
+        post.end_on = max(day, post.start_on)
+        post.save(update_fields=["end_on"])  # one by one, so each end is audited
+
+
+@service
+def org_dissolve(
+    *, actor: Any, org: Organization, day: dt.date, reason: str, document_no: str = ""
+) -> Organization:
+    """Dissolve (撤销) an organization on a date; it stays in history."""
+    check_can_edit(actor, org)
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写撤销原因"})
+    _close(org, None, day, actor)
+    _record(org, OrgEventKind.DISSOLVE, day, actor, reason=reason, document_no=document_no)
+    return org
+
+
+@service
+def org_merge(
+    *,
+    actor: Any,
+    org: Organization,
+    successor: Organization,
+    day: dt.date,
+    reason: str = "",
+    document_no: str = "",
+) -> Organization:
+    """Merge ``org`` into ``successor`` on a date: its members move there, it closes."""
+    check_can_edit(actor, org)
+    check_can_edit(actor, successor)
+    if successor.pk == org.pk:
+        raise ValidationError({"successor": "不能与自身合并"})
+    if successor.path.startswith(org.path):
+        raise ValidationError({"successor": "不能并入自己的下级党组织"})
+    if not successor.existed_on(day):
+        raise ValidationError({"successor": f"“{successor.name}”在合并日期不存在"})
+    _close(org, successor, day, actor)
+    _record(
+        org,
+        OrgEventKind.MERGE,
+        day,
+        actor,
+        related=successor,
+        new_value=successor.name,
+        reason=reason,
+        document_no=document_no,
+    )
+    return org
+
+
+@service
+def post_appoint(
+    *,
+    actor: Any,
+    org: Organization,
+    title: str,
+    holder_name: str,
+    start_on: dt.date,
+    holder_id_number: str = "",
+    document_no: str = "",
+    note: str = "",
+) -> LeadershipPost:
+    """Appoint someone to a post; a secretary's predecessor leaves the post the same day."""
+    check_can_edit(actor, org)
+    if not org.existed_on(start_on):
+        raise ValidationError({"start_on": "任职日期时该党组织不存在或已撤销"})
+    if title in (PostTitle.SECRETARY,):
+        for previous in LeadershipPost.objects.filter(
+            organization=org, title=title, end_on__isnull=True, start_on__lte=start_on
+        ):
+            previous.end_on = start_on
+            previous.save(update_fields=["end_on"])
+    post = LeadershipPost(
+        organization=org,
+        title=title,
+        holder_name=holder_name.strip(),
+        holder_id_number=holder_id_number.strip(),
+        start_on=start_on,
+        document_no=document_no,
+        note=note,
+    )
+    post.full_clean()
+    post.save()
+    return post
+
+
+@service
+def post_end(*, actor: Any, post: LeadershipPost, end_on: dt.date) -> LeadershipPost:
+    """End a post holder's term of office."""
+    check_can_edit(actor, post.organization)
+    if post.end_on:
+        raise ValidationError({"end_on": "该职务已离任"})
+    post.end_on = end_on
+    post.full_clean()
+    post.save()
+    return post

@@ -1,0 +1,58 @@
+"""Audit plumbing shared by every app's services.
+
+django-auditlog writes one ``LogEntry`` per saved/deleted row of a registered
+model, with field diffs (ID numbers masked).  Services wrap their work in
+:func:`service` so the rows they write carry the acting user (and, inside a
+request, the client IP the middleware recorded).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any, ParamSpec, TypeVar
+
+from auditlog.context import auditlog_value, set_actor
+from auditlog.models import LogEntry
+from django.db import models, transaction
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@contextlib.contextmanager
+def acting_as(actor: Any) -> Iterator[None]:
+    """Attribute audit rows written inside the block to ``actor``.
+
+    auditlog's ``set_actor`` does not restore an outer context when it exits,
+    so a service called inside a request would leave the request's later
+    writes without actor and IP; this restores the outer context itself.
+    """
+    try:
+        outer = auditlog_value.get()
+    except LookupError:
+        outer = None
+    remote_addr = outer.get("remote_addr") if outer else None
+    try:
+        with set_actor(actor, remote_addr=remote_addr):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)
+
+
+def service(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run a state-changing service atomically, audited as its ``actor`` keyword."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic(), acting_as(kwargs.get("actor")):
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def history_for(obj: models.Model) -> models.QuerySet[LogEntry]:
+    """The change history (修改记录) of one record, newest first."""
+    return LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")
