@@ -8,11 +8,14 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from organizations.services import CLOSING_HANDLERS
+        from organizations.hooks import CLOSING_HANDLERS, register_member_counts
 
-        from . import models, services
+        from . import models
+        from .selectors import member as member_selectors
+        from .services import member as member_services
 
-        if services.move_members_on_close not in CLOSING_HANDLERS:
-            CLOSING_HANDLERS.append(services.move_members_on_close)
+        if member_services.move_members_on_close not in CLOSING_HANDLERS:
+            CLOSING_HANDLERS.append(member_services.move_members_on_close)
+        register_member_counts(member_selectors.direct_member_counts)
         auditlog.register(models.Member, mask_fields=["id_number"])
         auditlog.register(models.MemberPeriod)

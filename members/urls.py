@@ -1,10 +1,5 @@
-from django.urls import path
-
-from . import views
+from .views import care, development, imports, member, transfers
 
 app_name = "members"
 
-urlpatterns = [
-    path("", views.member_list, name="list"),
-    path("<int:pk>/", views.detail, name="detail"),
-]
+urlpatterns = member.urls + development.urls + transfers.urls + care.urls + imports.urls

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count
 
 from .choices import OrgKind
+from .hooks import direct_member_counts
 from .models import Organization
 
 
@@ -22,20 +23,15 @@ class ScopeOverview:
 
 def scope_overview(user: Any) -> ScopeOverview:
     """What the user's scope holds today (for the home page)."""
-    from django.apps import apps
-
     orgs = Organization.objects.visible_to(user).active()
     by_kind = dict(orgs.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
-    counts = {label: by_kind.get(value, 0) for value, label in OrgKind.choices if by_kind.get(value)}
-    # members sits above organizations; reach it through the app registry
-    # rather than an import so the dependency arrow keeps pointing one way.
-    Member = apps.get_model("members", "Member")
-    members = Member.objects.visible_to(user).current()
-    total = members.count()
-    probationary = members.filter(status="PROBATIONARY").count()
+    kinds = {label: by_kind.get(value, 0) for value, label in OrgKind.choices if by_kind.get(value)}
+    counts = direct_member_counts(orgs.values_list("id", flat=True))
+    total = sum(c.members for c in counts.values())
+    probationary = sum(c.probationary for c in counts.values())
     return ScopeOverview(
         root=user.organization if not user.is_superuser else None,
-        org_counts=counts,
+        org_counts=kinds,
         member_total=total,
         member_probationary=probationary,
     )

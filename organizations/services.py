@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,14 +12,9 @@ from django.db.models.functions import Concat, Substr
 from partyorg.audit import service
 
 from .choices import OrgEventKind, OrgKind, PostTitle
+from .hooks import CLOSING_HANDLERS
 from .models import LeadershipPost, Organization, OrgEvent, path_segment
 from .scopes import check_can_edit
-
-# Apps above this one (members …) register here what must happen when an
-# organization closes: a check that refuses (raise ValidationError) or a step
-# that moves their records to the successor.  Called inside the transaction.
-# Signature: handler(org, successor_or_None, day, actor).
-CLOSING_HANDLERS: list[Callable[[Organization, Organization | None, dt.date, Any], None]] = []
 
 #: Which kinds may sit under which (None: a root).
 ALLOWED_PARENT_KINDS: dict[str, tuple[str | None, ...]] = {

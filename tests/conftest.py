@@ -17,7 +17,7 @@ import datetime as dt
 
 import pytest
 
-from members.services import member_register
+from members.services.member import member_register
 from organizations.choices import OrgCategory, OrgKind, Role
 from organizations.models import User
 from organizations.services import org_create

@@ -11,7 +11,7 @@ from django.urls import reverse
 from organizations.models import Organization
 from organizations.scopes import ScopedQuerySet
 
-from .choices import (
+from ..choices import (
     ETHNICITY_CHOICES,
     HAN,
     Education,
@@ -21,7 +21,7 @@ from .choices import (
     Occupation,
     PeriodReason,
 )
-from .idcard import mask_id_number, validate_id_number
+from ..idcard import mask_id_number, validate_id_number
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:

@@ -12,9 +12,9 @@ from organizations.models import Organization
 from organizations.scopes import check_can_edit
 from partyorg.audit import service
 
-from .choices import LeaveReason, MemberStatus, PeriodReason
-from .idcard import parse_id_number
-from .models import Member, MemberPeriod
+from ..choices import LeaveReason, MemberStatus, PeriodReason
+from ..idcard import parse_id_number
+from ..models import Member, MemberPeriod
 
 #: Profile fields a correction may change; organization and status change
 #: only through the dated services below, so history stays true.

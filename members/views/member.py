@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 
 from partyorg.audit import history_for
 from partyorg.views import get_visible_or_404, paginate
 
-from .models import Member
+from ..models import Member
 
 
 @login_required
@@ -22,3 +23,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(Member.objects.select_related("organization"), request.user, pk=pk)
     return render(request, "members/member_detail.html", {"member": member, "history": history_for(member)})
+
+
+urls = [
+    path("", member_list, name="list"),
+    path("<int:pk>/", detail, name="detail"),
+]

@@ -1,0 +1,3 @@
+"""(area: care)"""
+
+urls: list = []

@@ -1,0 +1,3 @@
+"""(area: development)"""
+
+urls: list = []

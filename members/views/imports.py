@@ -1,0 +1,3 @@
+"""(area: imports)"""
+
+urls: list = []

@@ -1,0 +1,3 @@
+"""(area: transfers)"""
+
+urls: list = []

@@ -1,0 +1,183 @@
+"""Spreadsheet plumbing shared by every import and export.
+
+Imports read ``.xlsx`` with openpyxl in read-only mode (rows stream, memory
+stays bounded), map Chinese headers to fields and collect *every* bad row
+before anything is written.  Exports write with openpyxl's write-only mode
+and neutralise cells that a spreadsheet would run as a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import BytesIO
+from typing import IO, Any
+
+from django.http import HttpResponse
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one row (row 0: the file or the header row)."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" if self.row else "文件"
+        col = f"“{self.column}”列" if self.column else ""
+        return f"{where}{col}：{self.message}"
+
+
+@dataclass
+class ImportReport:
+    """The outcome of an all-or-nothing import."""
+
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportRejected(Exception):
+    """Raised inside the import transaction so nothing is written; carries every error."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} 处错误")
+        self.errors = errors
+
+
+def open_rows(
+    source: str | IO[bytes], headers: Sequence[str], required: Sequence[str] = ()
+) -> tuple[Iterator[tuple[int, dict[str, Any]]], list[RowError]]:
+    """Stream the first sheet as (row number, {header: value}) from the row after the header.
+
+    Returns the row iterator and the header errors (missing required columns,
+    an unreadable file).  Unknown columns are ignored; blank rows are skipped.
+    """
+    try:
+        wb = load_workbook(source, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError, TypeError) as exc:
+        return iter(()), [
+            RowError(0, "", f"无法读取文件，请上传 .xlsx 格式的 Excel 文件（{type(exc).__name__}）")
+        ]
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    try:
+        header_row = next(rows)
+    except StopIteration:
+        wb.close()
+        return iter(()), [RowError(0, "", "文件为空，没有表头")]
+    found = [str(h).strip() if h is not None else "" for h in header_row]
+    missing = [h for h in required if h not in found]
+    if missing:
+        wb.close()
+        return iter(()), [RowError(1, h, "缺少该列（请使用导入模板）") for h in missing]
+    index = {h: found.index(h) for h in headers if h in found}
+
+    def iterate() -> Iterator[tuple[int, dict[str, Any]]]:
+        try:
+            for number, values in enumerate(rows, start=2):
+                if values is None or all(v is None or str(v).strip() == "" for v in values):
+                    continue
+                yield number, {h: (values[i] if i < len(values) else None) for h, i in index.items()}
+        finally:
+            wb.close()
+
+    return iterate(), []
+
+
+def cell_text(value: Any) -> str:
+    """A cell as trimmed text ('' for empty); whole floats lose their '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def cell_date(value: Any) -> dt.date | None:
+    """A date cell (a real date, or text like 2020-07-01 / 2020/7/1 / 2020年7月1日).
+
+    Raises ValueError with a Chinese message for anything else.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = (
+        str(value)
+        .strip()
+        .replace("年", "-")
+        .replace("月", "-")
+        .replace("日", "")
+        .replace("/", "-")
+        .replace(".", "-")
+    )
+    try:
+        y, m, d = (int(p) for p in text.split("-"))
+        return dt.date(y, m, d)
+    except (ValueError, TypeError):
+        raise ValueError(f"日期格式不正确：{value}（应为 2020-07-01）") from None
+
+
+def cell_bool(value: Any) -> bool:
+    """是/否, Y/N, 1/0, TRUE/FALSE; empty is 否."""
+    text = cell_text(value).upper()
+    if text in ("", "否", "N", "NO", "0", "FALSE", "F"):
+        return False
+    if text in ("是", "Y", "YES", "1", "TRUE", "T"):
+        return True
+    raise ValueError(f"应填“是”或“否”，实际为：{value}")
+
+
+def neutralise(value: Any) -> Any:
+    """Make a text cell inert: a leading = + - @ would run as a formula in Excel/WPS."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value) if value == value.quantize(Decimal("0.01")) else str(value)
+    return neutralise(value)
+
+
+def build_workbook(
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+) -> bytes:
+    """An .xlsx (write-only, streams rows) with one sheet per (title, headers, rows)."""
+    wb = Workbook(write_only=True)
+    for title, headers, rows in sheets:
+        ws = wb.create_sheet(title=title[:31])
+        ws.append(list(headers))
+        for row in rows:
+            ws.append([_plain(v) for v in row])
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """An attachment download whose Chinese file name survives every browser."""
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=XLSX_MIME)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
