@@ -23,6 +23,16 @@ from organizations.models import User
 from organizations.services import org_create
 
 PASSWORD = "demo-pass-2026"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_static(settings):
+    """Tests hash passwords cheaply and serve static files without a collectstatic manifest."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 DAY0 = dt.date(2000, 1, 1)
 
 

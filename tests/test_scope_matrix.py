@@ -1,0 +1,140 @@
+"""The permission matrix, generated over every URL of the project × every role.
+
+For each named URL of our apps a ``Case`` says how to build its arguments from
+the cast (objects living in branch A, or in 新华镇党委 for committee-level
+pages).  Then, for each URL:
+
+- anonymous → redirect to the log-in page;
+- the outsider (a user whose scope does not hold the object) → 404;
+- the auditor (read-only) → 403 on every page that writes, 200 on the rest;
+- every insider → 200 (405 for POST-only actions).
+
+A URL that has no case fails ``test_every_url_has_a_case``, so a new page
+cannot skip the matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+APP_NAMESPACES = {"organizations", "members", "dues", "training", "assessments", "reports"}
+PROJECT_URLS = {"home"}
+BRANCH_INSIDERS = ("secretary_a", "committee_staff", "county_staff")
+COMMITTEE_INSIDERS = ("committee_staff", "county_staff")
+
+
+@dataclass(frozen=True)
+class Case:
+    kwargs: Callable[[Any], dict[str, Any]] | None = None  # None: no object, no outsider
+    insiders: tuple[str, ...] = BRANCH_INSIDERS
+    outsider: str | None = "secretary_b"
+    get_allowed: bool = True  # False for POST-only actions
+    query: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _org(attr: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda c: {"code": getattr(c.tree, attr).code}
+
+
+CASES: dict[str, Case] = {
+    "home": Case(),
+    "organizations:tree": Case(),
+    "organizations:detail": Case(kwargs=_org("branch_a")),
+    "members:list": Case(),
+    "members:detail": Case(kwargs=lambda c: {"pk": c.member_a.pk}),
+}
+
+
+def _named_urls() -> dict[str, Any]:
+    """url name → view callable, for our apps' named URL patterns."""
+    found: dict[str, Any] = {}
+
+    def walk(patterns: list, namespace: str | None) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace or namespace
+                if ns == "admin" or (p.namespace and p.namespace not in APP_NAMESPACES):
+                    continue
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name:
+                name = f"{namespace}:{p.name}" if namespace else p.name
+                if namespace in APP_NAMESPACES or name in PROJECT_URLS:
+                    found[name] = p.callback
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+URLS = _named_urls()
+
+
+class Cast:
+    def __init__(self, request: pytest.FixtureRequest) -> None:
+        self._request = request
+
+    def __getattr__(self, name: str) -> Any:
+        return self._request.getfixturevalue(name)
+
+
+@pytest.fixture
+def cast(request, tree, county_staff, committee_staff, secretary_a, secretary_b, auditor, member_a):
+    return Cast(request)
+
+
+def _url(name: str, cast: Cast) -> str:
+    case = CASES[name]
+    url = reverse(name, kwargs=case.kwargs(cast) if case.kwargs else None)
+    return url + (f"?{case.query}" if case.query else "")
+
+
+def test_every_url_has_a_case():
+    missing = sorted(set(URLS) - set(CASES))
+    assert not missing, f"URLs without a scope-matrix case: {missing}"
+
+
+def _names() -> list[str]:
+    return sorted(n for n in URLS if n in CASES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _names())
+def test_anonymous_is_sent_to_login(client, cast, name):
+    response = client.get(_url(name, cast))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [n for n in _names() if CASES[n].kwargs and CASES[n].outsider])
+def test_outsider_gets_404(client, cast, name):
+    client.force_login(getattr(cast, CASES[name].outsider))
+    method = client.get if CASES[name].get_allowed else client.post
+    assert method(_url(name, cast)).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _names())
+def test_auditor_reads_but_never_writes(client, cast, name):
+    client.force_login(cast.auditor)
+    url = _url(name, cast)
+    if getattr(URLS[name], "writes_data", False):
+        assert client.post(url, CASES[name].extra).status_code == 403
+        assert client.get(url).status_code == 403
+    elif CASES[name].get_allowed:
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "role"), [(n, r) for n in _names() for r in CASES[n].insiders]
+)
+def test_insider_gets_the_page(client, cast, name, role):
+    client.force_login(getattr(cast, role))
+    response = client.get(_url(name, cast))
+    assert response.status_code == (200 if CASES[name].get_allowed else 405)
