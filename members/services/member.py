@@ -204,9 +204,15 @@ def member_move(
     day: dt.date,
     reason: str = PeriodReason.MOVED,
     document_no: str = "",
+    sender_agreed: bool = False,
 ) -> Member:
-    """Move a member to another organization inside the county on ``day``."""
-    check_can_edit(actor, member.organization)
+    """Move a member to another organization inside the county on ``day``.
+
+    ``sender_agreed``: the sending side already agreed in writing (a 介绍信 it
+    issued, now accepted), so only the receiving side's scope is checked.
+    """
+    if not sender_agreed:
+        check_can_edit(actor, member.organization)
     check_can_edit(actor, to_org)
     if not member.is_current:
         raise ValidationError("该党员已离开党组织")
