@@ -32,6 +32,11 @@ DEFAULTS: dict[str, RuleDefault] = {
     "dues_arrears_warning_months": RuleDefault("6", "连续未交党费提示月数"),
     "approval_normal_months": RuleDefault("3", "上级党委审批期限（月）"),
     "approval_max_months": RuleDefault("6", "上级党委审批最长期限（月）"),
+    "certificate_max_months": RuleDefault("6", "党员身份证明最长有效期（月）"),
+    "lost_contact_correction_months": RuleDefault("6", "失联党员限期改正提示（失联满N个月）"),
+    "lost_contact_suspension_months": RuleDefault("24", "失联党员停止党籍提示（失联满N个月）"),
+    "suspension_removal_months": RuleDefault("24", "停止党籍后除名提示（满N个月）"),
+    "care_old_member_age": RuleDefault("70", "走访慰问老党员年龄（岁）"),
 }
 
 
