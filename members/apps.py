@@ -19,3 +19,11 @@ class MembersConfig(AppConfig):
         register_member_counts(member_selectors.direct_member_counts)
         auditlog.register(models.Member, mask_fields=["id_number"])
         auditlog.register(models.MemberPeriod)
+        # transfers, certificates, mobile members, leaving, lost contact, care visits
+        auditlog.register(models.Transfer, mask_fields=["person_id_number"])
+        auditlog.register(models.Certificate)
+        auditlog.register(models.MobileRegistration)
+        auditlog.register(models.Departure)
+        auditlog.register(models.LostContact)
+        auditlog.register(models.CareVisit)
+        auditlog.register(models.CareVisitMember)
