@@ -1,31 +1,170 @@
-"""Member pages."""
+"""Member pages: the roster (党员名册), a member's record, registration, correction and moves."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 
+from organizations.choices import Role
+from organizations.scopes import can_write
 from partyorg.audit import history_for
-from partyorg.views import get_visible_or_404, paginate
+from partyorg.views import apply_service_errors, get_visible_or_404, paginate, write_view
 
-from ..models import Member
+from ..choices import MemberStatus
+from ..forms.member import MemberCreateForm, MemberEditForm, MemberMoveForm
+from ..models import Member, MemberPeriod
+from ..selectors.member import filter_members
+from ..services.member import member_move, member_register, member_update
+
+#: Roles whose scope holds more than one organization, so moving members is their work.
+MOVING_ROLES = (Role.COUNTY_STAFF, Role.COMMITTEE_STAFF, Role.ADMIN)
+
+
+def list_crumb() -> tuple[str, str]:
+    return ("党员名册", reverse("members:list"))
+
+
+def member_crumbs(member: Member, *tail: tuple[str, str]) -> list[tuple[str, str]]:
+    return [list_crumb(), (member.name, member.get_absolute_url()), *tail]
 
 
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
-    members = Member.objects.visible_to(request.user).current().select_related("organization")
-    return render(request, "members/member_list.html", {"page_obj": paginate(request, members)})
+    form, members = filter_members(request.user, request.GET)
+    page = paginate(request, members)
+    day = form.cleaned_data.get("on") if form.is_bound and form.is_valid() else None
+    age_day = day or dt.date.today()
+    status_labels = dict(MemberStatus.choices)
+    for member in page:  # the page's rows only: at most one page of Python work
+        member.age_shown = member.age_on(age_day)
+        member.status_label = status_labels.get(member.status_on, "")
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "on": day,
+            "can_create": can_write(request.user),
+            "breadcrumbs": [("党员名册", "")],
+        },
+    )
 
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(Member.objects.select_related("organization"), request.user, pk=pk)
-    return render(request, "members/member_detail.html", {"member": member, "history": history_for(member)})
+    # The history belongs to the member's record: earlier organizations are
+    # shown even when they lie outside today's scope.
+    periods = (
+        MemberPeriod.objects.filter(member=member).select_related("organization").order_by("start_on", "id")
+    )
+    may_edit = can_write(request.user)
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "periods": periods,
+            "history": history_for(member),
+            "may_edit": may_edit and member.is_current,
+            "may_move": may_edit
+            and member.is_current
+            and (request.user.is_superuser or request.user.role in MOVING_ROLES),
+            "show_full_id": may_edit,
+            "breadcrumbs": member_crumbs(member),
+        },
+    )
+
+
+@write_view
+def create(request: HttpRequest) -> HttpResponse:
+    form = MemberCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = form.profile_changes()
+        try:
+            member = member_register(
+                actor=request.user,
+                organization=form.cleaned_data["organization"],
+                status=form.cleaned_data["status"],
+                **fields,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"已登记党员“{member.name}”")
+            return redirect(member)
+    return render(
+        request,
+        "members/member_form.html",
+        {"form": form, "title": "登记党员", "breadcrumbs": [list_crumb(), ("登记党员", "")]},
+    )
+
+
+@write_view
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_visible_or_404(Member.objects.select_related("organization"), request.user, pk=pk)
+    form = MemberEditForm(request.POST or None, instance=member)
+    if not member.is_current:
+        form.add_error(None, "已离开党组织的党员档案不能修改")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            member_update(actor=request.user, member=member, **form.profile_changes())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"已保存党员“{member.name}”的信息")
+            return redirect(member)
+    return render(
+        request,
+        "members/member_form.html",
+        {
+            "form": form,
+            "member": member,
+            "title": f"修改党员信息：{member.name}",
+            "breadcrumbs": member_crumbs(member, ("修改信息", "")),
+        },
+    )
+
+
+@write_view
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_visible_or_404(Member.objects.select_related("organization"), request.user, pk=pk)
+    form = MemberMoveForm(request.POST or None, user=request.user, member=member)
+    if not member.is_current:
+        form.add_error(None, "该党员已离开党组织，不能调整组织关系")
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member_move(
+                actor=request.user,
+                member=member,
+                to_org=data["to_org"],
+                day=data["day"],
+                document_no=data["document_no"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"已将党员“{member.name}”调整至{data['to_org'].name}")
+            return redirect(member)
+    return render(
+        request,
+        "members/member_move.html",
+        {"form": form, "member": member, "breadcrumbs": member_crumbs(member, ("调整组织关系", ""))},
+    )
 
 
 urls = [
     path("", member_list, name="list"),
+    path("new/", create, name="create"),
     path("<int:pk>/", detail, name="detail"),
+    path("<int:pk>/edit/", edit, name="edit"),
+    path("<int:pk>/move/", move, name="move"),
 ]

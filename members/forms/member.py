@@ -1,0 +1,293 @@
+"""Forms of the member pages: the list filter, the profile form and the organization move."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from organizations.choices import MEMBER_HOLDING_KINDS
+from organizations.models import Organization
+from partyorg.views import apply_service_errors
+
+from ..choices import AGE_BANDS, ETHNICITY_CHOICES, Education, Gender, MemberStatus, Occupation
+from ..idcard import parse_id_number
+from ..models import Member
+from ..services.member import PROFILE_FIELDS, validate_dates, validate_holding_org, validate_identity
+
+ALL = [("", "全部")]
+MINORITY = "少数民族"  # the ethnicity filter's "any but 汉族"
+
+#: A search term made only of ID characters is an ID number (full) or its tail.
+ID_TERM = re.compile(r"[0-9Xx]+")
+ID_SUFFIX_MIN = 4
+
+
+def age_band_key(low: int | None, high: int | None) -> str:
+    """URL value of an age band: ``-30``, ``31-35`` … ``61-``."""
+    return f"{'' if low is None else low}-{'' if high is None else high}"
+
+
+#: key -> (label, lowest age, highest age); None is open-ended.
+AGE_BANDS_BY_KEY: dict[str, tuple[str, int | None, int | None]] = {
+    age_band_key(low, high): (label, low, high) for label, low, high in AGE_BANDS
+}
+
+
+def style_widgets(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every widget (checkboxes are drawn by includes/form_fields.html)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        classes = widget.attrs.get("class", "").split()
+        if css not in classes:
+            widget.attrs["class"] = " ".join([*classes, css])
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    """Organizations indented by depth below the user's scope root."""
+
+    def __init__(self, queryset: Any, *, root_depth: int = 1, **kwargs: Any) -> None:
+        self.root_depth = root_depth
+        super().__init__(queryset, **kwargs)
+
+    def label_from_instance(self, obj: Organization) -> str:
+        indent = "\u3000" * max(obj.depth - self.root_depth, 0)
+        closed = "" if obj.is_active else "（已撤销）"
+        return f"{indent}{obj.name}{closed}"
+
+
+def scope_depth(user: Any) -> int:
+    root = getattr(user, "organization", None)
+    return root.depth if root is not None and not user.is_superuser else 1
+
+
+class MemberFilterForm(forms.Form):
+    """The filters of the member list (and of its xlsx export): every field optional."""
+
+    q = forms.CharField(
+        label="姓名或公民身份号码",
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "姓名，或身份证号码（全号或后4位以上）"}),
+    )
+    org = OrganizationChoiceField(
+        Organization.objects.none(), label="党组织", to_field_name="code", required=False, empty_label="全部"
+    )
+    status = forms.ChoiceField(label="党员类型", choices=ALL + MemberStatus.choices, required=False)
+    gender = forms.ChoiceField(label="性别", choices=ALL + Gender.choices, required=False)
+    ethnicity = forms.ChoiceField(
+        label="民族", choices=ALL + [(MINORITY, MINORITY)] + ETHNICITY_CHOICES, required=False
+    )
+    education = forms.ChoiceField(label="学历", choices=ALL + Education.choices, required=False)
+    age_band = forms.TypedChoiceField(
+        label="年龄段",
+        choices=ALL + [(key, label) for key, (label, _, _) in AGE_BANDS_BY_KEY.items()],
+        coerce=AGE_BANDS_BY_KEY.__getitem__,
+        empty_value=None,
+        required=False,
+    )
+    occupation = forms.ChoiceField(label="人员类别", choices=ALL + Occupation.choices, required=False)
+    retired = forms.BooleanField(label="离退休", required=False)
+    rural = forms.BooleanField(label="农村党员", required=False)
+    hardship = forms.BooleanField(label="困难党员", required=False)
+    mobile = forms.BooleanField(label="流动党员", required=False)
+    frontline = forms.BooleanField(label="生产一线", required=False)
+    include_left = forms.BooleanField(label="含已离开党组织的党员", required=False)
+    on = forms.DateField(
+        label="历史日期",
+        required=False,
+        widget=DateInput(),
+        help_text="查看该日的党员名单（按组织关系记录），党员类型和所在党组织为当日情况",
+    )
+
+    #: Flag field -> Member field.
+    FLAGS = {
+        "retired": "is_retired",
+        "rural": "is_rural",
+        "hardship": "is_hardship",
+        "mobile": "is_mobile",
+        "frontline": "is_frontline",
+    }
+
+    def __init__(self, data: Any = None, *, user: Any, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        field = self.fields["org"]
+        field.queryset = Organization.objects.visible_to(user).order_by("path")
+        field.root_depth = scope_depth(user)
+        style_widgets(self)
+
+    def clean_q(self) -> str:
+        term = self.cleaned_data["q"].strip()
+        if ID_TERM.fullmatch(term) and len(term) < ID_SUFFIX_MIN:
+            raise ValidationError(f"按公民身份号码查询请至少输入后{ID_SUFFIX_MIN}位")
+        if ID_TERM.fullmatch(term) and len(term) > 18:
+            raise ValidationError("公民身份号码不超过18位")
+        return term
+
+    def clean_on(self) -> dt.date | None:
+        day = self.cleaned_data["on"]
+        if day and day > dt.date.today():
+            raise ValidationError("历史日期不能晚于今天")
+        return day
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(v not in (None, "", False) for v in getattr(self, "cleaned_data", {}).values())
+
+
+class MemberRulesMixin:
+    """Runs the member services' rules in ``clean()`` so errors land on the named fields.
+
+    Birth date and gender may be left empty: they are read from the ID
+    number.  Shared by the site's forms and the admin's.
+    """
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+    instance: Member
+
+    def relax_derived_fields(self) -> None:
+        for name in ("birth_date", "gender"):
+            if name in self.fields:
+                self.fields[name].required = False
+                self.fields[name].help_text = "可不填，按公民身份号码自动生成"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()  # type: ignore[misc]
+        number = data.get("id_number")
+        if not number:
+            return data  # the field already says what is wrong
+        try:
+            info = parse_id_number(number)
+        except ValidationError as exc:
+            self.add_error("id_number", exc)  # type: ignore[attr-defined]
+            return data
+        data["id_number"] = info.number
+        if "birth_date" in self.fields and not data.get("birth_date") and "birth_date" not in self.errors:  # type: ignore[attr-defined]
+            data["birth_date"] = info.birth_date
+        if "gender" in self.fields and not data.get("gender") and "gender" not in self.errors:  # type: ignore[attr-defined]
+            data["gender"] = Gender.MALE if info.is_male else Gender.FEMALE
+        if self.errors:  # type: ignore[attr-defined]
+            return data  # rules over half-valid data would only repeat the field errors
+        # A copy: the services compare the stored member with the changes.
+        candidate = copy.copy(self.instance)
+        for name, value in data.items():
+            if name in PROFILE_FIELDS or name in ("organization", "status"):
+                setattr(candidate, name, value)
+        try:
+            validate_identity(candidate)
+            validate_dates(candidate)
+            if "organization" in data and data["organization"] is not None:
+                validate_holding_org(data["organization"], dt.date.today())
+        except ValidationError as exc:
+            apply_service_errors(self, exc)  # type: ignore[arg-type]
+        return data
+
+
+#: The profile fields in the order a clerk fills them in.
+FORM_FIELDS = (
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "occupation",
+    "is_frontline",
+    "phone",
+    "work_unit",
+    "joined_on",
+    "full_on",
+    "is_retired",
+    "is_rural",
+    "is_hardship",
+    "is_mobile",
+)
+assert set(FORM_FIELDS) == set(PROFILE_FIELDS)
+
+
+class MemberEditForm(MemberRulesMixin, forms.ModelForm):
+    """Corrects a member's profile (member_update); branch and status change elsewhere."""
+
+    class Meta:
+        model = Member
+        fields = FORM_FIELDS
+        widgets = {"birth_date": DateInput(), "joined_on": DateInput(), "full_on": DateInput()}
+
+    def __init__(self, *args: Any, instance: Member | None = None, **kwargs: Any) -> None:
+        # The form works on a copy so the services still see the stored values.
+        super().__init__(*args, instance=copy.copy(instance) if instance else None, **kwargs)
+        self.relax_derived_fields()
+        style_widgets(self)
+
+    def profile_changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+
+
+class MemberCreateForm(MemberEditForm):
+    """Registers (建档) an existing member (member_register) in an organization the user may edit."""
+
+    class Meta(MemberEditForm.Meta):
+        fields = ("organization", "status", *FORM_FIELDS)
+        widgets = MemberEditForm.Meta.widgets
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        orgs = (
+            Organization.objects.editable_by(user)
+            .active()
+            .filter(kind__in=MEMBER_HOLDING_KINDS)
+            .order_by("path")
+        )
+        self.fields["organization"] = OrganizationChoiceField(
+            orgs, label=field.label, root_depth=scope_depth(user), empty_label="请选择"
+        )
+        if getattr(user, "organization", None) is not None and not self.is_bound:
+            self.initial.setdefault("organization", user.organization.pk)
+        style_widgets(self)
+
+
+class MemberMoveForm(forms.Form):
+    """Organization adjustment (组织关系调整) of one member inside the user's scope."""
+
+    to_org = OrganizationChoiceField(Organization.objects.none(), label="调整至党组织", empty_label="请选择")
+    day = forms.DateField(label="调整日期", widget=DateInput())
+    document_no = forms.CharField(label="文号", max_length=100, required=False)
+
+    def __init__(self, *args: Any, user: Any, member: Member, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"day": dt.date.today()})
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_org"]
+        field.queryset = (
+            Organization.objects.editable_by(user)
+            .active()
+            .filter(kind__in=MEMBER_HOLDING_KINDS)
+            .exclude(pk=member.organization_id)
+            .order_by("path")
+        )
+        field.root_depth = scope_depth(user)
+        style_widgets(self)
+
+    def clean_day(self) -> dt.date:
+        day = self.cleaned_data["day"]
+        if day > dt.date.today():
+            raise ValidationError("调整日期不能晚于今天")
+        return day
