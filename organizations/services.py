@@ -301,3 +301,25 @@ def post_end(*, actor: Any, post: LeadershipPost, end_on: dt.date) -> Leadership
     post.full_clean()
     post.save()
     return post
+
+
+#: Fields of a post that a correction may change (the title stays: appoint anew instead).
+POST_CORRECTABLE_FIELDS = ("holder_name", "holder_id_number", "start_on", "end_on", "document_no", "note")
+
+
+@service
+def post_update(*, actor: Any, post: LeadershipPost, **changes: Any) -> LeadershipPost:
+    """Correct the record of a post (holder's name, dates, document number, note)."""
+    check_can_edit(actor, post.organization)
+    unknown = set(changes) - set(POST_CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"post_update cannot change {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(post, field, value.strip() if isinstance(value, str) else value)
+    if not post.holder_name:
+        raise ValidationError({"holder_name": "请填写任职人姓名"})
+    if post.end_on and post.end_on < post.start_on:
+        raise ValidationError({"end_on": "离任日期不能早于任职日期"})
+    post.full_clean()
+    post.save()
+    return post

@@ -6,5 +6,17 @@ app_name = "organizations"
 
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("vacancies/", views.vacancy_list, name="vacancies"),
+    path("warnings/", views.warning_list, name="warnings"),
+    path("import/", views.import_page, name="import"),
+    path("import/template/", views.import_template, name="import_template"),
     path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/new/", views.create_child, name="create_child"),
+    path("<str:code>/edit/", views.edit, name="edit"),
+    path("<str:code>/rename/", views.rename, name="rename"),
+    path("<str:code>/move/", views.move, name="move"),
+    path("<str:code>/merge/", views.merge, name="merge"),
+    path("<str:code>/dissolve/", views.dissolve, name="dissolve"),
+    path("<str:code>/posts/new/", views.appoint, name="appoint"),
+    path("<str:code>/posts/<int:pk>/end/", views.end_post, name="end_post"),
 ]

@@ -1,0 +1,265 @@
+"""Django admin of the organizations app, scoped like every page.
+
+Each changelist reads ``Model.objects.visible_to(request.user)``; foreign-key
+choices are limited to the user's scope; read-only roles change nothing.
+Organizations and leadership posts are written through the services, so
+the admin never bypasses the tree's history: kind, parent, path, name and
+closing dates are read-only here and change only through the pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Model, QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+
+from .choices import Role
+from .models import LeadershipPost, Organization, OrgEvent, RuleSetting, User
+from .rules import DEFAULTS
+from .scopes import can_write, sees_everything
+from .services import POST_CORRECTABLE_FIELDS, org_update, post_appoint, post_update
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """A changelist and forms limited to the user's organizations; auditors only look.
+
+    Other apps' admin modules may build on it (``organizations`` sits below them).
+    """
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = self.model._default_manager.get_queryset().visible_to(request.user)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField:
+        manager = db_field.related_model._default_manager
+        if hasattr(manager.all(), "visible_to"):
+            kwargs["queryset"] = manager.all().visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return can_write(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return can_write(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return can_write(request.user) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ScopedAdmin):
+    list_display = ("name", "code", "kind", "category", "parent", "established_on", "dissolved_on")
+    list_filter = ("kind", "category", "can_approve_members", ("dissolved_on", admin.EmptyFieldListFilter))
+    search_fields = ("name", "code")
+    list_select_related = ("parent",)
+    ordering = ("path",)
+    #: History-bearing fields: they change only through the pages (services record the event).
+    history_fields = ("code", "name", "kind", "parent", "path", "established_on", "dissolved_on", "successor")
+    readonly_fields = (*history_fields, "created_at", "updated_at")
+    fields = (
+        *history_fields,
+        "category",
+        "can_approve_members",
+        "term_years",
+        "term_started_on",
+        "sort_order",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False  # established through the pages (org_create records the ESTABLISH event)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False  # organizations are never deleted: they are dissolved or merged
+
+    def save_model(
+        self, request: HttpRequest, obj: Organization, form: forms.ModelForm, change: bool
+    ) -> None:
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        if changes:
+            org_update(actor=request.user, org=Organization.objects.get(pk=obj.pk), **changes)
+
+
+@admin.register(OrgEvent)
+class OrgEventAdmin(ScopedAdmin):
+    list_display = ("organization", "kind", "date", "document_no", "actor", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("organization__name", "organization__code", "document_no", "reason")
+    list_select_related = ("organization", "actor")
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False  # the history is written by the services only
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class LeadershipPostForm(forms.ModelForm):
+    """Checks the service would refuse, so the admin shows them on the form instead of failing."""
+
+    class Meta:
+        model = LeadershipPost
+        fields = ("organization", "title", *POST_CORRECTABLE_FIELDS)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        org = data.get("organization") or (self.instance.organization if self.instance.pk else None)
+        start = data.get("start_on")
+        if org and start and not org.existed_on(start):
+            self.add_error("start_on", "任职日期时该党组织不存在或已撤销")
+        if not (data.get("holder_name") or "").strip():
+            self.add_error("holder_name", "请填写任职人姓名")
+        return data
+
+
+@admin.register(LeadershipPost)
+class LeadershipPostAdmin(ScopedAdmin):
+    form = LeadershipPostForm
+    list_display = ("organization", "title", "holder_name", "start_on", "end_on", "document_no")
+    list_filter = ("title", ("end_on", admin.EmptyFieldListFilter))
+    search_fields = ("holder_name", "organization__name", "organization__code", "document_no")
+    list_select_related = ("organization",)
+    fields = ("organization", "title", *POST_CORRECTABLE_FIELDS)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
+        return ("organization", "title") if obj else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False  # a post ends (离任); it is not deleted
+
+    def save_model(
+        self, request: HttpRequest, obj: LeadershipPost, form: forms.ModelForm, change: bool
+    ) -> None:
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            saved = post_update(actor=request.user, post=LeadershipPost.objects.get(pk=obj.pk), **changes)
+        else:
+            data = form.cleaned_data
+            saved = post_appoint(
+                actor=request.user,
+                org=data["organization"],
+                title=data["title"],
+                holder_name=data["holder_name"],
+                start_on=data["start_on"],
+                holder_id_number=data.get("holder_id_number", ""),
+                document_no=data.get("document_no", ""),
+                note=data.get("note", ""),
+            )
+            if data.get("end_on"):
+                saved = post_update(actor=request.user, post=saved, end_on=data["end_on"])
+        obj.pk = saved.pk
+
+
+class RuleSettingForm(forms.ModelForm):
+    """Only known rule keys, with a value of the right type."""
+
+    key = forms.ChoiceField(label="参数", choices=[(k, f"{d.note}（{k}）") for k, d in DEFAULTS.items()])
+
+    class Meta:
+        model = RuleSetting
+        fields = ("key", "value", "note")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        key, value = data.get("key"), data.get("value")
+        if key in DEFAULTS and value is not None:
+            try:
+                DEFAULTS[key].kind(value)
+            except (TypeError, ValueError):
+                self.add_error("value", "取值格式不正确（应为整数）")
+            if not data.get("note"):
+                data["note"] = DEFAULTS[key].note
+        return data
+
+
+@admin.register(RuleSetting)
+class RuleSettingAdmin(admin.ModelAdmin):
+    """County-wide rule values: everyone with admin access reads them, only administrators change them."""
+
+    form = RuleSettingForm
+    list_display = ("key", "note", "value", "default_value")
+    search_fields = ("key", "note")
+    list_filter = ()
+
+    @admin.display(description="默认值")
+    def default_value(self, obj: RuleSetting) -> str:
+        default = DEFAULTS.get(obj.key)
+        return default.value if default else "—"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return sees_everything(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return sees_everything(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return sees_everything(request.user)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Users bound to an organization in the admin user's subtree (a superuser sees all)."""
+
+    list_display = ("username", "full_name", "role", "organization", "is_active", "is_staff", "last_login")
+    list_filter = ("role", "is_active", "is_staff", "is_superuser")
+    search_fields = ("username", "full_name", "organization__name", "organization__code")
+    list_select_related = ("organization",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("full_name", "email")}),
+        ("权限范围", {"fields": ("role", "organization", "is_active", "is_staff")}),
+        ("系统管理员权限", {"fields": ("is_superuser", "groups", "user_permissions")}),
+        ("登录记录", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+        ("权限范围", {"fields": ("full_name", "role", "organization")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request).select_related("organization")
+        if sees_everything(request.user):
+            return queryset
+        return queryset.filter(organization__in=Organization.objects.visible_to(request.user))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
+        readonly = ("last_login", "date_joined")
+        if not sees_everything(request.user):
+            # No one grants more than they hold.
+            readonly += ("is_superuser", "groups", "user_permissions", "is_staff")
+        return readonly
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField:
+        if db_field.name == "organization":
+            kwargs["queryset"] = Organization.objects.visible_to(request.user).active()
+            kwargs["required"] = not sees_everything(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "role" and not sees_everything(request.user):
+            kwargs["choices"] = [(v, label) for v, label in Role.choices if v != Role.ADMIN]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return can_write(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return can_write(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return can_write(request.user) and super().has_delete_permission(request, obj)

@@ -1,0 +1,300 @@
+"""Forms of the organization pages.
+
+They parse and check input; every change itself is made by a service in
+``organizations.services``, whose field-named errors land back on these
+fields (so a form field is named like the service's error key).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from .choices import OrgCategory, OrgKind, PostTitle
+from .models import LeadershipPost, Organization, code_validator
+from .selectors import org_choices
+from .services import ALLOWED_PARENT_KINDS
+
+#: Brackets people type around the year of a document number; the standard one is 〔〕.
+_YEAR_IN_BRACKETS = re.compile(r"[\[［(（【〔﹝]\s*(\d{4})\s*[\]］)）】〕﹞]")
+_DOCUMENT_NO = re.compile(r"^\S+〔\d{4}〕\d+号$")
+_ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
+
+
+def normalise_document_no(value: str) -> str:
+    """富办发[2002]24号 / 富办发(2002)24号 → 富办发〔2002〕24号 (GB/T 9704 uses 六角括号)."""
+    value = re.sub(r"\s+", "", value or "")
+    return _YEAR_IN_BRACKETS.sub(r"〔\1〕", value)
+
+
+class DocumentNoField(forms.CharField):
+    """A document number (文号) such as 富办发〔2002〕24号; other brackets are accepted and normalised."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "文号")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("help_text", "如：富办发〔2002〕24号")
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        text = normalise_document_no(super().clean(value))
+        if text and not _DOCUMENT_NO.match(text):
+            raise forms.ValidationError("文号格式应为“发文机关代字〔年份〕序号号”，如：富办发〔2002〕24号")
+        return text
+
+
+class DateField(forms.DateField):
+    """A date picked in the browser (YYYY-MM-DD), not later than today unless allowed."""
+
+    def __init__(self, *, allow_future: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"])
+        kwargs.setdefault("error_messages", {"invalid": "请输入有效日期，如 2026-07-01"})
+        self.allow_future = allow_future
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> dt.date | None:
+        day = super().clean(value)
+        if day and not self.allow_future and day > timezone.localdate():
+            raise forms.ValidationError("日期不能晚于今天")
+        return day
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget, set once here rather than in each template."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if not isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-select" if isinstance(widget, forms.Select) else "form-control"
+
+
+def org_label(org: Organization) -> str:
+    return f"{org.name}（{org.get_kind_display()} · {org.code}）"
+
+
+class OrgModelChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organization) -> str:  # type: ignore[override]
+        return ("\u3000" * max(obj.depth - 1, 0)) + org_label(obj)
+
+
+class EventForm(StyledForm):
+    """A dated change of an organization, with its reason and document number."""
+
+    reason = forms.CharField(label="原因", max_length=200, required=False)
+    document_no = DocumentNoField()
+
+    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+        self.org = org
+        super().__init__(*args, **kwargs)
+
+    def check_after_established(self, day: dt.date | None, field: str) -> None:
+        if day and day < self.org.established_on:
+            self.add_error(field, f"日期不能早于该党组织的成立日期（{self.org.established_on:%Y-%m-%d}）")
+
+
+class OrgCreateForm(StyledForm):
+    """Establish a sub-organization under ``parent``."""
+
+    code = forms.CharField(label="党组织代码", max_length=32, validators=[code_validator])
+    name = forms.CharField(label="党组织名称", max_length=100)
+    kind = forms.ChoiceField(label="组织类型")
+    category = forms.ChoiceField(label="组织类别", choices=OrgCategory.choices)
+    established_on = DateField(label="成立日期")
+    reason = forms.CharField(label="成立原因/依据", max_length=200, required=False)
+    document_no = DocumentNoField()
+    can_approve_members = forms.BooleanField(label="具有审批发展党员权限", required=False)
+    term_started_on = DateField(label="本届班子产生日期", required=False)
+    sort_order = forms.IntegerField(label="排序", initial=0, required=False)
+
+    def __init__(self, *args: Any, parent: Organization, **kwargs: Any) -> None:
+        self.parent = parent
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (value, label) for value, label in OrgKind.choices if parent.kind in ALLOWED_PARENT_KINDS[value]
+        ]
+        self.fields["code"].help_text = f"字母、数字、下划线或短横线，如 {parent.code}01"
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if Organization.objects.filter(code__iexact=code).exists():
+            raise forms.ValidationError("该党组织代码已被使用")
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        day = data.get("established_on")
+        if day and day < self.parent.established_on:
+            self.add_error("established_on", "成立日期不能早于上级党组织的成立日期")
+        term = data.get("term_started_on")
+        if day and term and term < day:
+            self.add_error("term_started_on", "本届班子产生日期不能早于成立日期")
+        data["sort_order"] = data.get("sort_order") or 0
+        return data
+
+
+class OrgUpdateForm(StyledForm):
+    """Attributes that carry no history (org_update)."""
+
+    category = forms.ChoiceField(label="组织类别", choices=OrgCategory.choices)
+    can_approve_members = forms.BooleanField(label="具有审批发展党员权限", required=False)
+    term_years = forms.IntegerField(
+        label="任期（年）",
+        required=False,
+        min_value=1,
+        max_value=10,
+        help_text="留空按规定：村、社区5年，其他3年。",
+    )
+    term_started_on = DateField(label="本届班子产生日期", required=False)
+    sort_order = forms.IntegerField(label="排序", required=False)
+
+    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+        self.org = org
+        kwargs.setdefault(
+            "initial",
+            {
+                "category": org.category,
+                "can_approve_members": org.can_approve_members,
+                "term_years": org.term_years,
+                "term_started_on": org.term_started_on,
+                "sort_order": org.sort_order,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_term_started_on(self) -> dt.date | None:
+        day = self.cleaned_data.get("term_started_on")
+        if day and day < self.org.established_on:
+            raise forms.ValidationError("本届班子产生日期不能早于成立日期")
+        return day
+
+    def changes(self) -> dict[str, Any]:
+        """Only what the user changed, so an unchanged term records no 换届."""
+        data = dict(self.cleaned_data)
+        data["sort_order"] = data.get("sort_order") or 0
+        return {name: data[name] for name in self.fields if data[name] != getattr(self.org, name)}
+
+
+class OrgRenameForm(EventForm):
+    name = forms.CharField(label="新名称", max_length=100)
+    day = DateField(label="更名日期")
+    field_order = ["name", "day", "reason", "document_no"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.check_after_established(data.get("day"), "day")
+        return data
+
+
+class OrgMoveForm(EventForm):
+    """Choose a new parent among the organizations the user may edit."""
+
+    parent = OrgModelChoiceField(label="新的上级党组织", queryset=Organization.objects.none())
+    day = DateField(label="调整日期")
+    field_order = ["parent", "day", "reason", "document_no"]
+
+    def __init__(self, *args: Any, org: Organization, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, org=org, **kwargs)
+        allowed = [k for k in ALLOWED_PARENT_KINDS[org.kind] if k]
+        queryset = org_choices(user, exclude=org, kinds=allowed)
+        if org.parent_id:
+            queryset = queryset.exclude(pk=org.parent_id)
+        self.fields["parent"].queryset = queryset
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.check_after_established(data.get("day"), "day")
+        return data
+
+
+class OrgMergeForm(EventForm):
+    """Merge into a successor; its members move there and it closes."""
+
+    successor = OrgModelChoiceField(label="并入的党组织", queryset=Organization.objects.none())
+    dissolved_on = DateField(label="合并日期")
+    field_order = ["successor", "dissolved_on", "reason", "document_no"]
+
+    def __init__(self, *args: Any, org: Organization, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, org=org, **kwargs)
+        self.fields["successor"].queryset = org_choices(user, exclude=org)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.check_after_established(data.get("dissolved_on"), "dissolved_on")
+        return data
+
+
+class OrgDissolveForm(EventForm):
+    dissolved_on = DateField(label="撤销日期")
+    field_order = ["dissolved_on", "reason", "document_no"]
+
+    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, org=org, **kwargs)
+        self.fields["reason"].required = True
+        self.fields["reason"].label = "撤销原因"
+        self.fields["reason"].error_messages["required"] = "请填写撤销原因"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.check_after_established(data.get("dissolved_on"), "dissolved_on")
+        return data
+
+
+class PostAppointForm(StyledForm):
+    title = forms.ChoiceField(label="职务", choices=PostTitle.choices)
+    holder_name = forms.CharField(label="任职人姓名", max_length=50)
+    holder_id_number = forms.CharField(label="任职人公民身份号码", max_length=18, required=False)
+    start_on = DateField(label="任职日期")
+    document_no = DocumentNoField(label="任职文号")
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+    def clean_holder_name(self) -> str:
+        name = self.cleaned_data["holder_name"].strip()
+        if not name:
+            raise forms.ValidationError("请填写任职人姓名")
+        return name
+
+    def clean_holder_id_number(self) -> str:
+        number = self.cleaned_data.get("holder_id_number", "").strip().upper()
+        if number and not _ID_NUMBER.match(number):
+            raise forms.ValidationError("公民身份号码应为18位：前17位数字，末位为数字或X")
+        return number
+
+
+class PostEndForm(StyledForm):
+    end_on = DateField(label="离任日期")
+
+    def __init__(self, *args: Any, post: LeadershipPost, **kwargs: Any) -> None:
+        self.post = post
+        super().__init__(*args, **kwargs)
+
+    def clean_end_on(self) -> dt.date:
+        day = self.cleaned_data["end_on"]
+        if day < self.post.start_on:
+            raise forms.ValidationError(f"离任日期不能早于任职日期（{self.post.start_on:%Y-%m-%d}）")
+        return day
+
+
+class OrgImportForm(StyledForm):
+    file = forms.FileField(label="党组织信息表（.xlsx）")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）")
+        return upload
+
+
+class TreeFilterForm(forms.Form):
+    """The tree page's options (GET)."""
+
+    q = forms.CharField(label="搜索", required=False, max_length=50)
+    on = DateField(label="截至日期", required=False, allow_future=True)
+    dissolved = forms.BooleanField(label="显示已撤销", required=False)

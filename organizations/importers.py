@@ -1,0 +1,306 @@
+"""Import of an existing organization tree from an ``.xlsx`` sheet, all or nothing.
+
+Every row is checked first (codes, labels, dates, parents — in the database
+or elsewhere in the file, in any order —, placement rules, cycles, scope)
+and *every* bad row is reported; only a clean file is written, each
+organization through :func:`organizations.services.org_create`, parents
+before children, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from partyorg.xlsx import (
+    ImportRejected,
+    ImportReport,
+    RowError,
+    build_workbook,
+    cell_date,
+    cell_text,
+    open_rows,
+)
+
+from .choices import OrgCategory, OrgKind
+from .models import Organization
+from .scopes import can_write, in_scope, sees_everything
+from .services import ALLOWED_PARENT_KINDS, org_create
+
+COL_CODE = "党组织代码"
+COL_NAME = "党组织名称"
+COL_KIND = "组织类型"
+COL_CATEGORY = "组织类别"
+COL_PARENT = "上级党组织代码"
+COL_ESTABLISHED = "成立日期"
+HEADERS = (COL_CODE, COL_NAME, COL_KIND, COL_CATEGORY, COL_PARENT, COL_ESTABLISHED)
+
+#: Labels accepted besides the official ones (and the stored values).
+KIND_ALIASES = {
+    "党委": OrgKind.COMMITTEE,
+    "县委员会": OrgKind.COUNTY_COMMITTEE,
+    "总支": OrgKind.GENERAL_BRANCH,
+}
+CATEGORY_ALIASES = {"离退休": OrgCategory.RETIRED, "老干": OrgCategory.RETIRED}
+
+
+def _lookup(choices: Any, aliases: dict[str, str]) -> dict[str, str]:
+    table = {label: value for value, label in choices.choices}
+    table.update({value: value for value in choices.values})
+    table.update(aliases)
+    return table
+
+
+KIND_BY_LABEL = _lookup(OrgKind, KIND_ALIASES)
+CATEGORY_BY_LABEL = _lookup(OrgCategory, CATEGORY_ALIASES)
+
+
+@dataclass
+class OrgRow:
+    """One parsed row of the sheet."""
+
+    number: int
+    code: str
+    name: str
+    kind: str | None
+    category: str | None
+    parent_code: str
+    established_on: dt.date | None
+    errors: list[RowError] = field(default_factory=list)
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append(RowError(self.number, column, message))
+
+
+def _parse(number: int, values: dict[str, Any]) -> OrgRow:
+    row = OrgRow(
+        number=number,
+        code=cell_text(values.get(COL_CODE)),
+        name=cell_text(values.get(COL_NAME)),
+        kind=None,
+        category=None,
+        parent_code=cell_text(values.get(COL_PARENT)),
+        established_on=None,
+    )
+    if not row.code:
+        row.error(COL_CODE, "不能为空")
+    if not row.name:
+        row.error(COL_NAME, "不能为空")
+    kind_label = cell_text(values.get(COL_KIND))
+    row.kind = KIND_BY_LABEL.get(kind_label)
+    if row.kind is None:
+        allowed = "、".join(OrgKind.labels)
+        row.error(COL_KIND, f"未知的组织类型“{kind_label}”（可填：{allowed}）" if kind_label else "不能为空")
+    category_label = cell_text(values.get(COL_CATEGORY))
+    row.category = CATEGORY_BY_LABEL.get(category_label)
+    if row.category is None:
+        allowed = "、".join(OrgCategory.labels)
+        row.error(
+            COL_CATEGORY,
+            f"未知的组织类别“{category_label}”（可填：{allowed}）" if category_label else "不能为空",
+        )
+    try:
+        row.established_on = cell_date(values.get(COL_ESTABLISHED))
+    except ValueError as exc:
+        row.error(COL_ESTABLISHED, str(exc))
+    else:
+        if row.established_on is None:
+            row.error(COL_ESTABLISHED, "不能为空")
+    if row.code and row.name and row.kind and row.category:
+        # Field-level checks of the model (code format, lengths) without any query.
+        probe = Organization(code=row.code, name=row.name, kind=row.kind, category=row.category)
+        try:
+            probe.clean_fields(exclude=["path", "parent", "successor", "established_on"])
+        except ValidationError as exc:
+            columns = {"code": COL_CODE, "name": COL_NAME, "kind": COL_KIND, "category": COL_CATEGORY}
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    row.error(columns.get(name, ""), message)
+    return row
+
+
+def _check_duplicates(rows: list[OrgRow], existing: dict[str, Organization]) -> None:
+    first_row: dict[str, int] = {}
+    for row in rows:
+        if not row.code:
+            continue
+        key = row.code.lower()
+        if key in first_row:
+            row.error(COL_CODE, f"党组织代码“{row.code}”与第{first_row[key]}行重复")
+        else:
+            first_row[key] = row.number
+        if row.code in existing:
+            row.error(COL_CODE, f"党组织代码“{row.code}”已存在于系统中")
+
+
+def _check_parents(
+    rows: list[OrgRow], by_code: dict[str, OrgRow], existing: dict[str, Organization], actor: Any
+) -> None:
+    for row in rows:
+        if not row.parent_code:
+            if not sees_everything(actor):
+                row.error(COL_PARENT, "不能为空（只有系统管理员可以导入顶层党组织）")
+            elif row.kind and None not in ALLOWED_PARENT_KINDS[row.kind]:
+                row.error(COL_PARENT, f"{OrgKind(row.kind).label}必须有上级党组织")
+            continue
+        if row.parent_code == row.code:
+            row.error(COL_PARENT, "上级党组织不能是自身")
+            continue
+        in_file = by_code.get(row.parent_code)
+        if in_file is not None:
+            parent_kind, parent_day = in_file.kind, in_file.established_on
+            parent_name = f"第{in_file.number}行“{in_file.name}”"
+            if parent_day and row.established_on and row.established_on < parent_day:
+                row.error(COL_ESTABLISHED, f"成立日期早于上级党组织（{parent_name}）的成立日期")
+        else:
+            parent = existing.get(row.parent_code)
+            if parent is None or not in_scope(actor, parent):
+                row.error(COL_PARENT, f"上级党组织代码“{row.parent_code}”不存在或不在您的管理范围内")
+                continue
+            if not parent.is_active:
+                row.error(COL_PARENT, f"上级党组织“{parent.name}”已于{parent.dissolved_on:%Y-%m-%d}撤销")
+                continue
+            parent_kind, parent_name = parent.kind, f"“{parent.name}”"
+            if row.established_on and not parent.existed_on(row.established_on):
+                row.error(
+                    COL_ESTABLISHED,
+                    f"成立日期时上级党组织{parent_name}尚未成立（成立于{parent.established_on:%Y-%m-%d}）",
+                )
+        if row.kind and parent_kind and parent_kind not in ALLOWED_PARENT_KINDS[row.kind]:
+            row.error(
+                COL_PARENT,
+                f"{OrgKind(row.kind).label}不能设在{OrgKind(parent_kind).label}（{parent_name}）之下",
+            )
+
+
+def _check_cycles(rows: list[OrgRow], by_code: dict[str, OrgRow]) -> None:
+    """Rows whose parent chain inside the file comes back to itself."""
+    state: dict[str, str] = {}  # code -> "open" while walking, "done" after
+    for start in rows:
+        if not start.code or state.get(start.code):
+            continue
+        chain: list[OrgRow] = []
+        row: OrgRow | None = start
+        while row is not None and row.code and not state.get(row.code):
+            state[row.code] = "open"
+            chain.append(row)
+            row = by_code.get(row.parent_code) if row.parent_code != row.code else None
+        if row is not None and state.get(row.code) == "open":
+            loop = chain[chain.index(row) :]
+            path = " → ".join(r.code for r in [*loop, row])
+            for member in loop:
+                member.error(COL_PARENT, f"上级关系形成循环：{path}")
+        for walked in chain:
+            state[walked.code] = "done"
+
+
+def _in_creation_order(rows: list[OrgRow], by_code: dict[str, OrgRow]) -> list[OrgRow]:
+    """Parents before children (the file may list them in any order)."""
+    ordered: list[OrgRow] = []
+    placed: set[str] = set()
+
+    def place(row: OrgRow) -> None:
+        stack = []
+        current: OrgRow | None = row
+        while current is not None and current.code not in placed:
+            stack.append(current)
+            current = by_code.get(current.parent_code)
+        for item in reversed(stack):
+            placed.add(item.code)
+            ordered.append(item)
+
+    for row in rows:
+        place(row)
+    return ordered
+
+
+def validate_rows(rows: list[OrgRow], actor: Any) -> tuple[list[RowError], dict[str, Organization]]:
+    """Check every row against the file and the database (one query), collecting every error.
+
+    Returns the errors and the organizations already in the database that
+    the file names (as codes or parents).
+    """
+    by_code: dict[str, OrgRow] = {}
+    for row in rows:
+        by_code.setdefault(row.code, row)
+    wanted = {r.code for r in rows if r.code} | {r.parent_code for r in rows if r.parent_code}
+    existing = {org.code: org for org in Organization.objects.filter(code__in=wanted)}
+    _check_duplicates(rows, existing)
+    _check_parents(rows, by_code, existing, actor)
+    _check_cycles(rows, by_code)
+    return [error for row in rows for error in row.errors], existing
+
+
+def _create_all(rows: list[OrgRow], existing: dict[str, Organization], actor: Any) -> int:
+    by_code = {row.code: row for row in rows}
+    created: dict[str, Organization] = {}
+    errors: list[RowError] = []
+    for row in _in_creation_order(rows, by_code):
+        parent = (created.get(row.parent_code) or existing.get(row.parent_code)) if row.parent_code else None
+        try:
+            created[row.code] = org_create(
+                actor=actor,
+                parent=parent,
+                code=row.code,
+                name=row.name,
+                kind=row.kind or "",
+                category=row.category or "",
+                established_on=row.established_on or dt.date.min,
+                reason="导入",
+            )
+        except ValidationError as exc:  # a rule the checks above did not foresee
+            for name, messages in exc.message_dict.items():
+                column = {"parent": COL_PARENT, "code": COL_CODE, "name": COL_NAME}.get(name, "")
+                errors.extend(RowError(row.number, column, m) for m in messages)
+    if errors:
+        raise ImportRejected(errors)
+    return len(created)
+
+
+def import_orgs(source: str | IO[bytes], *, actor: Any) -> ImportReport:
+    """Import an organization sheet: everything, or nothing and a list of every bad row."""
+    report = ImportReport()
+    if not can_write(actor):
+        report.errors.append(RowError(0, "", "当前账号为只读权限，不能导入"))
+        return report
+    iterator, header_errors = open_rows(source, HEADERS, required=HEADERS)
+    if header_errors:
+        report.errors = header_errors
+        return report
+    rows = [_parse(number, values) for number, values in iterator]
+    report.rows = len(rows)
+    if not rows:
+        report.errors.append(RowError(0, "", "文件中没有数据行"))
+        return report
+    report.errors, existing = validate_rows(rows, actor)
+    if report.errors:
+        return report
+    try:
+        with transaction.atomic():
+            report.created = _create_all(rows, existing, actor)
+    except ImportRejected as exc:
+        report.errors = exc.errors
+        report.created = 0
+    return report
+
+
+def template_workbook() -> bytes:
+    """The import template: the header row, and a sheet explaining what goes in each column."""
+    notes = [
+        (COL_CODE, "必填，字母、数字、下划线或短横线，不超过32位，全县唯一", "C01T01B01"),
+        (COL_NAME, "必填，不超过100字", "各甫村党支部"),
+        (COL_KIND, "必填，可填：" + "、".join(OrgKind.labels), "党支部"),
+        (COL_CATEGORY, "必填，可填：" + "、".join(OrgCategory.labels), "村"),
+        (COL_PARENT, "必填（系统中已有的党组织代码，或本表中另一行的代码，顺序不限）", "C01T01"),
+        (COL_ESTABLISHED, "必填，日期，如 2002-07-01", "2002-07-01"),
+    ]
+    return build_workbook(
+        [
+            ("党组织信息", HEADERS, []),
+            ("填写说明", ("列名", "填写要求", "示例"), notes),
+        ]
+    )
