@@ -1,1 +1,95 @@
-"""(area: care)"""
+"""Reads for care visits: the list, the candidates to visit, and the figures reports use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from organizations.choices import COMMITTEE_KINDS, OrgKind
+from organizations.models import Organization
+from organizations.rules import get_rule
+
+from ..models import CareVisit, CareVisitMember, Member
+
+
+def care_visit_list(user: Any) -> QuerySet[CareVisit]:
+    """Visits organized in the user's scope, with how many members they reached and the money given."""
+    return (
+        CareVisit.objects.visible_to(user)
+        .select_related("organization")
+        .annotate(recipient_count=Count("recipients"), amount_total=Sum("recipients__amount"))
+    )
+
+
+def visit_recipients(visit: CareVisit) -> QuerySet[CareVisitMember]:
+    return visit.recipients.select_related("member", "organization").order_by(
+        "organization__path", "member__name", "id"
+    )
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def care_candidates(user: Any, visit: CareVisit, *, everyone: bool = False) -> QuerySet[Member]:
+    """Members the visit may still reach: in scope and under the organizer, not yet on the list.
+
+    By default only hardship members (困难党员) and old members (≥ 70 on the
+    visit date, configurable); ``everyone`` lifts that.
+    """
+    members = (
+        Member.objects.visible_to(user)
+        .within(visit.organization)
+        .filter(joined_on__lte=visit.visited_on)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=visit.visited_on))
+        .exclude(care_visits__visit=visit)
+    )
+    if not everyone:
+        old_age = int(get_rule("care_old_member_age"))
+        members = members.filter(
+            Q(is_hardship=True) | Q(birth_date__lte=years_before(visit.visited_on, old_age))
+        )
+    return members.select_related("organization").order_by("organization__path", "name", "id")
+
+
+@dataclass(frozen=True)
+class CareFigures:
+    """care.* for one organization's subtree and period."""
+
+    members_visited: int  # distinct members
+    committees: int  # base committees (incl. 党工委) whose members were visited
+    branches: int  # 党支部 whose members were visited
+    amount: Decimal  # 元, two places
+
+
+def care_figures(org: Organization, start: dt.date, end: dt.date) -> CareFigures:
+    """Members visited, committees and branches reached, money given (three queries).
+
+    A member counts under the organization they belonged to on the visit
+    date; a committee counts when any organization below it (or itself) had
+    a member visited.
+    """
+    rows = CareVisitMember.objects.within(org).filter(
+        visit__visited_on__gte=start, visit__visited_on__lte=end
+    )
+    totals = rows.aggregate(members=Count("member", distinct=True), amount=Sum("amount"))
+    reached = list(rows.values_list("organization__path", "organization__kind").distinct())
+    branches = sum(1 for _, kind in reached if kind == OrgKind.BRANCH)
+    committee_paths = (
+        Organization.objects.within(org).filter(kind__in=COMMITTEE_KINDS).values_list("path", flat=True)
+    )
+    paths = [path for path, _ in reached]
+    committees = sum(1 for c in committee_paths if any(p.startswith(c) for p in paths))
+    return CareFigures(
+        members_visited=totals["members"],
+        committees=committees,
+        branches=branches,
+        amount=(totals["amount"] or Decimal("0")).quantize(Decimal("0.01")),
+    )

@@ -1,1 +1,209 @@
-"""(area: transfers)"""
+"""Reads for members in motion: transfer lists and queues, the figures reports use, lost-contact flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from organizations.choices import MEMBER_HOLDING_KINDS, OrgKind
+from organizations.models import Organization
+from organizations.rules import get_rule
+from organizations.scopes import scope_root, sees_everything
+
+from ..choices import LeaveReason
+from ..models import (
+    Certificate,
+    Departure,
+    LostContact,
+    Member,
+    MobileRegistration,
+    Transfer,
+    TransferKind,
+    TransferStatus,
+    add_months,
+)
+
+
+def county_of(org: Organization) -> Organization:
+    """The county an organization belongs to: its nearest 县委 (or its root when there is none)."""
+    if org.kind == OrgKind.COUNTY_COMMITTEE:
+        return org
+    ancestors = list(org.ancestors())  # root first
+    for ancestor in reversed(ancestors):
+        if ancestor.kind == OrgKind.COUNTY_COMMITTEE:
+            return ancestor
+    return ancestors[0] if ancestors else org
+
+
+def transfer_destinations(user: Any) -> QuerySet[Organization]:
+    """Organizations a letter inside the county may be addressed to.
+
+    Addressing a 介绍信 needs the county's directory of organizations, not
+    just the sender's subtree (a branch secretary sends members to branches
+    of other committees).  It lists names only; nothing inside them becomes
+    visible, and accepting stays the receiving side's act.
+    """
+    root = user.organization
+    qs = Organization.objects.active().filter(kind__in=MEMBER_HOLDING_KINDS)
+    if user.is_superuser or root is None:
+        return qs if user.is_superuser else qs.none()
+    return qs.within(county_of(root))
+
+
+def transfer_list(user: Any) -> QuerySet[Transfer]:
+    """Transfers either end of which lies in the user's scope, with what a list row shows."""
+    return Transfer.objects.visible_to(user).select_related("from_org", "to_org", "member")
+
+
+@dataclass(frozen=True)
+class TransferQueue:
+    """The work queue: open letters past validity, and letters my organizations should accept."""
+
+    overdue: list[Transfer]
+    awaiting_acceptance: list[Transfer]
+
+
+def transfer_queue(user: Any, today: dt.date | None = None) -> TransferQueue:
+    today = today or dt.date.today()
+    base = transfer_list(user)
+    overdue = base.overdue_on(today).order_by("valid_until", "id")
+    awaiting = base.pending().filter(kind__in=(TransferKind.INTERNAL, TransferKind.IN))
+    root = scope_root(user)
+    if root is not None and not sees_everything(user):
+        # Acceptance is the receiving side's act: only letters addressed into my scope.
+        awaiting = awaiting.filter(to_org__path__subtree=root.path)
+    awaiting = awaiting.order_by("valid_until", "id")
+    return TransferQueue(overdue=list(overdue), awaiting_acceptance=list(awaiting))
+
+
+@dataclass(frozen=True)
+class TransferFigures:
+    """Transfers completed and certificates issued in a period, for one organization's subtree.
+
+    ``transfers_in``: letters that brought a member into the subtree (from
+    outside the county, or from elsewhere in the county); ``transfers_out``
+    the reverse; ``internal``: moves between organizations of the subtree,
+    which are neither.  ``total`` = in + out (办理…名党员的组织关系转入、转出).
+    """
+
+    transfers_in: int
+    transfers_out: int
+    total: int
+    internal: int
+    certificates_issued: int
+
+
+def transfer_figures(org: Organization, start: dt.date, end: dt.date) -> TransferFigures:
+    """transfers.in / .out / .total and certificates.issued (two queries)."""
+    to_here = Q(to_org__path__subtree=org.path)
+    from_here = Q(from_org__path__subtree=org.path)
+    # from_org is null exactly for letters into the county, to_org exactly
+    # for letters out of it, so each side's "outside" is spelled by kind.
+    came_in = (Q(kind=TransferKind.IN) & to_here) | (Q(kind=TransferKind.INTERNAL) & to_here & ~from_here)
+    went_out = (Q(kind=TransferKind.OUT) & from_here) | (Q(kind=TransferKind.INTERNAL) & from_here & ~to_here)
+    within = Q(kind=TransferKind.INTERNAL) & from_here & to_here
+    counts = Transfer.objects.filter(
+        status=TransferStatus.COMPLETED, completed_on__gte=start, completed_on__lte=end
+    ).aggregate(
+        came_in=Count("id", filter=came_in),
+        went_out=Count("id", filter=went_out),
+        within=Count("id", filter=within),
+    )
+    certificates = Certificate.objects.within(org).filter(issued_on__gte=start, issued_on__lte=end).count()
+    return TransferFigures(
+        transfers_in=counts["came_in"],
+        transfers_out=counts["went_out"],
+        total=counts["came_in"] + counts["went_out"],
+        internal=counts["within"],
+        certificates_issued=certificates,
+    )
+
+
+def certificate_list(user: Any) -> QuerySet[Certificate]:
+    return Certificate.objects.visible_to(user).select_related("member", "organization")
+
+
+def mobile_list(user: Any) -> QuerySet[MobileRegistration]:
+    return MobileRegistration.objects.visible_to(user).select_related("member", "organization")
+
+
+def departure_list(user: Any) -> QuerySet[Departure]:
+    return Departure.objects.visible_to(user).select_related("member", "organization")
+
+
+def lost_contact_list(user: Any) -> QuerySet[LostContact]:
+    return LostContact.objects.visible_to(user).select_related("member", "organization")
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from ``start`` to ``end`` (0 when end is earlier)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+class FlagKind:
+    CORRECTION = "CORRECTION"
+    SUSPENSION = "SUSPENSION"
+    REMOVAL = "REMOVAL"
+
+
+FLAG_LABELS = {
+    FlagKind.CORRECTION: "限期改正",
+    FlagKind.SUSPENSION: "停止党籍（待研究）",
+    FlagKind.REMOVAL: "除名（待研究）",
+}
+
+
+@dataclass(frozen=True)
+class LostContactFlag:
+    """One member the rules say needs a decision (限期改正, 停止党籍, 除名)."""
+
+    kind: str
+    member: Member
+    organization: Organization
+    since: dt.date  # lost contact since / suspended since
+    months: int
+    record: LostContact | None = None
+
+    @property
+    def label(self) -> str:
+        return FLAG_LABELS[self.kind]
+
+
+def lost_contact_flags(user: Any, today: dt.date | None = None) -> list[LostContactFlag]:
+    """Flags in the user's scope (two queries).
+
+    Lost contact for ≥ 6 months → 限期改正 due; ≥ 2 years → 停止党籍 to be
+    considered; 停止党籍 for ≥ 2 more years → 除名 to be considered (all
+    thresholds configurable).
+    """
+    today = today or dt.date.today()
+    correction = int(get_rule("lost_contact_correction_months"))
+    suspension = int(get_rule("lost_contact_suspension_months"))
+    removal = int(get_rule("suspension_removal_months"))
+    flags: list[LostContactFlag] = []
+    open_records = (
+        lost_contact_list(user)
+        .filter(resolved_on__isnull=True, member__left_on__isnull=True)
+        .filter(since__lte=add_months(today, -correction))
+        .order_by("since", "id")
+    )
+    for record in open_records:
+        months = months_between(record.since, today)
+        kind = FlagKind.SUSPENSION if months >= suspension else FlagKind.CORRECTION
+        flags.append(LostContactFlag(kind, record.member, record.organization, record.since, months, record))
+    suspended = (
+        Member.objects.visible_to(user)
+        .filter(leave_reason=LeaveReason.SUSPENDED, left_on__lte=add_months(today, -removal))
+        .select_related("organization")
+        .order_by("left_on", "id")
+    )
+    for member in suspended:
+        months = months_between(member.left_on, today)
+        flags.append(LostContactFlag(FlagKind.REMOVAL, member, member.organization, member.left_on, months))
+    return flags

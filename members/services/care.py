@@ -1,1 +1,155 @@
-"""(area: care)"""
+"""Writes for care visits (走访慰问): the visit and the members it reached, with the money given."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from organizations.models import Organization
+from organizations.scopes import check_can_edit
+from partyorg.audit import service
+
+from ..models import CareFunding, CareOccasion, CareVisit, CareVisitMember, Member
+
+#: Header fields ``care_visit_update`` may change.
+VISIT_FIELDS = ("visited_on", "occasion", "visitors", "funding", "note")
+CENT = Decimal("0.01")
+
+
+def clean_amount(value: Any, who: str = "") -> Decimal:
+    """A money amount: a Decimal ≥ 0 with at most two decimal places."""
+    prefix = f"{who}：" if who else ""
+    if isinstance(value, float):
+        raise ValidationError({"amount": f"{prefix}金额请以Decimal传入（不使用浮点数）"})
+    try:
+        amount = Decimal(str(value).strip()) if value is not None and str(value).strip() else None
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise ValidationError({"amount": f"{prefix}请填写慰问金金额"})
+    if amount < 0:
+        raise ValidationError({"amount": f"{prefix}慰问金不能为负数"})
+    if amount != amount.quantize(CENT):
+        raise ValidationError({"amount": f"{prefix}慰问金最多保留两位小数"})
+    return amount.quantize(CENT)
+
+
+def _validate_header(visit: CareVisit) -> None:
+    if visit.visited_on and visit.visited_on > dt.date.today():
+        raise ValidationError({"visited_on": "走访日期不能晚于今天"})
+    if visit.occasion not in CareOccasion.values:
+        raise ValidationError({"occasion": "请选择慰问时机"})
+    if visit.funding not in CareFunding.values:
+        raise ValidationError({"funding": "请选择经费来源"})
+    visit.visitors = (visit.visitors or "").strip()
+    if not visit.visitors:
+        raise ValidationError({"visitors": "请填写走访人员"})
+    visit.full_clean()
+
+
+def _add_members(
+    actor: Any, visit: CareVisit, entries: Iterable[tuple[Member, Any]]
+) -> list[CareVisitMember]:
+    added: list[CareVisitMember] = []
+    seen = set(visit.recipients.values_list("member_id", flat=True)) if visit.pk else set()
+    for member, raw_amount in entries:
+        # Out of the actor's scope looks like "not found", as everywhere.
+        check_can_edit(actor, member.organization)
+        amount = clean_amount(raw_amount, member.name)
+        if not member.organization.path.startswith(visit.organization.path):
+            raise ValidationError(
+                {"member": f"{member.name}不属于{visit.organization.name}，不能列入本次慰问"}
+            )
+        if member.joined_on > visit.visited_on or (member.left_on and member.left_on <= visit.visited_on):
+            raise ValidationError({"member": f"{member.name}在走访日期不是本组织党员"})
+        if member.pk in seen:
+            raise ValidationError({"member": f"{member.name}已在本次慰问名单中"})
+        seen.add(member.pk)
+        recipient = CareVisitMember(
+            visit=visit, member=member, organization=member.organization, amount=amount
+        )
+        recipient.full_clean()
+        recipient.save()
+        added.append(recipient)
+    return added
+
+
+@service
+def care_visit_create(
+    *,
+    actor: Any,
+    organization: Organization,
+    visited_on: dt.date,
+    occasion: str,
+    visitors: str,
+    funding: str,
+    note: str = "",
+    entries: Iterable[tuple[Member, Any]] = (),
+) -> CareVisit:
+    """Record a care visit organized by ``organization`` and, optionally, the members it reached."""
+    check_can_edit(actor, organization)
+    visit = CareVisit(
+        organization=organization,
+        visited_on=visited_on,
+        occasion=occasion,
+        visitors=visitors,
+        funding=funding,
+        note=note.strip(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _validate_header(visit)
+    visit.save()
+    _add_members(actor, visit, entries)
+    return visit
+
+
+@service
+def care_visit_update(*, actor: Any, visit: CareVisit, **changes: Any) -> CareVisit:
+    """Correct a visit's date, occasion, visitors, funding or note."""
+    check_can_edit(actor, visit.organization)
+    unknown = set(changes) - set(VISIT_FIELDS)
+    if unknown:
+        raise ValueError(f"care_visit_update cannot change {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(visit, field, value.strip() if isinstance(value, str) else value)
+    _validate_header(visit)
+    visited_on = visit.visited_on
+    for recipient in visit.recipients.select_related("member"):
+        member = recipient.member
+        if member.joined_on > visited_on or (member.left_on and member.left_on <= visited_on):
+            raise ValidationError({"visited_on": f"{member.name}在该日期不是党员，请核对走访日期"})
+    visit.save()
+    return visit
+
+
+@service
+def care_visit_add_members(
+    *, actor: Any, visit: CareVisit, entries: Iterable[tuple[Member, Any]]
+) -> list[CareVisitMember]:
+    """Add members (each with the amount given) to a visit."""
+    check_can_edit(actor, visit.organization)
+    added = _add_members(actor, visit, entries)
+    if not added:
+        raise ValidationError({"member": "请至少选择一名慰问对象"})
+    return added
+
+
+@service
+def care_visit_set_amount(*, actor: Any, recipient: CareVisitMember, amount: Any) -> CareVisitMember:
+    """Correct the amount given to one member."""
+    check_can_edit(actor, recipient.visit.organization)
+    recipient.amount = clean_amount(amount, recipient.member.name)
+    recipient.full_clean()
+    recipient.save(update_fields=["amount"])
+    return recipient
+
+
+@service
+def care_visit_remove_member(*, actor: Any, recipient: CareVisitMember) -> None:
+    """Take a member off a visit's list (entered by mistake)."""
+    check_can_edit(actor, recipient.visit.organization)
+    recipient.delete()
