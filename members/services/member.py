@@ -14,7 +14,7 @@ from partyorg.audit import service
 
 from ..choices import LeaveReason, MemberStatus, PeriodReason
 from ..idcard import parse_id_number
-from ..models import Member, MemberPeriod
+from ..models import Member, MemberPeriod, age_on
 
 #: Profile fields a correction may change; organization and status change
 #: only through the dated services below, so history stays true.
@@ -59,12 +59,8 @@ def validate_identity(member: Member) -> None:
 
 
 def validate_dates(member: Member) -> None:
-    if (
-        member.joined_on
-        and member.birth_date
-        and member.joined_on
-        < member.birth_date.replace(year=member.birth_date.year + 18) - dt.timedelta(days=0)
-    ):
+    # age_on, not birth_date.replace(year=+18): that raises for 29 February.
+    if member.joined_on and member.birth_date and age_on(member.birth_date, member.joined_on) < 18:
         raise ValidationError({"joined_on": "入党时应年满18周岁"})
     if member.status == MemberStatus.FULL and not member.full_on:
         raise ValidationError({"full_on": "正式党员须填写转正日期"})
