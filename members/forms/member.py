@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
@@ -164,6 +165,10 @@ class MemberRulesMixin:
     instance: Member
 
     def relax_derived_fields(self) -> None:
+        if "id_number" in self.fields:
+            # The ID rules say what is wrong with a wrong length better than "at most 18".
+            field = self.fields["id_number"]
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
         for name in ("birth_date", "gender"):
             if name in self.fields:
                 self.fields[name].required = False
