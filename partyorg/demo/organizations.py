@@ -115,6 +115,10 @@ class TreeBuilder:
             self.rng.randint(first_year, last_year), self.rng.randint(1, 12), self.rng.randint(1, 28)
         )
 
+    def date_between(self, first: dt.date, last: dt.date) -> dt.date:
+        """A day from ``first`` to ``last`` (``first`` when the range is empty)."""
+        return first + dt.timedelta(days=self.rng.randint(0, max(0, (last - first).days)))
+
     def term_start(self, category: str, established_on: dt.date) -> dt.date:
         """Start of the current team's term; about one in twenty has run past its end."""
         years = 5 if category in (OrgCategory.VILLAGE, OrgCategory.COMMUNITY) else 3
@@ -156,8 +160,12 @@ class TreeBuilder:
             }[kind]
             code = self.next_code(parent, letter, width)
         if established_on is None:
-            floor = parent.established_on.year + 1 if parent else 1950
-            established_on = self.old_date(max(floor, 1956), self.year - 3)
+            established_on = self.date_between(
+                max(parent.established_on + dt.timedelta(days=30), dt.date(1956, 1, 1))
+                if parent
+                else dt.date(1950, 1, 1),
+                dt.date(self.year - 3, 12, 31),
+            )
             document = document or (
                 self.doc(DOC_ORG_DEPT, established_on.year) if established_on.year >= 1985 else ""
             )
