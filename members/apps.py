@@ -19,6 +19,15 @@ class MembersConfig(AppConfig):
         register_member_counts(member_selectors.direct_member_counts)
         auditlog.register(models.Member, mask_fields=["id_number"])
         auditlog.register(models.MemberPeriod)
+        # development pipeline: applicants (ID masked), steps, 公示, plans; applicants follow a merged branch
+        from .services import development as development_services
+
+        if development_services.move_applicants_on_close not in CLOSING_HANDLERS:
+            CLOSING_HANDLERS.append(development_services.move_applicants_on_close)
+        auditlog.register(models.Applicant, mask_fields=["id_number"])
+        auditlog.register(models.DevelopmentStep)
+        auditlog.register(models.Publicity)
+        auditlog.register(models.DevelopmentPlan)
         # transfers, certificates, mobile members, leaving, lost contact, care visits
         auditlog.register(models.Transfer, mask_fields=["person_id_number"])
         auditlog.register(models.Certificate)

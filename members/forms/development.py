@@ -1,0 +1,235 @@
+"""Forms of the development pages.  They collect input; every rule is the services' to enforce."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from organizations.choices import MEMBER_HOLDING_KINDS, OrgKind
+from organizations.models import Organization
+
+from ..models import Member
+from ..models.development import (
+    APPROVAL_STEPS,
+    COMMON_PARTICULARS,
+    PUBLICITY_STEPS,
+    STEP_PARTICULARS,
+    Applicant,
+    Outcome,
+    Publicity,
+    PublicityResult,
+    Stage,
+    Step,
+    VettingResult,
+    WithdrawKind,
+)
+from ..selectors.development import approving_orgs_for, contact_candidates, upper_orgs_for
+from ..services.development import PERSON_FIELDS
+from .member import DateInput, OrganizationChoiceField, scope_depth, style_widgets
+
+ALL = [("", "全部")]
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """A full member shown with the branch, so namesakes can be told apart."""
+
+    def label_from_instance(self, obj: Member) -> str:
+        return f"{obj.name}（{obj.organization.name}）"
+
+
+class ApplicantFilterForm(forms.Form):
+    q = forms.CharField(label="姓名或公民身份号码", max_length=50, required=False)
+    stage = forms.ChoiceField(label="阶段", choices=ALL + Stage.choices, required=False)
+    org = OrganizationChoiceField(
+        Organization.objects.none(), label="党组织", to_field_name="code", required=False, empty_label="全部"
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = (
+            Organization.objects.visible_to(user).exclude(kind=OrgKind.GROUP).order_by("path")
+        )
+        self.fields["org"].root_depth = scope_depth(user)
+        style_widgets(self)
+
+
+class ApplicantForm(forms.ModelForm):
+    """An applicant's personal details; on creation also the branch and the application date (step 1)."""
+
+    applied_on = forms.DateField(label="递交入党申请书日期", widget=DateInput())
+    note = forms.CharField(label="备注", max_length=500, required=False)
+
+    class Meta:
+        model = Applicant
+        fields = ["organization", *PERSON_FIELDS]
+        widgets = {"birth_date": DateInput()}
+        field_classes = {"organization": OrganizationChoiceField}
+
+    def __init__(self, *args: Any, user: Any, creating: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if creating:
+            field = self.fields["organization"]
+            field.queryset = (
+                Organization.objects.editable_by(user)
+                .active()
+                .filter(kind__in=MEMBER_HOLDING_KINDS)
+                .order_by("path")
+            )
+            field.root_depth = scope_depth(user)
+            field.label = "所在党支部"
+            if field.queryset.count() == 1:
+                field.initial = field.queryset.first()
+        else:
+            for name in ("organization", "applied_on", "note"):
+                del self.fields[name]
+        self.fields["id_number"].widget.attrs["autocomplete"] = "off"
+        style_widgets(self)
+
+
+class StepForm(forms.Form):
+    """The date and particulars of one step; only the fields that step takes are kept."""
+
+    day = forms.DateField(label="日期", widget=DateInput())
+    first_contact = MemberChoiceField(Member.objects.none(), label="培养联系人", required=False)
+    second_contact = MemberChoiceField(Member.objects.none(), label="培养联系人（二）", required=False)
+    first_introducer = MemberChoiceField(Member.objects.none(), label="入党介绍人", required=False)
+    second_introducer = MemberChoiceField(Member.objects.none(), label="入党介绍人（二）", required=False)
+    vetting_result = forms.ChoiceField(
+        label="政审结论", choices=[("", "请选择")] + VettingResult.choices, required=False
+    )
+    training_days = forms.IntegerField(label="培训天数", min_value=0, max_value=365, required=False)
+    training_hours = forms.IntegerField(label="培训学时", min_value=0, max_value=2000, required=False)
+    votes_entitled = forms.IntegerField(label="应到会有表决权党员数", min_value=0, required=False)
+    votes_present = forms.IntegerField(label="实到会有表决权党员数", min_value=0, required=False)
+    votes_for = forms.IntegerField(label="赞成票数", min_value=0, required=False)
+    outcome = forms.ChoiceField(label="讨论结果", choices=[("", "请选择")] + Outcome.choices, required=False)
+    extension_months = forms.IntegerField(
+        label="延长预备期（月）",
+        min_value=1,
+        max_value=24,
+        required=False,
+        help_text="延长预备期时填写，6至12个月",
+    )
+    approving_org = forms.ModelChoiceField(
+        Organization.objects.none(), label="审批/备案党组织", required=False
+    )
+    late_reason = forms.CharField(
+        label="超期审批原因", max_length=200, required=False, help_text="支部大会讨论后超过3个月审批时填写"
+    )
+    handled_by = forms.CharField(label="经办人/谈话人", max_length=100, required=False)
+    document_no = forms.CharField(label="文号", max_length=100, required=False)
+    note = forms.CharField(
+        label="备注/意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, applicant: Applicant, number: int, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep = {"day", *COMMON_PARTICULARS, *STEP_PARTICULARS.get(number, ())}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        self.fields["day"].label = f"{Step(number).label}日期"
+        self.fields["day"].initial = dt.date.today()
+        members = contact_candidates(user)
+        for name in ("first_contact", "second_contact", "first_introducer", "second_introducer"):
+            if name in self.fields:
+                self.fields[name].queryset = members
+        if "approving_org" in self.fields:
+            branch = applicant.organization
+            if number in APPROVAL_STEPS:
+                orgs = approving_orgs_for(branch)
+                self.fields["approving_org"].label = "审批党委"
+            else:
+                orgs = upper_orgs_for(branch)
+            self.fields["approving_org"].queryset = Organization.objects.filter(pk__in=[o.pk for o in orgs])
+            if orgs:
+                self.fields["approving_org"].initial = orgs[0].pk
+        style_widgets(self)
+
+    def particulars(self) -> dict[str, Any]:
+        """cleaned_data for the service: everything but the date."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "day"}
+
+
+class WithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(label="终止日期", widget=DateInput())
+    withdraw_kind = forms.ChoiceField(label="终止情形", choices=WithdrawKind.choices)
+    withdraw_reason = forms.CharField(
+        label="终止原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["withdrawn_on"].initial = dt.date.today()
+        style_widgets(self)
+
+
+class PublicityForm(forms.Form):
+    step = forms.TypedChoiceField(
+        label="公示事项", coerce=int, choices=Publicity._meta.get_field("step").choices
+    )
+    starts_on = forms.DateField(label="公示开始日期", widget=DateInput())
+    ends_on = forms.DateField(label="公示截止日期", widget=DateInput())
+    place = forms.CharField(label="公示地点/范围", max_length=200, help_text="如：村务公开栏、单位公示栏")
+
+    def __init__(self, *args: Any, steps: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if steps:
+            labels = dict(self.fields["step"].choices)
+            self.fields["step"].choices = [(n, labels[n]) for n in PUBLICITY_STEPS if n in steps] or list(
+                labels.items()
+            )
+        self.fields["starts_on"].initial = dt.date.today()
+        style_widgets(self)
+
+
+class PublicityResultForm(forms.Form):
+    result = forms.ChoiceField(
+        label="公示结果", choices=[("", "请选择")] + PublicityResult.choices, required=False
+    )
+    result_note = forms.CharField(label="结果说明", max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+    def year_or(self, default: int) -> int:
+        if self.is_valid() and self.cleaned_data.get("year"):
+            return self.cleaned_data["year"]
+        return default
+
+
+class PlanEditForm(forms.Form):
+    """One quota field per committee (``quota_<pk>``), with its note."""
+
+    def __init__(
+        self, *args: Any, committees: list[Organization], plans: dict[int, Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.committees = committees
+        for c in committees:
+            plan = plans.get(c.pk)
+            self.fields[f"quota_{c.pk}"] = forms.IntegerField(
+                label=c.name,
+                min_value=0,
+                max_value=100000,
+                required=False,
+                initial=plan.quota if plan else None,
+            )
+            self.fields[f"note_{c.pk}"] = forms.CharField(
+                label=f"{c.name}说明", max_length=200, required=False, initial=plan.note if plan else ""
+            )
+        style_widgets(self)
+
+    def rows(self) -> list[tuple[Organization, forms.BoundField, forms.BoundField]]:
+        return [(c, self[f"quota_{c.pk}"], self[f"note_{c.pk}"]) for c in self.committees]
