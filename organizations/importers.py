@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import IO, Any
+from zipfile import BadZipFile
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -267,7 +268,11 @@ def import_orgs(source: str | IO[bytes], *, actor: Any) -> ImportReport:
     if not can_write(actor):
         report.errors.append(RowError(0, "", "当前账号为只读权限，不能导入"))
         return report
-    iterator, header_errors = open_rows(source, HEADERS, required=HEADERS)
+    try:
+        iterator, header_errors = open_rows(source, HEADERS, required=HEADERS)
+    except BadZipFile:  # not an .xlsx at all (open_rows does not catch this one)
+        report.errors.append(RowError(0, "", "无法读取文件，请上传 .xlsx 格式的 Excel 文件"))
+        return report
     if header_errors:
         report.errors = header_errors
         return report
