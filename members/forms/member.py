@@ -148,10 +148,6 @@ class MemberFilterForm(forms.Form):
             raise ValidationError("历史日期不能晚于今天")
         return day
 
-    @property
-    def is_filtered(self) -> bool:
-        return any(v not in (None, "", False) for v in getattr(self, "cleaned_data", {}).values())
-
 
 class MemberRulesMixin:
     """Runs the member services' rules in ``clean()`` so errors land on the named fields.
