@@ -131,7 +131,7 @@ def mobile_list(user: Any) -> QuerySet[MobileRegistration]:
 
 
 def departure_list(user: Any) -> QuerySet[Departure]:
-    return Departure.objects.visible_to(user).select_related("member", "organization")
+    return Departure.objects.visible_to(user).select_related("member", "organization", "recorded_by")
 
 
 def lost_contact_list(user: Any) -> QuerySet[LostContact]:
@@ -173,6 +173,22 @@ class LostContactFlag:
     @property
     def label(self) -> str:
         return FLAG_LABELS[self.kind]
+
+
+def lost_contact_flag(record: LostContact, today: dt.date | None = None) -> LostContactFlag | None:
+    """The flag one open lost-contact record raises today, if any."""
+    today = today or dt.date.today()
+    if not record.is_open:
+        return None
+    months = months_between(record.since, today)
+    if months < int(get_rule("lost_contact_correction_months")):
+        return None
+    kind = (
+        FlagKind.SUSPENSION
+        if months >= int(get_rule("lost_contact_suspension_months"))
+        else FlagKind.CORRECTION
+    )
+    return LostContactFlag(kind, record.member, record.organization, record.since, months, record)
 
 
 def lost_contact_flags(user: Any, today: dt.date | None = None) -> list[LostContactFlag]:

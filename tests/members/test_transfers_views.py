@@ -1,0 +1,486 @@
+"""Pages of 组织关系转接, certificates, mobile members, leaving and lost contact."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from members.models import Certificate, Departure, LostContact, Member, MobileRegistration, Transfer
+from members.services.member import member_register
+from members.services.transfers import (
+    certificate_issue,
+    lost_contact_record,
+    member_depart,
+    mobile_register,
+    transfer_issue,
+)
+
+from ..conftest import member_fields
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def objects(tree, member_a, secretary_a, admin_user):
+    """One of each record, all belonging to branch A."""
+
+    class Objects:
+        pass
+
+    o = Objects()
+    o.transfer = transfer_issue(
+        actor=secretary_a,
+        kind="OUT",
+        member=member_a,
+        letter_no="富组外〔2026〕1号",
+        issued_on=TODAY,
+        to_external="中共百色市右江区委组织部",
+    )
+    o.certificate = certificate_issue(
+        actor=secretary_a,
+        member=member_a,
+        number="证〔2026〕1号",
+        issued_on=TODAY,
+        destination="广东省东莞市",
+        reason="外出务工",
+        valid_until=TODAY + dt.timedelta(days=90),
+    )
+    o.mobile = mobile_register(
+        actor=secretary_a, member=member_a, destination="广东省东莞市", contact="13800000001", since=TODAY
+    )
+    o.lost = lost_contact_record(actor=secretary_a, member=member_a, since=TODAY - dt.timedelta(days=30))
+    o.suspended = member_register(
+        actor=admin_user,
+        organization=tree.branch_a,
+        **member_fields(
+            name="陆秀英",
+            gender="F",
+            birth_date=dt.date(1975, 3, 15),
+            id_number="532627197503150028",
+            joined_on=dt.date(2000, 7, 1),
+            full_on=dt.date(2001, 7, 1),
+        ),
+    )
+    member_depart(
+        actor=admin_user, member=o.suspended, reason="SUSPENDED", day=TODAY, document_no="富组〔2026〕3号"
+    )
+    return o
+
+
+# url name -> (kwargs from objects, GET allowed)
+PAGES = {
+    "members:transfer_list": (None, True),
+    "members:transfer_queue": (None, True),
+    "members:transfer_issue": (None, True),
+    "members:transfer_incoming": (None, True),
+    "members:member_pick": (None, True),
+    "members:transfer_detail": (lambda o: {"pk": o.transfer.pk}, True),
+    "members:transfer_accept": (lambda o: {"pk": o.transfer.pk}, False),
+    "members:transfer_receipt": (lambda o: {"pk": o.transfer.pk}, False),
+    "members:transfer_void": (lambda o: {"pk": o.transfer.pk}, False),
+    "members:transfer_reissue": (lambda o: {"pk": o.transfer.pk}, True),
+    "members:transfer_print": (lambda o: {"pk": o.transfer.pk}, True),
+    "members:certificate_list": (None, True),
+    "members:certificate_new": (None, True),
+    "members:certificate_detail": (lambda o: {"pk": o.certificate.pk}, True),
+    "members:certificate_print": (lambda o: {"pk": o.certificate.pk}, True),
+    "members:mobile_list": (None, True),
+    "members:mobile_new": (None, True),
+    "members:mobile_return": (lambda o: {"pk": o.mobile.pk}, True),
+    "members:departure_list": (None, True),
+    "members:departure_new": (None, True),
+    "members:departure_remove": (lambda o: {"member_pk": o.suspended.pk}, True),
+    "members:lost_contact_list": (None, True),
+    "members:lost_contact_flags": (None, True),
+    "members:lost_contact_new": (None, True),
+    "members:lost_contact_detail": (lambda o: {"pk": o.lost.pk}, True),
+    "members:lost_contact_update": (lambda o: {"pk": o.lost.pk}, False),
+    "members:lost_contact_resolve": (lambda o: {"pk": o.lost.pk}, False),
+}
+WRITES = {
+    "members:transfer_issue",
+    "members:transfer_incoming",
+    "members:transfer_accept",
+    "members:transfer_receipt",
+    "members:transfer_void",
+    "members:transfer_reissue",
+    "members:certificate_new",
+    "members:mobile_new",
+    "members:mobile_return",
+    "members:departure_new",
+    "members:departure_remove",
+    "members:lost_contact_new",
+    "members:lost_contact_update",
+    "members:lost_contact_resolve",
+}
+
+
+def url_of(name: str, o) -> str:
+    build, _ = PAGES[name]
+    return reverse(name, kwargs=build(o) if build else None)
+
+
+def test_every_page_of_the_area_is_in_the_matrix():
+    from members.views import transfers
+
+    assert {f"members:{p.name}" for p in transfers.urls} == set(PAGES)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_anonymous_is_sent_to_log_in(client, objects, name):
+    response = client.get(url_of(name, objects))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (build, _) in PAGES.items() if build))
+def test_the_other_branchs_secretary_gets_404(client, objects, secretary_b, name):
+    client.force_login(secretary_b)
+    method = client.get if PAGES[name][1] else client.post
+    assert method(url_of(name, objects)).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_the_auditor_reads_but_never_writes(client, objects, auditor, name):
+    client.force_login(auditor)
+    url = url_of(name, objects)
+    if name in WRITES:
+        assert client.post(url).status_code == 403
+        assert client.get(url).status_code == 403
+    else:
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["secretary_a", "committee_staff", "county_staff"])
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_insiders_get_the_page(client, objects, request, role, name):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(url_of(name, objects)).status_code == (200 if PAGES[name][1] else 405)
+
+
+# --- lists: flat query counts -------------------------------------------------------
+
+
+def _second_member(tree, admin_user) -> Member:
+    return member_register(
+        actor=admin_user,
+        organization=tree.branch_a,
+        **member_fields(
+            name="黄文军",
+            gender="M",
+            birth_date=dt.date(1980, 1, 1),
+            id_number="532627198001010011",
+            joined_on=dt.date(2003, 7, 1),
+            full_on=dt.date(2004, 7, 1),
+        ),
+    )
+
+
+def test_the_letter_list_runs_a_fixed_number_of_queries(
+    client, tree, member_a, secretary_a, admin_user, committee_staff, django_assert_num_queries
+):
+    second = _second_member(tree, admin_user)
+    for i, member in enumerate((member_a, second)):
+        transfer_issue(
+            actor=secretary_a,
+            kind="INTERNAL",
+            member=member,
+            letter_no=f"富组转〔2026〕{i}号",
+            issued_on=TODAY,
+            to_org=tree.branch_c,
+        )
+    client.force_login(committee_staff)
+    with django_assert_num_queries(5):
+        # 1 session, 2 user, 3 the user's organization (scope root),
+        # 4 COUNT for the paginator, 5 the page of letters with both organizations joined
+        response = client.get(reverse("members:transfer_list"))
+    assert len(response.context["page_obj"]) == 2
+
+
+def test_the_queue_runs_a_fixed_number_of_queries(
+    client, tree, member_a, secretary_a, admin_user, county_staff, django_assert_num_queries
+):
+    second = _second_member(tree, admin_user)
+    for i, member in enumerate((member_a, second)):
+        transfer_issue(
+            actor=secretary_a,
+            kind="INTERNAL",
+            member=member,
+            letter_no=f"富组转〔2026〕{i}号",
+            issued_on=TODAY - dt.timedelta(days=40),
+            to_org=tree.branch_c,
+        )
+    client.force_login(county_staff)
+    with django_assert_num_queries(5):
+        # 1 session, 2 user, 3 the user's organization,
+        # 4 overdue letters, 5 letters awaiting acceptance in scope (organizations joined)
+        response = client.get(reverse("members:transfer_queue"))
+    queue = response.context["queue"]
+    assert (len(queue.overdue), len(queue.awaiting_acceptance)) == (2, 2)
+
+
+def _two_of_everything(tree, member_a, secretary_a, admin_user) -> None:
+    second = _second_member(tree, admin_user)
+    for i, member in enumerate((member_a, second)):
+        certificate_issue(
+            actor=secretary_a,
+            member=member,
+            number=f"证〔2026〕{i}号",
+            issued_on=TODAY,
+            destination="昆明市",
+            reason="就医",
+            valid_until=TODAY + dt.timedelta(days=30),
+        )
+        mobile_register(actor=secretary_a, member=member, destination="东莞市", contact="138", since=TODAY)
+        lost_contact_record(actor=secretary_a, member=member, since=TODAY - dt.timedelta(days=400))
+    for i, id_number in enumerate(("532627197503150028", "452623199007070030")):
+        gone = member_register(
+            actor=admin_user,
+            organization=tree.branch_a,
+            **member_fields(
+                name=f"离开{i}",
+                gender="F" if i == 0 else "M",
+                birth_date=dt.date(1975, 3, 15) if i == 0 else dt.date(1990, 7, 7),
+                id_number=id_number,
+                joined_on=dt.date(2012, 7, 1),
+                full_on=dt.date(2013, 7, 1),
+            ),
+        )
+        member_depart(actor=secretary_a, member=gone, reason="DEATH", day=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [
+        # 1 session, 2 user, 3 scope root, 4 COUNT, 5 the page (member and organization joined)
+        ("members:certificate_list", 5),
+        ("members:mobile_list", 5),
+        ("members:lost_contact_list", 5),
+        # … 5 the page (member, organization and the recording user joined)
+        ("members:departure_list", 5),
+    ],
+)
+def test_the_registers_run_a_fixed_number_of_queries(
+    client, tree, member_a, secretary_a, admin_user, django_assert_num_queries, name, queries
+):
+    _two_of_everything(tree, member_a, secretary_a, admin_user)
+    client.force_login(secretary_a)
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(name))
+    assert len(response.context["page_obj"]) == 2
+
+
+def test_the_flags_page_runs_a_fixed_number_of_queries(
+    client, tree, member_a, secretary_a, admin_user, django_assert_num_queries
+):
+    _two_of_everything(tree, member_a, secretary_a, admin_user)
+    client.force_login(secretary_a)
+    with django_assert_num_queries(8):
+        # 1 session, 2 user, 3 scope root, 4–6 the three configurable thresholds,
+        # 7 open lost-contact records past the first threshold (member, organization joined),
+        # 8 members suspended long enough to consider 除名
+        response = client.get(reverse("members:lost_contact_flags"))
+    assert [f.label for f in response.context["flags"]] == ["限期改正", "限期改正"]
+
+
+# --- pages at work --------------------------------------------------------------------
+
+
+def test_a_secretary_issues_a_letter_from_the_page(client, tree, member_a, secretary_a):
+    client.force_login(secretary_a)
+    response = client.post(
+        reverse("members:transfer_issue"),
+        {
+            "member": member_a.pk,
+            "kind": "INTERNAL",
+            "letter_no": "富组转〔2026〕5号",
+            "issued_on": TODAY.isoformat(),
+            "to_org": tree.branch_c.pk,
+            "validity_days": "30",
+        },
+    )
+    transfer = Transfer.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == transfer.get_absolute_url()
+    assert (transfer.member, transfer.to_org, transfer.issued_by) == (member_a, tree.branch_c, secretary_a)
+
+
+def test_the_issue_page_shows_the_services_refusal_on_the_field(client, tree, member_a, secretary_a):
+    client.force_login(secretary_a)
+    response = client.post(
+        reverse("members:transfer_issue"),
+        {
+            "member": member_a.pk,
+            "kind": "OUT",
+            "letter_no": "富组外〔2026〕5号",
+            "issued_on": TODAY.isoformat(),
+            "to_external": "中共百色市委组织部",
+            "validity_days": "120",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["validity_days"] == ["介绍信有效期最长90天"]
+    assert not Transfer.objects.exists()
+
+
+def test_a_member_outside_scope_cannot_be_picked_on_a_form(client, tree, member_a, member_b, secretary_a):
+    client.force_login(secretary_a)
+    response = client.post(
+        reverse("members:certificate_new"),
+        {
+            "member": member_b.pk,
+            "number": "证1",
+            "issued_on": TODAY.isoformat(),
+            "destination": "昆明",
+            "reason": "就医",
+            "valid_until": (TODAY + dt.timedelta(days=10)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "member" in response.context["form"].errors
+    assert not Certificate.objects.exists()
+
+
+def test_the_receiving_secretary_accepts_from_the_letters_page(
+    client, tree, member_a, secretary_a, secretary_b
+):
+    transfer = transfer_issue(
+        actor=secretary_a,
+        kind="INTERNAL",
+        member=member_a,
+        letter_no="富组转〔2026〕6号",
+        issued_on=TODAY,
+        to_org=tree.branch_b,
+    )
+    client.force_login(secretary_b)
+    page = client.get(transfer.get_absolute_url())
+    assert page.context["accept_form"] is not None
+    assert page.context["void_form"] is None  # voiding is the sender's
+    response = client.post(reverse("members:transfer_accept", args=[transfer.pk]), {"day": TODAY.isoformat()})
+    assert response.status_code == 302
+    member_a.refresh_from_db()
+    assert member_a.organization == tree.branch_b
+
+
+def test_a_refused_acceptance_is_shown_on_the_letters_page(client, tree, member_a, secretary_a, secretary_b):
+    transfer = transfer_issue(
+        actor=secretary_a,
+        kind="INTERNAL",
+        member=member_a,
+        letter_no="富组转〔2026〕6号",
+        issued_on=TODAY,
+        to_org=tree.branch_b,
+    )
+    client.force_login(secretary_b)
+    response = client.post(
+        reverse("members:transfer_accept", args=[transfer.pk]),
+        {"day": (TODAY - dt.timedelta(days=3)).isoformat()},
+    )
+    assert response.status_code == 200
+    assert response.context["accept_form"].errors["day"] == ["接收日期不能早于介绍信开具日期"]
+    member_a.refresh_from_db()
+    assert member_a.organization == tree.branch_a
+
+
+def test_the_printed_letter_has_three_parts_each_with_the_number_and_no_navigation(
+    client, objects, secretary_a
+):
+    client.force_login(secretary_a)
+    html = client.get(reverse("members:transfer_print", args=[objects.transfer.pk])).content.decode()
+    for part in ("（存根）", "（回执）", "兹介绍"):
+        assert part in html
+    assert html.count("第 富组外〔2026〕1号 号") >= 3
+    assert "navbar" not in html
+    assert "@media print" in html
+
+
+def test_the_printed_certificate_names_the_member_and_the_validity(client, objects, secretary_a):
+    client.force_login(secretary_a)
+    html = client.get(reverse("members:certificate_print", args=[objects.certificate.pk])).content.decode()
+    assert "党员身份证明" in html and "张桂芳" in html
+    assert f"{objects.certificate.valid_until:%Y}年" in html
+    assert "navbar" not in html
+
+
+def test_the_member_search_offers_only_members_in_scope(client, tree, member_a, member_b, secretary_a):
+    client.force_login(secretary_a)
+    mine = client.get(reverse("members:member_pick"), {"field": "member", "member_q": "张"})
+    assert list(mine.context["members"]) == [member_a]
+    theirs = client.get(reverse("members:member_pick"), {"field": "member", "member_q": "李明"})
+    assert list(theirs.context["members"]) == []
+    by_id = client.get(reverse("members:member_pick"), {"field": "member", "member_q": "002X"})
+    assert list(by_id.context["members"]) == [member_a]
+
+
+def test_registering_a_departure_from_the_page(client, tree, member_a, secretary_a):
+    client.force_login(secretary_a)
+    response = client.post(
+        reverse("members:departure_new"),
+        {"member": member_a.pk, "reason": "DEATH", "day": TODAY.isoformat(), "note": "病故"},
+    )
+    assert response.status_code == 302
+    assert Departure.objects.get().reason == "DEATH"
+    member_a.refresh_from_db()
+    assert member_a.left_on == TODAY
+
+
+def test_registering_a_mobile_member_and_the_return_from_the_pages(client, tree, member_a, secretary_a):
+    client.force_login(secretary_a)
+    client.post(
+        reverse("members:mobile_new"),
+        {
+            "member": member_a.pk,
+            "destination": "广东省东莞市",
+            "contact": "13800000001",
+            "since": TODAY.isoformat(),
+        },
+    )
+    registration = MobileRegistration.objects.get()
+    member_a.refresh_from_db()
+    assert member_a.is_mobile
+    client.post(reverse("members:mobile_return", args=[registration.pk]), {"until": TODAY.isoformat()})
+    member_a.refresh_from_db()
+    assert not member_a.is_mobile
+
+
+def test_lost_contact_measures_and_resolution_from_the_page(client, tree, member_a, secretary_a):
+    record = lost_contact_record(actor=secretary_a, member=member_a, since=TODAY - dt.timedelta(days=250))
+    client.force_login(secretary_a)
+    client.post(
+        reverse("members:lost_contact_update", args=[record.pk]),
+        {"measures": "电话、走访家属", "correction_notified_on": TODAY.isoformat()},
+    )
+    client.post(
+        reverse("members:lost_contact_resolve", args=[record.pk]),
+        {"day": TODAY.isoformat(), "resolution": "已恢复联系"},
+    )
+    record = LostContact.objects.get()
+    assert (record.measures, record.correction_notified_on, record.resolved_on) == (
+        "电话、走访家属",
+        TODAY,
+        TODAY,
+    )
+
+
+def test_the_overdue_queue_follows_the_calendar(client, tree, member_a, secretary_a):
+    issued = dt.date(2026, 3, 2)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, 0)):
+        transfer_issue(
+            actor=secretary_a,
+            kind="OUT",
+            member=member_a,
+            letter_no="富组外〔2026〕2号",
+            issued_on=issued,
+            to_external="中共百色市右江区委组织部",
+        )
+    client.force_login(secretary_a)
+    with time_machine.travel(dt.datetime(2026, 4, 1, 10, 0)):  # the 30th day: still valid
+        assert client.get(reverse("members:transfer_queue")).context["queue"].overdue == []
+    with time_machine.travel(dt.datetime(2026, 4, 2, 10, 0)):  # the 31st day: overdue
+        overdue = client.get(reverse("members:transfer_queue")).context["queue"].overdue
+        assert [(t.letter_no, t.days_overdue) for t in overdue] == [("富组外〔2026〕2号", 1)]
