@@ -55,4 +55,4 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
 
 def history_for(obj: models.Model) -> models.QuerySet[LogEntry]:
     """The change history (修改记录) of one record, newest first."""
-    return LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")
+    return LogEntry.objects.get_for_object(obj).select_related("actor", "content_type").order_by("-timestamp")

@@ -36,13 +36,11 @@ class MemberQuerySet(ScopedQuerySet):
 
     def on(self, day: dt.date) -> MemberQuerySet:
         """Members who were members on ``day`` (from history)."""
-        return (
-            self.filter(
-                periods__start_on__lte=day,
-            )
-            .filter(Q(periods__end_on__isnull=True) | Q(periods__end_on__gt=day))
-            .distinct()
-        )
+        # One filter() call: both conditions must hold on the SAME period row
+        # (two calls would join twice and count a gap between two periods).
+        return self.filter(
+            Q(periods__start_on__lte=day) & (Q(periods__end_on__isnull=True) | Q(periods__end_on__gt=day))
+        ).distinct()
 
 
 class Member(models.Model):

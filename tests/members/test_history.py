@@ -100,3 +100,17 @@ def test_register_refuses_joining_before_eighteen(county_staff, tree):
             **member_fields(joined_on=dt.date(1967, 12, 30), full_on=dt.date(1968, 12, 30)),
         )
     assert not Member.objects.exists()
+
+
+def test_members_on_a_day_in_a_gap_between_two_periods_are_not_counted(tree, member_a):
+    """Left on 1 Jan 2020, restored on 1 Jan 2022: not a member during 2021."""
+    from members.choices import PeriodReason
+
+    period = member_a.periods.get(end_on__isnull=True)
+    period.end_on = dt.date(2020, 1, 1)
+    period.end_reason = PeriodReason.LEFT
+    period.save()
+    MemberPeriod.objects.create(member=member_a, organization=tree.branch_a, status="FULL",
+                                start_on=dt.date(2022, 1, 1), start_reason=PeriodReason.RESTORED)
+    assert not Member.objects.on(dt.date(2021, 6, 1)).exists()
+    assert Member.objects.on(dt.date(2022, 6, 1)).count() == 1
