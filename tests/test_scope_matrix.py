@@ -48,6 +48,9 @@ CASES: dict[str, Case] = {
     "organizations:detail": Case(kwargs=_org("branch_a")),
     "members:list": Case(),
     "members:detail": Case(kwargs=lambda c: {"pk": c.member_a.pk}),
+    "members:create": Case(),
+    "members:edit": Case(kwargs=lambda c: {"pk": c.member_a.pk}),
+    "members:move": Case(kwargs=lambda c: {"pk": c.member_a.pk}, insiders=COMMITTEE_INSIDERS),
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 
 from organizations.hooks import DirectCounts
+from organizations.scopes import can_write
 
 from ..choices import HAN, MemberStatus
 from ..forms.member import ID_TERM, MINORITY, MemberFilterForm
@@ -53,11 +54,19 @@ def age_between_q(low: int | None, high: int | None, day: dt.date) -> Q:
     return q
 
 
-def search_q(term: str) -> Q:
-    """A term of ID characters is a full ID number or its last characters; anything else a name."""
+def search_q(term: str, *, full_ids_visible: bool = True) -> Q:
+    """A term of ID characters is a full ID number or its last characters; anything else a name.
+
+    Users who see ID numbers masked (auditors) may only search a whole number:
+    searching by ever longer endings would let them read the hidden digits.
+    """
     if ID_TERM.fullmatch(term):
         number = term.upper()
-        return Q(id_number=number) if len(number) == 18 else Q(id_number__endswith=number)
+        if len(number) == 18:
+            return Q(id_number=number)
+        if not full_ids_visible and len(number) > 4:
+            return Q(pk__in=[])
+        return Q(id_number__endswith=number)
     return Q(name__icontains=term)
 
 
@@ -108,7 +117,7 @@ def filter_members(user: Any, params: Any) -> tuple[MemberFilterForm, QuerySet[M
         )
 
     if data.get("q"):
-        members = members.filter(search_q(data["q"]))
+        members = members.filter(search_q(data["q"], full_ids_visible=can_write(user)))
     for name in ("gender", "education", "occupation"):
         if data.get(name):
             members = members.filter(**{name: data[name]})

@@ -288,3 +288,11 @@ def test_list_page_query_count_does_not_grow_with_the_rows(
     for seq in range(2, 20):
         register(secretary_a, tree.branch_a, name=f"甲{seq:02d}", birth=dt.date(1970, 1, 1), seq=seq)
     get_list(20)
+
+
+def test_auditor_searching_by_a_long_id_ending_finds_nothing(client, auditor, member_a):
+    """Masked IDs stay masked: an auditor may search the last four or a whole number only."""
+    client.force_login(auditor)
+    assert "张桂芳" in client.get("/members/?q=002X").content.decode()
+    assert "张桂芳" not in client.get("/members/?q=231002X").content.decode()
+    assert "张桂芳" in client.get("/members/?q=11010519491231002X").content.decode()
