@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
 from typing import IO, Any
+from zipfile import BadZipFile
 
 from django.http import HttpResponse
 from openpyxl import Workbook, load_workbook
@@ -68,7 +69,7 @@ def open_rows(
     """
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, TypeError) as exc:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
         return iter(()), [
             RowError(0, "", f"无法读取文件，请上传 .xlsx 格式的 Excel 文件（{type(exc).__name__}）")
         ]
