@@ -1,3 +1,95 @@
-"""(area: imports)"""
+"""Member import (template, upload, progress, result) and export of the filtered roster."""
 
-urls: list = []
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+
+from partyorg.views import get_visible_or_404, write_view
+from partyorg.xlsx import build_workbook, xlsx_response
+
+from ..forms.imports import MemberImportForm
+from ..models import ImportJob
+from ..selectors.member import filter_members
+from ..services.imports import build_template, export_members, start_member_import
+
+#: Error rows drawn on the page; the full list is a download.
+ERRORS_SHOWN = 1000
+
+
+def import_crumbs(*tail: tuple[str, str]) -> list[tuple[str, str]]:
+    return [("党员名册", reverse("members:list")), ("批量导入", reverse("members:import")), *tail]
+
+
+@write_view
+def import_page(request: HttpRequest) -> HttpResponse:
+    form = MemberImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = start_member_import(actor=request.user, upload=upload, file_name=upload.name)
+        return redirect("members:import_job", pk=job.pk)
+    jobs = ImportJob.objects.visible_to(request.user).select_related("created_by")[:10]
+    return render(
+        request,
+        "members/imports/import.html",
+        {
+            "form": form,
+            "jobs": jobs,
+            "breadcrumbs": [("党员名册", reverse("members:list")), ("批量导入", "")],
+        },
+    )
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(build_template(), "党员信息导入模板.xlsx")
+
+
+def _job_context(job: ImportJob) -> dict:
+    errors = job.errors[:ERRORS_SHOWN] if job.errors else []
+    return {"job": job, "errors": errors, "errors_hidden": max(0, job.error_count - len(errors))}
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_visible_or_404(ImportJob.objects.select_related("created_by"), request.user, pk=pk)
+    context = _job_context(job)
+    context["breadcrumbs"] = import_crumbs((job.file_name, ""))
+    return render(request, "members/imports/job.html", context)
+
+
+@login_required
+def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment htmx polls; it stops polling once the job has finished."""
+    job = get_visible_or_404(ImportJob.objects.select_related("created_by"), request.user, pk=pk)
+    return render(request, "members/imports/_progress.html", _job_context(job))
+
+
+@login_required
+def import_job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every error of a rejected job as a spreadsheet, to work through while fixing the file."""
+    job = get_visible_or_404(ImportJob.objects.all(), request.user, pk=pk)
+    rows = ([row or "", column or "（整个文件）", message] for row, column, message in job.errors or [])
+    content = build_workbook([("错误明细", ["行号", "列", "原因"], rows)])
+    return xlsx_response(content, f"导入错误明细-{job.pk}.xlsx")
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """The roster as filtered on the list page (same GET parameters), as .xlsx in the template's columns."""
+    _form, members = filter_members(request.user, request.GET)
+    return xlsx_response(export_members(request.user, members), f"党员名册-{dt.date.today():%Y%m%d}.xlsx")
+
+
+urls = [
+    path("import/", import_page, name="import"),
+    path("import/template/", import_template, name="import_template"),
+    path("import/<int:pk>/", import_job, name="import_job"),
+    path("import/<int:pk>/progress/", import_job_progress, name="import_job_progress"),
+    path("import/<int:pk>/errors.xlsx", import_job_errors, name="import_job_errors"),
+    path("export/", export, name="export"),
+]
