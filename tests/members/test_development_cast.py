@@ -22,6 +22,9 @@ from members.services.development import applicant_create, publicity_close, publ
 from members.services.member import member_register
 from tests.conftest import member_fields
 
+#: The fixtures, for ``from .test_development_cast import *`` in the test modules.
+__all__ = ["applicant_a", "ctx", "frozen", "member_a2"]
+
 #: The day the walk's tests run on unless they travel elsewhere.
 TODAY = dt.date(2026, 6, 30)
 
@@ -180,4 +183,6 @@ def ctx(tree, secretary_a, committee_staff, member_a, member_a2) -> dict[str, An
 @pytest.fixture
 def applicant_a(frozen, ctx):
     """An applicant of branch A who handed in the application on 2023-03-01 (step 1 only)."""
-    return applicant_create(actor=ctx["secretary_a"], organization=ctx["tree"].branch_a, applied_on=DATES[1], **person())
+    return applicant_create(
+        actor=ctx["secretary_a"], organization=ctx["tree"].branch_a, applied_on=DATES[1], **person()
+    )

@@ -13,7 +13,8 @@ from members.models import Applicant, DevelopmentStep, Member, MemberPeriod
 from members.models.development import Outcome, Stage, Step
 from members.services.development import step_record
 
-from .test_development_cast import DATES, advance, applicant_a, ctx, frozen, member_a2  # noqa: F401
+from .test_development_cast import *  # noqa: F403  (fixtures)
+from .test_development_cast import DATES, advance
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +181,9 @@ def test_archive_after_an_extension_waits_for_the_second_meeting(applicant_a, ct
         approving_org=ctx["committee"],
     )
     with pytest.raises(ValidationError) as exc:
-        step_record(actor=ctx["secretary_a"], applicant=applicant_a, number=Step.ARCHIVE, day=dt.date(2025, 8, 1))
+        step_record(
+            actor=ctx["secretary_a"], applicant=applicant_a, number=Step.ARCHIVE, day=dt.date(2025, 8, 1)
+        )
     assert "再次讨论" in exc.value.message_dict["number"][0]
 
 
