@@ -6,12 +6,12 @@ class OrganizationsConfig(AppConfig):
     verbose_name = "党组织"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
+        from partyorg.audit import register_audited
 
         from . import models
 
-        auditlog.register(models.Organization, exclude_fields=["path", "updated_at"])
-        auditlog.register(models.OrgEvent)
-        auditlog.register(models.LeadershipPost, mask_fields=["holder_id_number"])
-        auditlog.register(models.RuleSetting)
-        auditlog.register(models.User, exclude_fields=["password", "last_login"])
+        register_audited(models.Organization, exclude_fields=["path", "updated_at"])
+        register_audited(models.OrgEvent)
+        register_audited(models.LeadershipPost, mask_fields=["holder_id_number"])
+        register_audited(models.RuleSetting)
+        register_audited(models.User, exclude_fields=["password", "last_login"])

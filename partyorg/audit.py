@@ -56,3 +56,19 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
 def history_for(obj: models.Model) -> models.QuerySet[LogEntry]:
     """The change history (修改记录) of one record, newest first."""
     return LogEntry.objects.get_for_object(obj).select_related("actor", "content_type").order_by("-timestamp")
+
+
+def register_audited(
+    model: type[models.Model], *, exclude_fields: tuple[str, ...] | list[str] = (), **options: Any
+) -> None:
+    """Register ``model`` with auditlog, tracking its own concrete fields only.
+
+    auditlog would otherwise also "track" reverse relations (``children``,
+    ``members`` …) and show them as meaningless changes on every create.
+    """
+    from auditlog.registry import auditlog
+
+    fields = [
+        f.name for f in model._meta.concrete_fields if f.name not in exclude_fields and not f.primary_key
+    ]
+    auditlog.register(model, include_fields=fields, **options)
