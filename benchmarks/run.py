@@ -18,6 +18,9 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from typing import TextIO
+
+from benchmarks import BenchContext, Figure
 
 BENCH_DIR = Path(__file__).resolve().parent
 
@@ -29,7 +32,7 @@ def bench_modules(only: str | None) -> list[str]:
     return names
 
 
-def print_table(figures: list, out=sys.stdout) -> None:  # type: ignore[no-untyped-def]
+def print_table(figures: list[Figure], out: TextIO = sys.stdout) -> None:
     from partyorg.management.commands.demo_logins import pad, width
 
     header = ("基准", "指标", "数值", "单位", "说明")
@@ -64,7 +67,6 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection, transaction
     from django.test.utils import override_settings, setup_test_environment
 
-    from benchmarks import BenchContext
     from partyorg.demo import STEPS, make_context
 
     if connection.vendor == "sqlite":

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+def log_in(page: Page, username: str) -> None:
     page.goto("/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
@@ -17,7 +18,7 @@ def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_url(lambda url: "/login/" not in url)
 
 
-def test_the_login_page_is_in_chinese(page) -> None:  # type: ignore[no-untyped-def]
+def test_the_login_page_is_in_chinese(page: Page) -> None:
     page.goto("/members/")
     assert "/login/" in page.url  # anonymous visitors are sent to log in
     assert "登录" in page.title()
@@ -26,7 +27,7 @@ def test_the_login_page_is_in_chinese(page) -> None:  # type: ignore[no-untyped-
     assert page.get_by_label("密码").is_visible()
 
 
-def test_a_wrong_password_is_refused_in_chinese(page, secretary_a) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_password_is_refused_in_chinese(page: Page, secretary_a) -> None:
     page.goto("/login/")
     page.get_by_label("用户名").fill(secretary_a.username)
     page.get_by_label("密码").fill("wrong-password")
@@ -34,8 +35,8 @@ def test_a_wrong_password_is_refused_in_chinese(page, secretary_a) -> None:  # t
     assert "用户名或密码错误" in page.content()
 
 
-def test_a_branch_secretary_sees_only_the_members_of_their_branch(  # type: ignore[no-untyped-def]
-    page, secretary_a, member_a, member_b, member_c
+def test_a_branch_secretary_sees_only_the_members_of_their_branch(
+    page: Page, secretary_a, member_a, member_b, member_c
 ) -> None:
     log_in(page, secretary_a.username)
     page.goto("/members/")
@@ -46,8 +47,8 @@ def test_a_branch_secretary_sees_only_the_members_of_their_branch(  # type: igno
     assert member_a.id_number not in body  # ID numbers are masked in lists
 
 
-def test_a_branch_secretary_opening_another_branchs_member_gets_the_not_found_page(  # type: ignore[no-untyped-def]
-    page, secretary_a, member_a, member_b
+def test_a_branch_secretary_opening_another_branchs_member_gets_the_not_found_page(
+    page: Page, secretary_a, member_a, member_b
 ) -> None:
     log_in(page, secretary_a.username)
     response = page.goto(member_b.get_absolute_url())
@@ -58,7 +59,7 @@ def test_a_branch_secretary_opening_another_branchs_member_gets_the_not_found_pa
     assert page.goto(member_a.get_absolute_url()).status == 200
 
 
-def test_county_staff_see_the_organization_tree(page, county_staff, tree) -> None:  # type: ignore[no-untyped-def]
+def test_county_staff_see_the_organization_tree(page: Page, county_staff, tree) -> None:
     log_in(page, county_staff.username)
     response = page.goto("/organizations/")
     assert response.status == 200
