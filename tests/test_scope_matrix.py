@@ -15,12 +15,16 @@ cannot skip the matrix.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from organizations.services import post_appoint
 
 APP_NAMESPACES = {"organizations", "members", "dues", "training", "assessments", "reports"}
 PROJECT_URLS = {"home"}
@@ -46,6 +50,26 @@ CASES: dict[str, Case] = {
     "home": Case(),
     "organizations:tree": Case(),
     "organizations:detail": Case(kwargs=_org("branch_a")),
+    "organizations:vacancies": Case(),
+    "organizations:warnings": Case(),
+    "organizations:import": Case(),
+    "organizations:import_template": Case(),
+    **{
+        f"organizations:{n}": Case(kwargs=_org("branch_a"))
+        for n in ("create_child", "edit", "rename", "move", "merge", "dissolve", "appoint")
+    },
+    "organizations:end_post": Case(
+        kwargs=lambda c: {
+            "code": c.tree.branch_a.code,
+            "pk": post_appoint(
+                actor=c.admin_user,
+                org=c.tree.branch_a,
+                title="ORGANIZATION",
+                holder_name="农光明",
+                start_on=dt.date(2020, 1, 1),
+            ).pk,
+        }
+    ),
     "members:list": Case(),
     "members:detail": Case(kwargs=lambda c: {"pk": c.member_a.pk}),
     "members:create": Case(),
@@ -134,9 +158,7 @@ def test_auditor_reads_but_never_writes(client, cast, name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("name", "role"), [(n, r) for n in _names() for r in CASES[n].insiders]
-)
+@pytest.mark.parametrize(("name", "role"), [(n, r) for n in _names() for r in CASES[n].insiders])
 def test_insider_gets_the_page(client, cast, name, role):
     client.force_login(getattr(cast, role))
     response = client.get(_url(name, cast))
