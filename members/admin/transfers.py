@@ -1,1 +1,92 @@
-"""(area: transfers)"""
+"""Django admin of transfers, certificates, mobile members, leaving and lost contact.
+
+Scoped like every page (``visible_to``; foreign-key choices limited to the
+user's scope by :class:`ScopedAdmin`).  These records have a lifecycle with
+side effects on the member's history (a move, leaving the roll, the mobile
+flag), so the admin only looks: every change goes through the pages and
+their services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
+
+from organizations.admin import ScopedAdmin
+
+from ..models import Certificate, Departure, LostContact, MobileRegistration, Transfer
+
+
+class ViewOnlyScopedAdmin(ScopedAdmin):
+    """A scoped changelist that only looks; writes belong to the services behind the pages."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Transfer)
+class TransferAdmin(ViewOnlyScopedAdmin):
+    list_display = (
+        "letter_no",
+        "kind",
+        "status",
+        "person_name",
+        "masked_id",
+        "from_org",
+        "to_org",
+        "issued_on",
+        "valid_until",
+        "completed_on",
+    )
+    list_filter = ("kind", "status")
+    search_fields = ("letter_no", "person_name", "person_id_number", "from_external", "to_external")
+    list_select_related = ("from_org", "to_org")
+    date_hierarchy = "issued_on"
+    exclude = ("person_id_number",)
+    readonly_fields = ("masked_id",)
+
+    @admin.display(description="公民身份号码", ordering="person_id_number")
+    def masked_id(self, obj: Transfer) -> str:
+        return obj.masked_id_number
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ViewOnlyScopedAdmin):
+    list_display = ("number", "member", "organization", "destination", "issued_on", "valid_until")
+    search_fields = ("number", "member__name", "destination")
+    list_select_related = ("member", "organization")
+    date_hierarchy = "issued_on"
+
+
+@admin.register(MobileRegistration)
+class MobileRegistrationAdmin(ViewOnlyScopedAdmin):
+    list_display = ("member", "organization", "destination", "contact", "card_no", "since", "until")
+    list_filter = (("until", admin.EmptyFieldListFilter),)
+    search_fields = ("member__name", "destination", "card_no")
+    list_select_related = ("member", "organization")
+
+
+@admin.register(Departure)
+class DepartureAdmin(ViewOnlyScopedAdmin):
+    list_display = ("member", "organization", "reason", "day", "document_no")
+    list_filter = ("reason",)
+    search_fields = ("member__name", "document_no", "note")
+    list_select_related = ("member", "organization")
+    date_hierarchy = "day"
+
+
+@admin.register(LostContact)
+class LostContactAdmin(ViewOnlyScopedAdmin):
+    list_display = ("member", "organization", "since", "correction_notified_on", "resolved_on")
+    list_filter = (("resolved_on", admin.EmptyFieldListFilter),)
+    search_fields = ("member__name", "measures", "resolution")
+    list_select_related = ("member", "organization")

@@ -17,11 +17,17 @@ from ..models import CareVisit, CareVisitMember, Member
 
 
 def care_visit_list(user: Any) -> QuerySet[CareVisit]:
-    """Visits organized in the user's scope, with how many members they reached and the money given."""
+    """Visits organized in the user's scope."""
+    return CareVisit.objects.visible_to(user)
+
+
+def with_totals(visits: QuerySet[CareVisit]) -> QuerySet[CareVisit]:
+    """List rows: the organizer, how many members each visit reached and the money given."""
+    # Aggregating queries ignore Meta.ordering: order explicitly for stable pages.
     return (
-        CareVisit.objects.visible_to(user)
-        .select_related("organization")
+        visits.select_related("organization")
         .annotate(recipient_count=Count("recipients"), amount_total=Sum("recipients__amount"))
+        .order_by("-visited_on", "-id")
     )
 
 
@@ -38,7 +44,9 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def care_candidates(user: Any, visit: CareVisit, *, everyone: bool = False) -> QuerySet[Member]:
+def care_candidates(
+    user: Any, visit: CareVisit, *, everyone: bool = False, old_age: int | None = None
+) -> QuerySet[Member]:
     """Members the visit may still reach: in scope and under the organizer, not yet on the list.
 
     By default only hardship members (困难党员) and old members (≥ 70 on the
@@ -52,7 +60,7 @@ def care_candidates(user: Any, visit: CareVisit, *, everyone: bool = False) -> Q
         .exclude(care_visits__visit=visit)
     )
     if not everyone:
-        old_age = int(get_rule("care_old_member_age"))
+        old_age = old_age if old_age is not None else int(get_rule("care_old_member_age"))
         members = members.filter(
             Q(is_hardship=True) | Q(birth_date__lte=years_before(visit.visited_on, old_age))
         )
@@ -80,7 +88,7 @@ def care_figures(org: Organization, start: dt.date, end: dt.date) -> CareFigures
         visit__visited_on__gte=start, visit__visited_on__lte=end
     )
     totals = rows.aggregate(members=Count("member", distinct=True), amount=Sum("amount"))
-    reached = list(rows.values_list("organization__path", "organization__kind").distinct())
+    reached = list(rows.order_by().values_list("organization__path", "organization__kind").distinct())
     branches = sum(1 for _, kind in reached if kind == OrgKind.BRANCH)
     committee_paths = (
         Organization.objects.within(org).filter(kind__in=COMMITTEE_KINDS).values_list("path", flat=True)

@@ -1,3 +1,241 @@
-"""(area: care)"""
+"""Pages of care visits (走访慰问): the list with filters, recording a visit, choosing whom it reached."""
 
-urls: list = []
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from organizations.choices import OrgKind
+from organizations.rules import get_rule
+from organizations.scopes import can_write, in_scope
+from partyorg.audit import history_for
+from partyorg.views import get_visible_or_404, paginate, write_view
+
+from ..forms.care import AmountForm, CareFilterForm, CareVisitForm
+from ..models import CareVisit, CareVisitMember
+from ..selectors.care import care_candidates, care_visit_list, visit_recipients, with_totals
+from ..services.care import (
+    care_visit_add_members,
+    care_visit_create,
+    care_visit_remove_member,
+    care_visit_set_amount,
+    care_visit_update,
+    clean_amount,
+)
+from .transfers import run_service
+
+SECTION = "走访慰问"
+
+
+def crumbs(*tail: tuple[str, str]) -> list[tuple[str, str]]:
+    return [(SECTION, reverse("members:care_list")), *tail]
+
+
+def _visit(request: HttpRequest, pk: int) -> CareVisit:
+    return get_visible_or_404(
+        CareVisit.objects.select_related("organization", "created_by"), request.user, pk=pk
+    )
+
+
+@login_required
+def care_list(request: HttpRequest) -> HttpResponse:
+    form = CareFilterForm(request.GET or None, user=request.user)
+    visits = form.apply(care_visit_list(request.user))
+    totals = CareVisitMember.objects.filter(visit__in=visits).aggregate(
+        members=Count("member", distinct=True), amount=Sum("amount")
+    )
+    return render(
+        request,
+        "members/care/care_list.html",
+        {
+            "form": form,
+            "page_obj": paginate(request, with_totals(visits)),
+            "totals": totals,
+            "can_write": can_write(request.user),
+            "breadcrumbs": crumbs(("慰问记录", "")),
+        },
+    )
+
+
+@write_view
+def care_new(request: HttpRequest) -> HttpResponse:
+    form = CareVisitForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        visit = run_service(
+            form,
+            lambda: care_visit_create(
+                actor=request.user,
+                organization=data["organization"],
+                visited_on=data["visited_on"],
+                occasion=data["occasion"],
+                visitors=data["visitors"],
+                funding=data["funding"],
+                note=data["note"],
+            ),
+        )
+        if visit is not None:
+            messages.success(request, "已登记走访慰问，请选择慰问对象")
+            return redirect("members:care_add_members", pk=visit.pk)
+    return render(
+        request,
+        "members/care/care_form.html",
+        {"form": form, "title": "登记走访慰问", "breadcrumbs": crumbs(("登记", ""))},
+    )
+
+
+@write_view
+def care_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit(request, pk)
+    form = CareVisitForm(request.POST or None, user=request.user, instance=copy.copy(visit))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_service(
+            form,
+            lambda: care_visit_update(
+                actor=request.user,
+                visit=visit,
+                **{f: data[f] for f in ("visited_on", "occasion", "visitors", "funding", "note")},
+            ),
+        )
+        if done is not None:
+            messages.success(request, "已保存")
+            return redirect(done)
+    return render(
+        request,
+        "members/care/care_form.html",
+        {
+            "form": form,
+            "visit": visit,
+            "title": "修改走访慰问",
+            "breadcrumbs": crumbs((str(visit), visit.get_absolute_url()), ("修改", "")),
+        },
+    )
+
+
+@login_required
+def care_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit(request, pk)
+    recipients = visit_recipients(visit)
+    totals = recipients.aggregate(
+        members=Count("id"),
+        branches=Count("organization", distinct=True, filter=Q(organization__kind=OrgKind.BRANCH)),
+        amount=Sum("amount"),
+    )
+    editable = can_write(request.user) and in_scope(request.user, visit.organization)
+    return render(
+        request,
+        "members/care/care_detail.html",
+        {
+            "visit": visit,
+            "page_obj": paginate(request, recipients),
+            "totals": totals,
+            "editable": editable,
+            "history": history_for(visit),
+            "breadcrumbs": crumbs((str(visit), "")),
+        },
+    )
+
+
+@write_view
+def care_add_members(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose whom the visit reached: hardship and old members first, everyone on request."""
+    visit = _visit(request, pk)
+    everyone = request.GET.get("all") == "1"
+    old_age = int(get_rule("care_old_member_age"))
+    candidates = care_candidates(request.user, visit, everyone=everyone, old_age=old_age)
+    errors: list[str] = []
+    default_amount = request.POST.get("default_amount", "").strip()
+    if request.method == "POST":
+        picked = [int(v) for v in request.POST.getlist("pick") if v.isdigit()]
+        chosen = {m.pk: m for m in candidates.filter(pk__in=picked)}
+        entries = []
+        for member_pk in picked:
+            member = chosen.get(member_pk)
+            if member is None:
+                errors.append("所选党员不在可选范围内，请刷新后重试")
+                continue
+            raw = request.POST.get(f"amount_{member_pk}", "").strip() or default_amount
+            try:
+                entries.append((member, clean_amount(raw, member.name)))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if not picked:
+            errors.append("请至少选择一名慰问对象")
+        if not errors:
+            try:
+                added = care_visit_add_members(actor=request.user, visit=visit, entries=entries)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                messages.success(request, f"已添加{len(added)}名慰问对象")
+                return redirect(request.get_full_path())
+    return render(
+        request,
+        "members/care/care_add_members.html",
+        {
+            "visit": visit,
+            "page_obj": paginate(request, candidates),
+            "everyone": everyone,
+            "old_age": old_age,
+            "errors": errors,
+            "default_amount": default_amount,
+            "breadcrumbs": crumbs((str(visit), visit.get_absolute_url()), ("选择慰问对象", "")),
+        },
+    )
+
+
+def _recipient(request: HttpRequest, pk: int) -> CareVisitMember:
+    return get_visible_or_404(
+        CareVisitMember.objects.select_related("visit__organization", "member", "organization"),
+        request.user,
+        pk=pk,
+    )
+
+
+@write_view
+@require_POST
+def recipient_amount(request: HttpRequest, pk: int) -> HttpResponse:
+    recipient = _recipient(request, pk)
+    form = AmountForm(request.POST)
+    if form.is_valid():
+        try:
+            care_visit_set_amount(actor=request.user, recipient=recipient, amount=form.cleaned_data["amount"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(
+                request, f"已将{recipient.member.name}的慰问金改为{form.cleaned_data['amount']}元"
+            )
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect(recipient.visit)
+
+
+@write_view
+@require_POST
+def recipient_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    recipient = _recipient(request, pk)
+    visit = recipient.visit
+    care_visit_remove_member(actor=request.user, recipient=recipient)
+    messages.success(request, f"已将{recipient.member.name}移出慰问名单")
+    return redirect(visit)
+
+
+urls = [
+    path("care/", care_list, name="care_list"),
+    path("care/new/", care_new, name="care_new"),
+    path("care/<int:pk>/", care_detail, name="care_detail"),
+    path("care/<int:pk>/edit/", care_edit, name="care_edit"),
+    path("care/<int:pk>/members/", care_add_members, name="care_add_members"),
+    path("care/recipients/<int:pk>/amount/", recipient_amount, name="care_recipient_amount"),
+    path("care/recipients/<int:pk>/remove/", recipient_remove, name="care_recipient_remove"),
+]

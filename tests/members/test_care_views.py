@@ -1,0 +1,221 @@
+"""Pages of care visits (走访慰问)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from members.models import CareVisit, CareVisitMember
+from members.services.care import care_visit_create
+from members.services.member import member_register
+
+from ..conftest import member_fields
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2026, 7, 1)
+
+
+@pytest.fixture
+def branch_visit(tree, member_a, secretary_a) -> CareVisit:
+    return care_visit_create(
+        actor=secretary_a,
+        organization=tree.branch_a,
+        visited_on=DAY,
+        occasion="JULY_FIRST",
+        visitors="支部书记",
+        funding="RETAINED_DUES",
+        entries=[(member_a, Decimal("100.00"))],
+    )
+
+
+PAGES = {
+    "members:care_list": (None, True),
+    "members:care_new": (None, True),
+    "members:care_detail": (lambda v: {"pk": v.pk}, True),
+    "members:care_edit": (lambda v: {"pk": v.pk}, True),
+    "members:care_add_members": (lambda v: {"pk": v.pk}, True),
+    "members:care_recipient_amount": (lambda v: {"pk": v.recipients.get().pk}, False),
+    "members:care_recipient_remove": (lambda v: {"pk": v.recipients.get().pk}, False),
+}
+WRITES = {
+    "members:care_new",
+    "members:care_edit",
+    "members:care_add_members",
+    "members:care_recipient_amount",
+    "members:care_recipient_remove",
+}
+
+
+def url_of(name: str, v: CareVisit) -> str:
+    build, _ = PAGES[name]
+    return reverse(name, kwargs=build(v) if build else None)
+
+
+def test_every_care_page_is_in_the_matrix():
+    from members.views import care
+
+    assert {f"members:{p.name}" for p in care.urls} == set(PAGES)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_anonymous_is_sent_to_log_in(client, branch_visit, name):
+    response = client.get(url_of(name, branch_visit))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (build, _) in PAGES.items() if build))
+def test_the_other_branchs_secretary_gets_404(client, branch_visit, secretary_b, name):
+    client.force_login(secretary_b)
+    method = client.get if PAGES[name][1] else client.post
+    assert method(url_of(name, branch_visit)).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_the_auditor_reads_but_never_writes(client, branch_visit, auditor, name):
+    client.force_login(auditor)
+    url = url_of(name, branch_visit)
+    if name in WRITES:
+        assert client.post(url).status_code == 403
+        assert client.get(url).status_code == 403
+    else:
+        assert client.get(url).status_code == 200
+    assert branch_visit.recipients.get().amount == Decimal("100.00")
+
+
+@pytest.mark.parametrize("role", ["secretary_a", "committee_staff", "county_staff"])
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_insiders_get_the_page(client, branch_visit, request, role, name):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(url_of(name, branch_visit)).status_code == (200 if PAGES[name][1] else 405)
+
+
+# --- query counts ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_visits(tree, member_a, member_b, committee_staff, admin_user):
+    extra = member_register(
+        actor=admin_user,
+        organization=tree.branch_a,
+        **member_fields(
+            name="陆秀英",
+            gender="F",
+            birth_date=dt.date(1950, 3, 15),
+            id_number="532627195003150022",
+            joined_on=dt.date(1980, 7, 1),
+            full_on=dt.date(1981, 7, 1),
+        ),
+    )
+    return [
+        care_visit_create(
+            actor=committee_staff,
+            organization=tree.committee,
+            visited_on=day,
+            occasion=occasion,
+            visitors="党委书记",
+            funding="FISCAL",
+            entries=[(member_a, "100"), (member_b, "80"), (extra, "60")],
+        )
+        for day, occasion in ((DAY, "JULY_FIRST"), (dt.date(2026, 2, 10), "SPRING_FESTIVAL"))
+    ]
+
+
+def test_the_visit_list_runs_a_fixed_number_of_queries(
+    client, two_visits, committee_staff, django_assert_num_queries
+):
+    client.force_login(committee_staff)
+    with django_assert_num_queries(7):
+        # 1 session, 2 user, 3 the user's organization, 4 totals of the filtered visits,
+        # 5 COUNT for the paginator, 6 the organization filter's choices,
+        # 7 the page of visits with organizer and per-visit totals
+        response = client.get(reverse("members:care_list"))
+    assert len(response.context["page_obj"]) == 2
+    assert response.context["totals"]["amount"] == Decimal("480.00")
+
+
+def test_the_visit_page_runs_a_fixed_number_of_queries(
+    client, two_visits, committee_staff, django_assert_num_queries
+):
+    client.force_login(committee_staff)
+    with django_assert_num_queries(10):
+        # 1 session, 2 user, 3 the user's organization, 4 the visit with its organizer,
+        # 5 totals (members, branches, money), 6 COUNT, 7 the page of members with organizations,
+        # 8 the change history (one entry), 9–10 the names auditlog shows for that entry's
+        # organizer and recording user (per history entry, not per member visited)
+        response = client.get(reverse("members:care_detail", args=[two_visits[0].pk]))
+    assert len(response.context["page_obj"]) == 3
+
+
+def test_the_candidate_page_runs_a_fixed_number_of_queries(
+    client, tree, two_visits, committee_staff, django_assert_num_queries
+):
+    visit = care_visit_create(
+        actor=committee_staff,
+        organization=tree.committee,
+        visited_on=DAY,
+        occasion="DOUBLE_NINTH",
+        visitors="党委书记",
+        funding="OTHER",
+    )
+    client.force_login(committee_staff)
+    with django_assert_num_queries(7):
+        # 1 session, 2 user, 3 the user's organization, 4 the visit, 5 the old-age rule,
+        # 6 COUNT of candidates, 7 the page of candidates with their organizations
+        response = client.get(reverse("members:care_add_members", args=[visit.pk]))
+    assert len(response.context["page_obj"]) == 3
+
+
+# --- pages at work -----------------------------------------------------------------------
+
+
+def test_recording_a_visit_leads_to_choosing_members(client, tree, member_a, committee_staff):
+    client.force_login(committee_staff)
+    response = client.post(
+        reverse("members:care_new"),
+        {
+            "organization": tree.committee.pk,
+            "visited_on": DAY.isoformat(),
+            "occasion": "JULY_FIRST",
+            "visitors": "县委领导",
+            "funding": "RETAINED_DUES",
+        },
+    )
+    visit = CareVisit.objects.get()
+    assert response["Location"] == reverse("members:care_add_members", args=[visit.pk])
+    response = client.post(
+        response["Location"], {"pick": [member_a.pk], "default_amount": "100", f"amount_{member_a.pk}": ""}
+    )
+    assert response.status_code == 302
+    assert visit.recipients.get().amount == Decimal("100.00")
+
+
+def test_a_negative_amount_on_the_page_adds_nobody(client, tree, member_a, member_b, committee_staff):
+    visit = care_visit_create(
+        actor=committee_staff,
+        organization=tree.committee,
+        visited_on=DAY,
+        occasion="JULY_FIRST",
+        visitors="党委书记",
+        funding="FISCAL",
+    )
+    client.force_login(committee_staff)
+    response = client.post(
+        reverse("members:care_add_members", args=[visit.pk]),
+        {"pick": [member_a.pk, member_b.pk], "default_amount": "50", f"amount_{member_b.pk}": "-10"},
+    )
+    assert response.status_code == 200
+    assert "李明：慰问金不能为负数" in response.context["errors"]
+    assert not CareVisitMember.objects.exists()
+
+
+def test_the_list_filters_by_occasion_and_period(client, two_visits, committee_staff):
+    client.force_login(committee_staff)
+    response = client.get(reverse("members:care_list"), {"occasion": "SPRING_FESTIVAL"})
+    assert [v.occasion for v in response.context["page_obj"]] == ["SPRING_FESTIVAL"]
+    response = client.get(reverse("members:care_list"), {"start": "2026-06-01", "end": "2026-12-31"})
+    assert [v.visited_on for v in response.context["page_obj"]] == [DAY]
