@@ -1,0 +1,229 @@
+"""The import pages: template download, upload, progress, result; who may use them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from io import BytesIO
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from members.models import ImportJob, Member
+from members.models.imports import STALE_AFTER
+from members.services.imports import HEADERS, import_members, start_member_import
+from tests.conftest import PASSWORD
+
+from .test_imports_support import import_row, workbook
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def inline(settings):
+    """Run the import in the request (the worker thread is tested on its own below)."""
+    settings.MEMBER_IMPORT_INLINE = True
+
+
+def login(client, user):
+    client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def upload(client, rows, name: str = "党员.xlsx"):
+    file = SimpleUploadedFile(name, workbook(rows).getvalue())
+    return client.post(reverse("members:import"), {"file": file}, REMOTE_ADDR="10.9.8.7")
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("import", []),
+        ("import_template", []),
+        ("export", []),
+        ("import_job", [1]),
+        ("import_job_progress", [1]),
+    ],
+)
+def test_anonymous_is_sent_to_log_in(client, name, args):
+    response = client.get(reverse(f"members:{name}", args=args))
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_auditor_gets_403_on_the_import_page_and_its_upload(client, auditor):
+    login(client, auditor)
+
+    assert client.get(reverse("members:import")).status_code == 403
+    assert upload(client, [import_row(1)]).status_code == 403
+    assert Member.objects.count() == 0 and ImportJob.objects.count() == 0
+
+
+def test_import_page_links_the_template(client, secretary_a):
+    response = login(client, secretary_a).get(reverse("members:import"))
+
+    assert response.status_code == 200
+    assert reverse("members:import_template") in response.content.decode()
+
+
+def test_template_has_exactly_the_headers_text_ids_drop_downs_and_an_example(client, secretary_a):
+    response = login(client, secretary_a).get(reverse("members:import_template"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(BytesIO(response.content))
+    data = wb.worksheets[0]
+    assert [c.value for c in data[1]] == list(HEADERS)
+    assert data.column_dimensions["D"].number_format == "@"  # 公民身份号码 as text
+    validated = {str(dv.sqref).split(":")[0] for dv in data.data_validations.dataValidation}
+    assert {"B2", "C2", "F2", "G2", "L2", "H2", "O2", "P2", "Q2"} <= validated
+    guide = wb["填写说明"]
+    rows = [[c.value for c in row] for row in guide.iter_rows()]
+    assert list(HEADERS) in rows  # the example's header row, followed by the example
+    example = rows[rows.index(list(HEADERS)) + 1]
+    assert example[3] == "11010519491231002X"
+    assert wb["选项"].sheet_state == "hidden"
+
+
+def test_the_template_example_row_imports(tree, county_staff, tmp_path, client):
+    content = login(client, county_staff).get(reverse("members:import_template")).content
+    wb = load_workbook(BytesIO(content))
+    guide = wb["填写说明"]
+    rows = [[c.value for c in row] for row in guide.iter_rows()]
+    wb.worksheets[0].append(rows[rows.index(list(HEADERS)) + 1])
+    path = tmp_path / "filled.xlsx"
+    wb.save(path)
+
+    report = import_members(actor=county_staff, source=str(path))
+
+    assert report.ok and Member.objects.get().organization == tree.branch_a
+
+
+def test_upload_imports_and_shows_the_result_with_ip_and_actor_audited(client, secretary_a, inline):
+    login(client, secretary_a)
+    response = upload(client, [import_row(1), import_row(2)])
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "members:import_job", args=[job.pk]
+    )
+    assert (job.status, job.created_count, job.created_by, job.organization) == (
+        "SUCCEEDED",
+        2,
+        secretary_a,
+        secretary_a.organization,
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "导入成功" in page and "hx-trigger" not in page
+    entry = LogEntry.objects.get_for_object(Member.objects.first()).get()
+    assert (entry.actor, entry.remote_addr) == (secretary_a, "10.9.8.7")
+
+
+def test_rejected_upload_lists_every_bad_row_with_row_and_column(client, secretary_a, inline):
+    login(client, secretary_a)
+    upload(client, [import_row(1), import_row(2, 所在党组织="C01T01B02"), import_row(3, 学历="私塾")])
+
+    job = ImportJob.objects.get()
+    assert (job.status, job.error_count) == ("REJECTED", 2)
+    page = client.get(reverse("members:import_job", args=[job.pk])).content.decode()
+    assert "未导入任何数据" in page
+    assert "第3行" in page and "第4行" in page and "所在党组织" in page and "学历" in page
+    assert Member.objects.count() == 0
+
+
+def test_error_list_downloads_as_a_spreadsheet(client, secretary_a, inline):
+    login(client, secretary_a)
+    upload(client, [import_row(1, 学历="私塾")])
+    job = ImportJob.objects.get()
+
+    response = client.get(reverse("members:import_job_errors", args=[job.pk]))
+
+    ws = load_workbook(BytesIO(response.content)).worksheets[0]
+    assert [[c.value for c in row] for row in ws.iter_rows()][1][:2] == [2, "学历"]
+
+
+def test_upload_that_is_not_xlsx_is_refused_by_the_form(client, secretary_a, inline):
+    login(client, secretary_a)
+    response = client.post(
+        reverse("members:import"), {"file": SimpleUploadedFile("members.xls", b"\xd0\xcf\x11\xe0")}
+    )
+
+    assert response.status_code == 200
+    assert ".xlsx" in response.content.decode()
+    assert ImportJob.objects.count() == 0
+
+
+def test_running_job_polls_and_shows_a_progress_bar(client, secretary_a):
+    job = ImportJob.objects.create(
+        created_by=secretary_a, organization=secretary_a.organization, file_name="a.xlsx", total=200
+    )
+    ImportJob.objects.filter(pk=job.pk).update(status="VALIDATING", processed=50)
+    login(client, secretary_a)
+
+    fragment = client.get(reverse("members:import_job_progress", args=[job.pk])).content.decode()
+
+    assert 'hx-trigger="every 1s"' in fragment
+    assert "progress-bar" in fragment and "width: 25%" in fragment and "50 / 约 200" in fragment
+
+
+def test_job_that_stopped_moving_is_shown_as_interrupted(client, secretary_a):
+    job = ImportJob.objects.create(
+        created_by=secretary_a, organization=secretary_a.organization, file_name="a.xlsx"
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="VALIDATING", updated_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1)
+    )
+    login(client, secretary_a)
+
+    fragment = client.get(reverse("members:import_job_progress", args=[job.pk])).content.decode()
+
+    assert "导入被中断" in fragment and "hx-trigger" not in fragment
+
+
+def test_another_branch_secretary_gets_404_for_a_job(client, secretary_a, secretary_b):
+    job = ImportJob.objects.create(
+        created_by=secretary_a, organization=secretary_a.organization, file_name="a.xlsx"
+    )
+    login(client, secretary_b)
+
+    assert client.get(reverse("members:import_job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("members:import_job_progress", args=[job.pk])).status_code == 404
+    assert client.get(reverse("members:import_job_errors", args=[job.pk])).status_code == 404
+
+
+def test_import_page_lists_recent_jobs_of_the_scope(client, committee_staff, secretary_a, secretary_b):
+    ImportJob.objects.create(
+        created_by=secretary_a, organization=secretary_a.organization, file_name="甲.xlsx"
+    )
+    ImportJob.objects.create(
+        created_by=secretary_b, organization=secretary_b.organization, file_name="乙.xlsx"
+    )
+
+    page = login(client, secretary_a).get(reverse("members:import")).content.decode()
+    assert "甲.xlsx" in page and "乙.xlsx" not in page
+    client.logout()
+    page = login(client, committee_staff).get(reverse("members:import")).content.decode()
+    assert "甲.xlsx" in page and "乙.xlsx" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_runs_in_a_worker_thread_and_records_progress_and_outcome(tree, secretary_a):
+    file = SimpleUploadedFile("党员.xlsx", workbook([import_row(1), import_row(2)]).getvalue())
+
+    job = start_member_import(actor=secretary_a, upload=file, file_name=file.name)
+    worker = next((t for t in threading.enumerate() if t.name == f"member-import-{job.pk}"), None)
+    if worker is not None:  # else it has finished already
+        worker.join(timeout=30)
+
+    job.refresh_from_db()
+    assert (job.status, job.created_count, job.processed, job.finished_at is not None) == (
+        "SUCCEEDED",
+        2,
+        2,
+        True,
+    )
+    assert Member.objects.count() == 2
