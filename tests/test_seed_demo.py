@@ -25,7 +25,7 @@ from members.models import Member, MemberPeriod, age_on
 from organizations.choices import COMMITTEE_KINDS, OrgCategory, OrgEventKind, OrgKind, PostTitle, Role
 from organizations.models import LeadershipPost, Organization, OrgEvent, User
 from partyorg.demo import STEPS, DemoContext
-from partyorg.demo.users import DEMO_PASSWORD
+from partyorg.demo.users import DEMO_PASSWORD, DEMO_USERS
 
 YEAR = 2025
 END = dt.date(YEAR, 12, 31)
@@ -190,7 +190,8 @@ class TestDemoCounty:
 
     # -- members ---------------------------------------------------------------
     def test_the_requested_number_of_members_is_created(self) -> None:
-        assert Member.objects.count() == 600
+        # The members step makes exactly --members; later steps (development …) may admit a few more.
+        assert 600 <= Member.objects.count() <= 660
 
     def test_every_id_number_is_valid_unique_and_agrees_with_birth_date_and_gender(self) -> None:
         rows = list(Member.objects.values_list("id_number", "birth_date", "gender"))
@@ -291,7 +292,9 @@ class TestDemoCounty:
     # -- demo users and their scopes -------------------------------------------------
     def test_there_is_one_demo_user_per_role_with_the_printed_password(self, demo: str) -> None:
         assert DEMO_PASSWORD in demo
-        roles = dict(User.objects.values_list("username", "role"))
+        roles = dict(
+            User.objects.filter(username__in=[u.username for u in DEMO_USERS]).values_list("username", "role")
+        )
         assert set(roles.values()) == set(Role.values)
         with FAST_HASHING:
             for username in roles:

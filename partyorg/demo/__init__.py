@@ -45,6 +45,10 @@ class DemoContext:
     ``members`` every Member created (including those who left during the
     year); ``users`` maps a role key (``county``, ``committee``, ``secretary``,
     ``secretary_b``, ``auditor``, ``admin``) to the demo User.
+
+    The foundation steps also leave in ``extra``: ``"units"`` (organization
+    pk → work-unit name, e.g. "新华镇各甫村"), ``"townships"`` (township name →
+    its village branches) and ``"member_homes"`` (how members were spread).
     """
 
     rng: random.Random
