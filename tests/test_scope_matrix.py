@@ -75,7 +75,22 @@ CASES: dict[str, Case] = {
     "members:create": Case(),
     "members:edit": Case(kwargs=lambda c: {"pk": c.member_a.pk}),
     "members:move": Case(kwargs=lambda c: {"pk": c.member_a.pk}, insiders=COMMITTEE_INSIDERS),
+    "members:import": Case(),
+    "members:import_template": Case(),
+    "members:export": Case(),
+    **{
+        f"members:{n}": Case(kwargs=lambda c: {"pk": _import_job(c).pk})
+        for n in ("import_job", "import_job_progress", "import_job_errors")
+    },
 }
+
+
+def _import_job(c: Any) -> Any:
+    from members.models import ImportJob
+
+    return ImportJob.objects.create(
+        created_by=c.secretary_a, organization=c.tree.branch_a, file_name="党员.xlsx"
+    )
 
 
 def _named_urls() -> dict[str, Any]:
