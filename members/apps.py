@@ -28,6 +28,8 @@ class MembersConfig(AppConfig):
         auditlog.register(models.DevelopmentStep)
         auditlog.register(models.Publicity)
         auditlog.register(models.DevelopmentPlan)
+        # Progress ticks are plain UPDATEs; the outcome (status, counts) is audited.
+        auditlog.register(models.ImportJob, exclude_fields=["processed", "total", "errors", "updated_at"])
         # transfers, certificates, mobile members, leaving, lost contact, care visits
         auditlog.register(models.Transfer, mask_fields=["person_id_number"])
         auditlog.register(models.Certificate)
