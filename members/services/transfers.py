@@ -364,7 +364,7 @@ def _admit_incoming(transfer: Transfer, day: dt.date) -> Member:
 def _pending(transfer: Transfer) -> Transfer:
     """The letter re-read inside the transaction; refuses one already completed or voided."""
     transfer = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("member", "from_org", "to_org")
         .get(pk=transfer.pk)
     )
