@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 #: The pipeline, in order.  Later areas append their module names.
-STEPS: list[str] = ["organizations", "members", "users", "development"]
+STEPS: list[str] = ["organizations", "members", "users", "development", "transfers", "care"]
 
 
 @dataclass
