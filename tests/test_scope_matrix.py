@@ -82,7 +82,133 @@ CASES: dict[str, Case] = {
         f"members:{n}": Case(kwargs=lambda c: {"pk": _import_job(c).pk})
         for n in ("import_job", "import_job_progress", "import_job_errors")
     },
+    # transfers, certificates, mobile members, leaving, lost contact, care visits
+    **{
+        f"members:{n}": Case()
+        for n in (
+            "transfer_list",
+            "transfer_queue",
+            "transfer_issue",
+            "transfer_incoming",
+            "member_pick",
+            "certificate_list",
+            "certificate_new",
+            "mobile_list",
+            "mobile_new",
+            "departure_list",
+            "departure_new",
+            "lost_contact_list",
+            "lost_contact_flags",
+            "lost_contact_new",
+            "care_list",
+            "care_new",
+        )
+    },
+    **{
+        f"members:transfer_{n}": Case(kwargs=lambda c: {"pk": _transfer(c).pk})
+        for n in ("detail", "reissue", "print")
+    },
+    **{
+        f"members:transfer_{n}": Case(kwargs=lambda c: {"pk": _transfer(c).pk}, get_allowed=False)
+        for n in ("accept", "receipt", "void")
+    },
+    **{
+        f"members:certificate_{n}": Case(kwargs=lambda c: {"pk": _certificate(c).pk})
+        for n in ("detail", "print")
+    },
+    "members:mobile_return": Case(kwargs=lambda c: {"pk": _mobile(c).pk}),
+    "members:departure_remove": Case(kwargs=lambda c: {"member_pk": _suspended(c).pk}),
+    "members:lost_contact_detail": Case(kwargs=lambda c: {"pk": _lost_contact(c).pk}),
+    **{
+        f"members:lost_contact_{n}": Case(kwargs=lambda c: {"pk": _lost_contact(c).pk}, get_allowed=False)
+        for n in ("update", "resolve")
+    },
+    **{
+        f"members:care_{n}": Case(kwargs=lambda c: {"pk": _care_visit(c).pk})
+        for n in ("detail", "edit", "add_members")
+    },
+    **{
+        f"members:care_recipient_{n}": Case(
+            kwargs=lambda c: {"pk": _care_visit(c).recipients.get().pk}, get_allowed=False
+        )
+        for n in ("amount", "remove")
+    },
 }
+
+
+def _transfer(c: Any) -> Any:
+    from members.services.transfers import transfer_issue
+
+    return transfer_issue(
+        actor=c.secretary_a,
+        kind="OUT",
+        member=c.member_a,
+        letter_no="富组外〔2026〕1号",
+        issued_on=dt.date.today(),
+        to_external="中共百色市右江区委组织部",
+    )
+
+
+def _certificate(c: Any) -> Any:
+    from members.services.transfers import certificate_issue
+
+    today = dt.date.today()
+    return certificate_issue(
+        actor=c.secretary_a,
+        member=c.member_a,
+        number="富组证〔2026〕1号",
+        issued_on=today,
+        destination="广东省东莞市",
+        reason="外出务工",
+        valid_until=today + dt.timedelta(days=90),
+    )
+
+
+def _mobile(c: Any) -> Any:
+    from members.services.transfers import mobile_register
+
+    return mobile_register(
+        actor=c.secretary_a,
+        member=c.member_a,
+        destination="广东省东莞市",
+        contact="13800000001",
+        since=dt.date.today(),
+    )
+
+
+def _lost_contact(c: Any) -> Any:
+    from members.services.transfers import lost_contact_record
+
+    return lost_contact_record(
+        actor=c.secretary_a, member=c.member_a, since=dt.date.today() - dt.timedelta(days=30)
+    )
+
+
+def _suspended(c: Any) -> Any:
+    from members.services.transfers import member_depart
+
+    member_depart(
+        actor=c.secretary_a,
+        member=c.member_a,
+        reason="SUSPENDED",
+        day=dt.date.today(),
+        document_no="新党发〔2026〕1号",
+    )
+    return c.member_a
+
+
+def _care_visit(c: Any) -> Any:
+    from members.services.care import care_visit_create
+
+    return care_visit_create(
+        actor=c.secretary_a,
+        organization=c.tree.branch_a,
+        visited_on=dt.date.today(),
+        occasion="JULY_FIRST",
+        visitors="支部书记",
+        funding="RETAINED_DUES",
+        entries=[(c.member_a, "100.00")],
+    )
 
 
 def _import_job(c: Any) -> Any:
