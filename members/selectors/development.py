@@ -308,10 +308,13 @@ def plans_for(user: Any, year: int) -> QuerySet[DevelopmentPlan]:
 
 @dataclass(frozen=True)
 class WorkItem:
+    """One thing to do for one applicant; ``due_on`` is a deadline, or the earliest day when ``earliest``."""
+
     applicant: Applicant
     step: int
     due_on: dt.date | None
     message: str
+    earliest: bool = False
 
     @property
     def step_name(self) -> str:
@@ -441,7 +444,7 @@ def worklist(user: Any, today: dt.date) -> Worklist:
             elif (ends - today).days <= PROBATION_NOTICE_DAYS:
                 ending.append(WorkItem(a, Step.CONFIRMATION_MEETING, ends, f"预备期{ends:%Y-%m-%d}期满"))
         if nxt is not None:
-            due.append(WorkItem(a, nxt, due_on, ""))
+            due.append(WorkItem(a, nxt, due_on, "", earliest=nxt == Step.CANDIDATE))
     publicity = list(publicity_list(user).filter(result="", starts_on__lte=today).order_by("ends_on", "id"))
     far = dt.date.max
     return Worklist(

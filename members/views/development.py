@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,7 +38,7 @@ def _crumbs(*tail: tuple[str, str]) -> list[tuple[str, str]]:
     return [("党员", reverse("members:list")), ("发展党员", reverse("members:development_index")), *tail]
 
 
-def _scope_org(user) -> Organization | None:
+def _scope_org(user: Any) -> Organization | None:
     """The organization whose figures the user sees (the county root for administrators)."""
     root = scope_root(user)
     if root is not None and not user.is_superuser:
