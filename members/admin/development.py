@@ -1,8 +1,9 @@
 """Django admin of the development pipeline, scoped like every page.
 
-Steps are read-only here: they carry the pipeline's rules (order, dates,
-votes, approvals) and its side effects (admission creates the member), so
-they are recorded only through the pages' services.
+Applicants, steps and 公示 are read-only here: they carry the pipeline's rules
+(age, order, dates, votes, approvals) and its side effects (admission creates
+the member), so they change only through the pages' services.  Plans are
+edited here too, saved through ``plan_set``.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from django.contrib import admin
 from django.db.models import ForeignKey, QuerySet
 from django.http import HttpRequest
 
+from organizations.choices import COMMITTEE_KINDS
 from organizations.models import Organization
 
 from ..models import Applicant, DevelopmentPlan, DevelopmentStep, Member, Publicity
+from ..services.development import plan_set
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -34,6 +37,19 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ReadOnlyAdmin(ScopedAdmin):
+    """Look, search and filter; changes go through the pages' services."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class StepInline(admin.TabularInline):
     model = DevelopmentStep
     extra = 0
@@ -50,38 +66,27 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(ScopedAdmin):
+class ApplicantAdmin(ReadOnlyAdmin):
     list_display = ("name", "gender", "organization", "withdrawn_on", "member")
     list_select_related = ("organization", "member")
     list_filter = ("gender", "education", "withdraw_kind")
     search_fields = ("name", "id_number", "organization__name")
-    readonly_fields = ("member", "withdrawn_on", "withdraw_kind", "withdraw_reason", "organization")
+    exclude = ("id_number",)  # shown masked
+    readonly_fields = ("masked_id_number",)
     inlines = [StepInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # step 1 is written with the applicant: use the 登记入党申请人 page
 
 
 @admin.register(DevelopmentStep)
-class DevelopmentStepAdmin(ScopedAdmin):
+class DevelopmentStepAdmin(ReadOnlyAdmin):
     list_display = ("applicant", "number", "day", "outcome", "approving_org")
     list_select_related = ("applicant", "applicant__organization", "approving_org")
     list_filter = ("number",)
     search_fields = ("applicant__name", "document_no")
     date_hierarchy = "day"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Publicity)
-class PublicityAdmin(ScopedAdmin):
+class PublicityAdmin(ReadOnlyAdmin):
     list_display = ("applicant", "step", "starts_on", "ends_on", "place", "result")
     list_select_related = ("applicant", "applicant__organization")
     list_filter = ("step", "result")
@@ -94,3 +99,21 @@ class DevelopmentPlanAdmin(ScopedAdmin):
     list_select_related = ("committee",)
     list_filter = ("year",)
     search_fields = ("committee__name", "committee__code")
+    fields = ("committee", "year", "quota", "note")
+
+    def formfield_for_foreignkey(self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "committee":
+            kwargs["queryset"] = Organization.objects.visible_to(request.user).filter(
+                kind__in=COMMITTEE_KINDS
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("committee", "year") if obj else ()
+
+    def save_model(self, request: HttpRequest, obj: DevelopmentPlan, form: Any, change: bool) -> None:
+        """Saved through the service (scope, authority, audit)."""
+        saved = plan_set(
+            actor=request.user, committee=obj.committee, year=obj.year, quota=obj.quota, note=obj.note
+        )
+        obj.pk = saved.pk

@@ -266,3 +266,41 @@ def test_the_plans_page_shows_the_scopes_figures(applicant_a, ctx, client):
     assert response.context["structure"].total == 1
     assert response.context["completion"].new_members == 1
     assert [w.branch.name for w in response.context["warnings"]] == ["新华社区党支部"]  # no member at all
+
+
+# --- Django admin -----------------------------------------------------------------------------------------
+
+
+def test_admin_changelists_are_scoped(applicant_a, publicity_a, rf, secretary_b, committee_staff):
+    from django.contrib import admin
+
+    for model in (Applicant, DevelopmentStep, Publicity):
+        model_admin = admin.site._registry[model]
+        request = rf.get("/")
+        request.user = secretary_b
+        assert not model_admin.get_queryset(request).exists(), model
+        request.user = committee_staff
+        assert model_admin.get_queryset(request).exists(), model
+
+
+def test_admin_shows_applicants_read_only_with_the_id_masked(applicant_a, client, admin_user):
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:members_applicant_changelist")).status_code == 200
+    response = client.get(reverse("admin:members_applicant_change", args=[applicant_a.pk]))
+    assert response.status_code == 200
+    assert applicant_a.id_number not in response.content.decode()
+    assert client.get(reverse("admin:members_applicant_add")).status_code == 403
+
+
+def test_admin_saves_plans_through_the_service(frozen, tree, client, admin_user):
+    from auditlog.models import LogEntry
+
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:members_developmentplan_add"),
+        {"committee": tree.committee.pk, "year": 2026, "quota": 12, "note": ""},
+    )
+    assert response.status_code == 302
+    plan = DevelopmentPlan.objects.get()
+    assert plan.quota == 12
+    assert LogEntry.objects.get_for_object(plan).get().actor == admin_user
