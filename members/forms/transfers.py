@@ -136,7 +136,8 @@ class TransferIssueForm(ScopedMemberForm):
         self.fields["validity_days"].initial = default_days
         self.fields["validity_days"].help_text = f"默认{default_days}天，最长{max_days}天"
         style_widgets(self)
-        self.fields["kind"].widget.attrs["class"] = "form-check-input"
+        # RadioSelect puts its class on the wrapper too: plain radios read fine.
+        self.fields["kind"].widget.attrs.pop("class", None)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

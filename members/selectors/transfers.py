@@ -192,7 +192,7 @@ def lost_contact_flag(record: LostContact, today: dt.date | None = None) -> Lost
 
 
 def lost_contact_flags(user: Any, today: dt.date | None = None) -> list[LostContactFlag]:
-    """Flags in the user's scope (two queries).
+    """Flags in the user's scope (three rule reads, then two queries).
 
     Lost contact for ≥ 6 months → 限期改正 due; ≥ 2 years → 停止党籍 to be
     considered; 停止党籍 for ≥ 2 more years → 除名 to be considered (all

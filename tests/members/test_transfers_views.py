@@ -484,3 +484,31 @@ def test_the_overdue_queue_follows_the_calendar(client, tree, member_a, secretar
     with time_machine.travel(dt.datetime(2026, 4, 2, 10, 0)):  # the 31st day: overdue
         overdue = client.get(reverse("members:transfer_queue")).context["queue"].overdue
         assert [(t.letter_no, t.days_overdue) for t in overdue] == [("富组外〔2026〕2号", 1)]
+
+
+def test_recording_an_incoming_letter_and_accepting_it_from_the_pages(client, tree, secretary_b):
+    client.force_login(secretary_b)
+    response = client.post(
+        reverse("members:transfer_incoming"),
+        {
+            "to_org": tree.branch_b.pk,
+            "letter_no": "右组转〔2026〕33号",
+            "from_external": "中共百色市右江区委组织部",
+            "issued_on": TODAY.isoformat(),
+            "validity_days": "30",
+            "name": "黄文军",
+            "id_number": "532627198001010011",  # gender and birth date come from the number
+            "ethnicity": "壮族",
+            "status": "FULL",
+            "joined_on": "2003-07-01",
+            "full_on": "2004-07-01",
+            "education": "COLLEGE",
+            "occupation": "PROFESSIONAL",
+        },
+    )
+    transfer = Transfer.objects.get()
+    assert response["Location"] == transfer.get_absolute_url()
+    assert (transfer.person_gender, transfer.person_birth_date) == ("M", dt.date(1980, 1, 1))
+    client.post(reverse("members:transfer_accept", args=[transfer.pk]), {"day": TODAY.isoformat()})
+    member = Member.objects.get(id_number="532627198001010011")
+    assert (member.organization, member.periods.get().start_reason) == (tree.branch_b, "TRANSFER_IN")
