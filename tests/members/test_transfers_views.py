@@ -512,3 +512,34 @@ def test_recording_an_incoming_letter_and_accepting_it_from_the_pages(client, tr
     client.post(reverse("members:transfer_accept", args=[transfer.pk]), {"day": TODAY.isoformat()})
     member = Member.objects.get(id_number="532627198001010011")
     assert (member.organization, member.periods.get().start_reason) == (tree.branch_b, "TRANSFER_IN")
+
+
+# --- admin ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "model", ["transfer", "certificate", "mobileregistration", "departure", "lostcontact", "carevisit"]
+)
+def test_the_admin_changelists_open(client, objects, admin_user, model):
+    client.force_login(admin_user)
+    assert client.get(reverse(f"admin:members_{model}_changelist")).status_code == 200
+
+
+def test_the_admin_shows_a_letter_read_only_with_the_id_masked(client, objects, admin_user):
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:members_transfer_change", args=[objects.transfer.pk])).content.decode()
+    assert "1101**********002X" in html
+    assert "11010519491231002X" not in html
+    assert 'name="_save"' not in html
+
+
+def test_the_admin_lists_only_what_the_user_may_see(rf, objects, secretary_a, secretary_b):
+    from django.contrib import admin as django_admin
+
+    from members.admin.transfers import TransferAdmin
+
+    model_admin = TransferAdmin(Transfer, django_admin.site)
+    for user, expected in ((secretary_a, 1), (secretary_b, 0)):
+        request = rf.get("/")
+        request.user = user
+        assert model_admin.get_queryset(request).count() == expected
