@@ -181,10 +181,8 @@ def sequence_error(applicant: Applicant, steps: Sequence[DevelopmentStep], numbe
 def available_steps(applicant: Applicant, steps: Sequence[DevelopmentStep]) -> list[int]:
     """The steps that may be recorded next (e.g. another review, or the following step)."""
     top = max((s.number for s in steps), default=0)
-    candidates = sorted(
-        {top + 1, Step.ACTIVIST_REVIEW, Step.PROBATION_REVIEW, Step.CONFIRMATION_MEETING}
-        | {Step.CONFIRMATION_APPROVAL}
-    )
+    # The next step in order, plus the ones that may come again (reviews; 23/24 after an extension).
+    candidates = sorted({top + 1, *REPEATABLE_STEPS, Step.CONFIRMATION_MEETING, Step.CONFIRMATION_APPROVAL})
     return [n for n in candidates if 1 < n <= 25 and sequence_error(applicant, steps, n) is None]
 
 
