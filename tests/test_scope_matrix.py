@@ -133,7 +133,67 @@ CASES: dict[str, Case] = {
         )
         for n in ("amount", "remove")
     },
+    # development pipeline
+    **{
+        f"members:{n}": Case()
+        for n in (
+            "development_index",
+            "applicant_list",
+            "applicant_create",
+            "publicity_list",
+            "development_plans",
+        )
+    },
+    **{
+        f"members:applicant_{n}": Case(kwargs=lambda c: {"pk": _applicant(c).pk})
+        for n in ("detail", "edit", "withdraw")
+    },
+    "members:applicant_step": Case(kwargs=lambda c: {"pk": _applicant(c).pk, "number": 2}),
+    "members:publicity_create": Case(kwargs=lambda c: {"pk": _applicant(c).pk}),
+    "members:publicity_result": Case(kwargs=lambda c: {"pk": _publicity(c).pk}),
+    # plans are set from above the committees: county staff only
+    "members:development_plan_edit": Case(
+        kwargs=lambda c: {"year": 2026}, insiders=("county_staff",), outsider=None
+    ),
 }
+
+
+def _applicant(c: Any) -> Any:
+    from members.models import Applicant
+    from members.services.development import applicant_create
+
+    existing = Applicant.objects.filter(organization=c.tree.branch_a).first()
+    return existing or applicant_create(
+        actor=c.secretary_a,
+        organization=c.tree.branch_a,
+        applied_on=dt.date(2023, 3, 1),
+        name="陆文华",
+        gender="M",
+        ethnicity="壮族",
+        birth_date=dt.date(1982, 1, 13),
+        id_number="513101198201130014",
+        education="HIGH_SCHOOL",
+        occupation="FARMER",
+    )
+
+
+def _publicity(c: Any) -> Any:
+    from members.services.development import publicity_create, step_record
+
+    applicant = _applicant(c)
+    existing = applicant.publicities.first()
+    if existing:
+        return existing
+    step_record(actor=c.secretary_a, applicant=applicant, number=2, day=dt.date(2023, 3, 20))
+    today = dt.date.today()
+    return publicity_create(
+        actor=c.secretary_a,
+        applicant=applicant,
+        step=3,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=9),
+        place="村务公开栏",
+    )
 
 
 def _transfer(c: Any) -> Any:
