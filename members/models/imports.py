@@ -13,8 +13,11 @@ from organizations.scopes import ScopedQuerySet
 __all__ = ["ImportJob", "ImportJobStatus"]
 
 #: A running job whose row has not moved for this long was cut off (a server
-#: restart kills the worker thread); its transaction never committed.
+#: restart kills the worker thread); its transaction never committed.  The
+#: write pass cannot report progress (it holds the only write transaction),
+#: so big files get more time: about ten times the measured write rate.
 STALE_AFTER = dt.timedelta(minutes=10)
+STALE_AFTER_PER_ROW = dt.timedelta(milliseconds=10)
 
 
 class ImportJobStatus(models.TextChoices):
@@ -73,7 +76,8 @@ class ImportJob(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        return self.status in RUNNING_STATUSES and timezone.now() - self.updated_at > STALE_AFTER
+        quiet_for = timezone.now() - self.updated_at
+        return self.status in RUNNING_STATUSES and quiet_for > STALE_AFTER + self.total * STALE_AFTER_PER_ROW
 
     @property
     def percent(self) -> int:

@@ -8,11 +8,13 @@ from io import BytesIO
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from members.admin.imports import ImportJobAdmin
 from members.models import ImportJob, Member
 from members.models.imports import STALE_AFTER
 from members.services.imports import HEADERS, import_members, start_member_import
@@ -121,6 +123,8 @@ def test_upload_imports_and_shows_the_result_with_ip_and_actor_audited(client, s
     assert "导入成功" in page and "hx-trigger" not in page
     entry = LogEntry.objects.get_for_object(Member.objects.first()).get()
     assert (entry.actor, entry.remote_addr) == (secretary_a, "10.9.8.7")
+    outcome = LogEntry.objects.get_for_object(job).filter(action=LogEntry.Action.UPDATE).get()
+    assert outcome.changes["status"] == ["WRITING", "SUCCEEDED"] and outcome.actor == secretary_a
 
 
 def test_rejected_upload_lists_every_bad_row_with_row_and_column(client, secretary_a, inline):
@@ -170,6 +174,17 @@ def test_running_job_polls_and_shows_a_progress_bar(client, secretary_a):
     assert "progress-bar" in fragment and "width: 25%" in fragment and "50 / 约 200" in fragment
 
 
+def test_admin_lists_only_the_jobs_in_scope(rf, secretary_a, secretary_b):
+    mine = ImportJob.objects.create(
+        created_by=secretary_a, organization=secretary_a.organization, file_name="a"
+    )
+    ImportJob.objects.create(created_by=secretary_b, organization=secretary_b.organization, file_name="b")
+    request = rf.get("/admin/members/importjob/")
+    request.user = secretary_a
+
+    assert list(ImportJobAdmin(ImportJob, admin.site).get_queryset(request)) == [mine]
+
+
 def test_job_that_stopped_moving_is_shown_as_interrupted(client, secretary_a):
     job = ImportJob.objects.create(
         created_by=secretary_a, organization=secretary_a.organization, file_name="a.xlsx"
@@ -182,6 +197,18 @@ def test_job_that_stopped_moving_is_shown_as_interrupted(client, secretary_a):
     fragment = client.get(reverse("members:import_job_progress", args=[job.pk])).content.decode()
 
     assert "导入被中断" in fragment and "hx-trigger" not in fragment
+
+
+def test_big_file_in_its_write_pass_gets_more_time_before_it_counts_as_interrupted(secretary_a):
+    job = ImportJob.objects.create(
+        created_by=secretary_a, organization=secretary_a.organization, file_name="a.xlsx", total=100_000
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="WRITING", updated_at=timezone.now() - STALE_AFTER - dt.timedelta(minutes=1)
+    )
+    job.refresh_from_db()
+
+    assert job.is_running and not job.is_stale
 
 
 def test_another_branch_secretary_gets_404_for_a_job(client, secretary_a, secretary_b):
