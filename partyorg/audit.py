@@ -10,36 +10,54 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 from collections.abc import Callable, Iterator
 from typing import Any, ParamSpec, TypeVar
 
-from auditlog.context import auditlog_value, set_actor
+from auditlog.context import _set_extra_data, auditlog_value
 from auditlog.models import LogEntry
 from django.db import models, transaction
+from django.db.models.signals import pre_save
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+_duids = itertools.count()
 
 
 @contextlib.contextmanager
 def acting_as(actor: Any) -> Iterator[None]:
     """Attribute audit rows written inside the block to ``actor``.
 
-    auditlog's ``set_actor`` does not restore an outer context when it exits,
-    so a service called inside a request would leave the request's later
-    writes without actor and IP; this restores the outer context itself.
+    Written against auditlog's context rather than with its ``set_actor``,
+    which (a) does not restore an outer context when it exits, so a service
+    called inside a request would leave the request's later writes without
+    actor and IP, and (b) keys its signal receiver on ``time.time()``, so two
+    nested contexts under a frozen clock share one receiver and the inner
+    exit disconnects the outer one.  Here the key is a counter and the outer
+    context is restored with the ContextVar token.
     """
+    outer = auditlog_value.get(None)
+    duid = ("partyorg.acting_as", next(_duids))
+    data = {
+        "actor": actor,
+        "remote_addr": outer.get("remote_addr") if outer else None,
+        "remote_port": outer.get("remote_port") if outer else None,
+        "signal_duid": duid,
+    }
+    token = auditlog_value.set(data)
+    pre_save.connect(
+        functools.partial(_set_extra_data, signal_duid=duid),
+        sender=LogEntry,
+        dispatch_uid=duid,
+        weak=False,
+    )
     try:
-        outer = auditlog_value.get()
-    except LookupError:
-        outer = None
-    remote_addr = outer.get("remote_addr") if outer else None
-    try:
-        with set_actor(actor, remote_addr=remote_addr):
-            yield
+        yield
     finally:
-        if outer is not None:
-            auditlog_value.set(outer)
+        pre_save.disconnect(sender=LogEntry, dispatch_uid=duid)
+        auditlog_value.reset(token)
 
 
 def service(fn: Callable[P, R]) -> Callable[P, R]:

@@ -138,6 +138,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 AUDITLOG_MASK_CALLABLE = "members.idcard.mask_id_number"
 AUDITLOG_STORE_JSON_CHANGES = True
+# Store a related record by its name at the time of the change: the history
+# reads as it was then, and showing it costs no query per entry.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 PAGE_SIZE = 50
 

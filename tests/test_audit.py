@@ -75,7 +75,7 @@ def test_org_move_dissolve_merge_are_audited(county_staff, tree):
     assert "dissolved_on" in last_entry(org).changes_dict
     other = new_branch(county_staff, tree.committee, code="NEW2")
     org_merge(actor=county_staff, org=other, successor=tree.branch_a, day=DAY)
-    assert last_entry(other).changes_dict["successor"][1] == tree.branch_a.pk
+    assert last_entry(other).changes_dict["successor"][1] == "各甫村党支部"
 
 
 def test_post_appoint_and_end_are_audited(committee_staff, tree):
@@ -172,3 +172,16 @@ def test_auditor_cannot_write_through_a_service(auditor, tree):
     with pytest.raises(PermissionDenied):
         new_branch(auditor, tree.committee)
     assert not Organization.objects.filter(code="NEW1").exists()
+
+
+def test_nested_services_keep_their_actor_under_a_frozen_clock(county_staff, tree):
+    """auditlog keys its receiver on time.time(); a frozen clock must not lose the actor."""
+    import time_machine
+
+    from partyorg.audit import acting_as
+
+    with time_machine.travel(dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        with acting_as(county_staff):
+            org = new_branch(county_staff, tree.committee)  # a service nested in a context
+            org_rename(actor=county_staff, org=org, name="再次更名党支部", day=DAY)
+    assert all(e.actor == county_staff for e in entries_for(org))

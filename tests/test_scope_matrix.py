@@ -16,7 +16,6 @@ cannot skip the matrix.
 from __future__ import annotations
 
 import datetime as dt
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
