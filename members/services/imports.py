@@ -867,11 +867,21 @@ def start_member_import(*, actor: Any, upload: IO[bytes], file_name: str) -> Imp
     """
     job = import_job_create(actor=actor, file_name=file_name)
     fd, path = tempfile.mkstemp(prefix=f"member-import-{job.pk}-", suffix=".xlsx")
-    with os.fdopen(fd, "wb") as out:
-        for block in (
-            upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b"")
-        ):
-            out.write(block)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for block in (
+                upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b"")
+            ):
+                out.write(block)
+    except OSError as exc:
+        Path(path).unlink(missing_ok=True)
+        logger.exception("member import job %s: cannot store the upload", job.pk)
+        return import_job_finish(
+            actor=actor,
+            job=job,
+            report=None,
+            message=f"服务器无法保存上传的文件（{exc.strerror}），未写入任何数据",
+        )
     remote_addr = _current_remote_addr()
     if getattr(settings, "MEMBER_IMPORT_INLINE", False):
         return run_import_job(job_id=job.pk, path=path, remote_addr=remote_addr)

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from members.admin.imports import ImportJobAdmin
 from members.models import ImportJob, Member
 from members.models.imports import STALE_AFTER
+from members.services import imports
 from members.services.imports import HEADERS, import_members, start_member_import
 from tests.conftest import PASSWORD
 
@@ -254,3 +255,27 @@ def test_upload_runs_in_a_worker_thread_and_records_progress_and_outcome(tree, s
         True,
     )
     assert Member.objects.count() == 2
+
+
+def test_upload_that_cannot_be_stored_fails_the_job_with_a_message(secretary_a, inline):
+    class FullDisk:
+        def chunks(self):
+            raise OSError(28, "No space left on device")
+
+    job = start_member_import(actor=secretary_a, upload=FullDisk(), file_name="党员.xlsx")
+
+    assert job.status == "FAILED" and "无法保存" in job.message
+    assert Member.objects.count() == 0
+
+
+def test_a_crash_during_the_import_fails_the_job_and_writes_nothing(secretary_a, inline, monkeypatch):
+    def crash(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(imports, "import_members", crash)
+    file = SimpleUploadedFile("党员.xlsx", workbook([import_row(1)]).getvalue())
+
+    job = start_member_import(actor=secretary_a, upload=file, file_name=file.name)
+
+    assert (job.status, job.finished_at is not None) == ("FAILED", True)
+    assert "RuntimeError" in job.message and Member.objects.count() == 0
