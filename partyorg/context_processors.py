@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from organizations.scopes import can_write
+
 #: The main navigation.  Each app plugs in by providing the URL name; an
 #: entry whose URL does not exist yet is simply not shown.
 NAV_ITEMS: tuple[tuple[str, str, str, str], ...] = (
@@ -33,4 +35,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         except NoReverseMatch:
             continue
         items.append({"label": label, "url": url, "active": current == namespace, "icon": icon})
-    return {"nav_items": items}
+    return {"nav_items": items, "user_can_write": can_write(request.user)}

@@ -369,3 +369,10 @@ def test_detail_query_count_does_not_grow_with_the_change_history(
     client.force_login(committee_staff)
     with django_assert_num_queries(6):  # the same six queries as with one entry
         client.get(member_a.get_absolute_url())
+
+
+def test_the_import_tab_is_not_offered_to_read_only_users(client, auditor, secretary_a):
+    client.force_login(auditor)
+    assert "导入导出" not in client.get(reverse("members:list")).content.decode()
+    client.force_login(secretary_a)
+    assert "导入导出" in client.get(reverse("members:list")).content.decode()
