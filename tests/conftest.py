@@ -33,6 +33,8 @@ def _fast_and_static(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
 DAY0 = dt.date(2000, 1, 1)
 
 

@@ -110,7 +110,12 @@ def test_members_on_a_day_in_a_gap_between_two_periods_are_not_counted(tree, mem
     period.end_on = dt.date(2020, 1, 1)
     period.end_reason = PeriodReason.LEFT
     period.save()
-    MemberPeriod.objects.create(member=member_a, organization=tree.branch_a, status="FULL",
-                                start_on=dt.date(2022, 1, 1), start_reason=PeriodReason.RESTORED)
+    MemberPeriod.objects.create(
+        member=member_a,
+        organization=tree.branch_a,
+        status="FULL",
+        start_on=dt.date(2022, 1, 1),
+        start_reason=PeriodReason.RESTORED,
+    )
     assert not Member.objects.on(dt.date(2021, 6, 1)).exists()
     assert Member.objects.on(dt.date(2022, 6, 1)).count() == 1
