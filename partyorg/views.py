@@ -59,6 +59,15 @@ def apply_service_errors(form: Form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def run_service(form: Form, call: Callable[[], M]) -> M | None:
+    """Call a service; a refusal lands on the form (None), anything else propagates (404, 403)."""
+    try:
+        return call()
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return None
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page: the user's scope and where to go next."""

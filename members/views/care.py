@@ -17,7 +17,7 @@ from organizations.choices import OrgKind
 from organizations.rules import get_rule
 from organizations.scopes import can_write, in_scope
 from partyorg.audit import history_for
-from partyorg.views import get_visible_or_404, paginate, write_view
+from partyorg.views import get_visible_or_404, paginate, run_service, write_view
 
 from ..forms.care import AmountForm, CareFilterForm, CareVisitForm
 from ..models import CareVisit, CareVisitMember
@@ -30,7 +30,6 @@ from ..services.care import (
     care_visit_update,
     clean_amount,
 )
-from .transfers import run_service
 
 SECTION = "走访慰问"
 

@@ -8,8 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db.models import Model
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +17,7 @@ from django.views.decorators.http import require_POST
 from organizations.models import Organization
 from organizations.scopes import can_write, in_scope
 from partyorg.audit import history_for
-from partyorg.views import apply_service_errors, get_visible_or_404, paginate, write_view
+from partyorg.views import get_visible_or_404, paginate, run_service, write_view
 
 from ..choices import LeaveReason
 from ..forms.transfers import (
@@ -85,15 +83,6 @@ def preselected(request: HttpRequest) -> dict[str, Any]:
     """``?member=<pk>`` preselects the member of a form (links from the member's page)."""
     pk = request.GET.get("member", "")
     return {"member": pk} if pk.isdigit() else {}
-
-
-def run_service(form: Form, call: Any) -> Model | None:
-    """Call a service; a refusal lands on the form, anything else propagates (404, 403)."""
-    try:
-        return call()
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
-        return None
 
 
 # --- 介绍信 ---------------------------------------------------------------------
