@@ -6,3 +6,6 @@ class PartyorgConfig(AppConfig):
 
     name = "partyorg"
     verbose_name = "系统"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deploy checks)

@@ -12,7 +12,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env(
     DEBUG=(bool, False),
-    SECRET_KEY=(str, "dev-insecure-partyorg-key-change-me"),
+    SECRET_KEY=(str, "dev-insecure-partyorg-key-change-me"),  # refused by `check --deploy`
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost", "testserver"]),
     CSRF_TRUSTED_ORIGINS=(list, []),
     SQLITE_BUSY_TIMEOUT=(int, 20),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from io import BytesIO
 from typing import IO, Any
 from zipfile import BadZipFile
@@ -153,8 +152,7 @@ def neutralise(value: Any) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value) if value == value.quantize(Decimal("0.01")) else str(value)
+    # Decimals go in as they are: openpyxl writes them as numbers without a float round trip.
     return neutralise(value)
 
 

@@ -62,3 +62,12 @@ def test_no_template_or_static_file_loads_from_the_internet():
             if "http://" in text or "https://" in text or "//cdn" in text:
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_deploy_check_refuses_the_development_secret_key(settings):
+    from partyorg.checks import DEV_SECRET_KEY, check_secret_key
+
+    settings.SECRET_KEY = DEV_SECRET_KEY
+    assert [e.id for e in check_secret_key(None)] == ["partyorg.E001"]
+    settings.SECRET_KEY = "a-real-random-key-" + "x" * 40
+    assert check_secret_key(None) == []
