@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import IO, Any
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 from django.http import HttpResponse
 from openpyxl import Workbook, load_workbook
@@ -58,6 +58,26 @@ class ImportRejected(Exception):
         self.errors = errors
 
 
+#: An .xlsx is a zip; openpyxl inflates its shared strings into memory even in
+#: read-only mode, so a small "zip bomb" could exhaust it.  100,000 members
+#: take about 10 MB inflated; refuse anything past this before opening it.
+MAX_INFLATED_BYTES = 400 * 1024 * 1024
+
+
+def _inflated_size_error(source: str | IO[bytes]) -> RowError | None:
+    try:
+        with ZipFile(source) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (BadZipFile, OSError, ValueError):
+        return None  # not a zip: load_workbook reports it as unreadable
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+    if inflated > MAX_INFLATED_BYTES:
+        return RowError(0, "", f"文件解压后超过{MAX_INFLATED_BYTES // 1024 // 1024} MB，请拆分后分批导入")
+    return None
+
+
 def open_rows(
     source: str | IO[bytes], headers: Sequence[str], required: Sequence[str] = ()
 ) -> tuple[Iterator[tuple[int, dict[str, Any]]], list[RowError]]:
@@ -66,6 +86,9 @@ def open_rows(
     Returns the row iterator and the header errors (missing required columns,
     an unreadable file).  Unknown columns are ignored; blank rows are skipped.
     """
+    too_big = _inflated_size_error(source)
+    if too_big:
+        return iter(()), [too_big]
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
