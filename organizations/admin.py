@@ -22,7 +22,13 @@ from .choices import Role
 from .models import LeadershipPost, Organization, OrgEvent, RuleSetting, User
 from .rules import DEFAULTS
 from .scopes import can_write, sees_everything
-from .services import POST_CORRECTABLE_FIELDS, org_update, post_appoint, post_update
+from .services import (
+    POST_CORRECTABLE_FIELDS,
+    can_set_approval_authority,
+    org_update,
+    post_appoint,
+    post_update,
+)
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -74,6 +80,13 @@ class OrganizationAdmin(ScopedAdmin):
         "created_at",
         "updated_at",
     )
+
+    def get_fields(self, request: HttpRequest, obj: Organization | None = None) -> tuple[str, ...]:
+        fields = tuple(super().get_fields(request, obj))
+        if obj is None or not can_set_approval_authority(request.user, obj):
+            # Approval authority is set by the county department from above only.
+            fields = tuple(f for f in fields if f != "can_approve_members")
+        return fields
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False  # established through the pages (org_create records the ESTABLISH event)

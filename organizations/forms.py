@@ -17,7 +17,7 @@ from django.utils import timezone
 from .choices import OrgCategory, OrgKind, PostTitle
 from .models import LeadershipPost, Organization, code_validator
 from .selectors import org_choices
-from .services import ALLOWED_PARENT_KINDS
+from .services import ALLOWED_PARENT_KINDS, can_set_approval_authority
 
 #: Brackets people type around the year of a document number; the standard one is 〔〕.
 _YEAR_IN_BRACKETS = re.compile(r"[\[［(（【〔﹝]\s*(\d{4})\s*[\]］)）】〕﹞]")
@@ -155,7 +155,7 @@ class OrgUpdateForm(StyledForm):
     term_started_on = DateField(label="本届班子产生日期", required=False)
     sort_order = forms.IntegerField(label="排序", required=False)
 
-    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, org: Organization, user: Any, **kwargs: Any) -> None:
         self.org = org
         kwargs.setdefault(
             "initial",
@@ -168,6 +168,9 @@ class OrgUpdateForm(StyledForm):
             },
         )
         super().__init__(*args, **kwargs)
+        if not can_set_approval_authority(user, org):
+            # Set by the county department from above; not offered to anyone else.
+            del self.fields["can_approve_members"]
 
     def clean_term_started_on(self) -> dt.date | None:
         day = self.cleaned_data.get("term_started_on")

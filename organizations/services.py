@@ -11,10 +11,10 @@ from django.db.models.functions import Concat, Substr
 
 from partyorg.audit import service
 
-from .choices import OrgEventKind, OrgKind, PostTitle
+from .choices import OrgEventKind, OrgKind, PostTitle, Role
 from .hooks import CLOSING_HANDLERS
 from .models import LeadershipPost, Organization, OrgEvent, path_segment
-from .scopes import check_can_edit
+from .scopes import can_write, check_can_edit, scope_root, sees_everything
 
 #: Which kinds may sit under which (None: a root).
 ALLOWED_PARENT_KINDS: dict[str, tuple[str | None, ...]] = {
@@ -98,6 +98,25 @@ def org_create(
     return org
 
 
+def can_set_approval_authority(user: Any, org: Organization) -> bool:
+    """Who may grant or withdraw ``org``'s approval authority (具有审批发展党员权限).
+
+    The county department (组织部) sets it, from above: a superuser, or county
+    staff whose own organization lies strictly above ``org``.  Nobody else,
+    and nobody on their own organization.
+    """
+    if sees_everything(user):
+        return True
+    root = scope_root(user)
+    return (
+        root is not None
+        and can_write(user)
+        and user.role == Role.COUNTY_STAFF
+        and org.path != root.path
+        and org.path.startswith(root.path)
+    )
+
+
 @service
 def org_update(*, actor: Any, org: Organization, **changes: Any) -> Organization:
     """Change an organization's attributes that carry no history (category, authority, term …)."""
@@ -106,6 +125,11 @@ def org_update(*, actor: Any, org: Organization, **changes: Any) -> Organization
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"org_update cannot change {sorted(unknown)}")
+    approval = changes.get("can_approve_members", org.can_approve_members)
+    if bool(approval) != org.can_approve_members and not can_set_approval_authority(actor, org):
+        raise ValidationError(
+            {"can_approve_members": "审批发展党员权限由县委组织部为下级党组织设定，当前账号不能修改"}
+        )
     old_term = org.term_started_on
     for field, value in changes.items():
         setattr(org, field, value)

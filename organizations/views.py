@@ -169,7 +169,7 @@ def create_child(request: HttpRequest, code: str) -> HttpResponse:
 def edit(request: HttpRequest, code: str) -> HttpResponse:
     """Change attributes without history (category, approval authority, term)."""
     org = _org_or_404(request, code)
-    form = OrgUpdateForm(request.POST or None, org=org)
+    form = OrgUpdateForm(request.POST or None, org=org, user=request.user)
     if request.method == "POST" and form.is_valid() and not form.changes():
         messages.info(request, "未做任何修改")
         return redirect(org.get_absolute_url())
