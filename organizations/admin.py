@@ -246,7 +246,10 @@ class UserAdmin(DjangoUserAdmin):
         queryset = super().get_queryset(request).select_related("organization")
         if sees_everything(request.user):
             return queryset
-        return queryset.filter(organization__in=Organization.objects.visible_to(request.user))
+        # Superuser accounts are out of reach of scoped staff, wherever they are bound.
+        return queryset.filter(
+            organization__in=Organization.objects.visible_to(request.user), is_superuser=False
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
         readonly = ("last_login", "date_joined")
@@ -272,7 +275,17 @@ class UserAdmin(DjangoUserAdmin):
         return can_write(request.user) and super().has_add_permission(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # Also guards the password-change view, which asks with the target user.
+        if self._is_superuser_out_of_reach(request, obj):
+            return False
         return can_write(request.user) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if self._is_superuser_out_of_reach(request, obj):
+            return False
         return can_write(request.user) and super().has_delete_permission(request, obj)
+
+    @staticmethod
+    def _is_superuser_out_of_reach(request: HttpRequest, obj: Model | None) -> bool:
+        """Only a superuser may change or delete a superuser account."""
+        return bool(getattr(obj, "is_superuser", False)) and not sees_everything(request.user)

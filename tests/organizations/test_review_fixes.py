@@ -1,4 +1,4 @@
-"""Fixes from the code review: approval authority is set from above."""
+"""Fixes from the code review: approval authority is set from above, superusers are out of scoped reach."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from organizations.choices import OrgCategory
+from organizations.choices import OrgCategory, Role
 from organizations.forms import OrgUpdateForm
 from organizations.models import Organization, User
 from organizations.services import org_update
 
+from ..conftest import PASSWORD, make_user
+
 ORG_PERMS = ("view_organization", "change_organization")
+USER_PERMS = ("view_user", "change_user", "add_user", "delete_user")
 
 
 def grant_staff(user: User, *codenames: str) -> User:
@@ -131,3 +134,76 @@ def test_the_admin_lets_county_staff_set_the_flag_below_the_county(client, tree,
     )
     assert response.status_code == 302
     assert approval_of(tree.branch_a) is True
+
+
+# --- 3. Scoped admin staff cannot reach a superuser account ----------------------------------
+
+
+@pytest.fixture
+def scoped_superuser(tree) -> User:
+    """A superuser who happens to be bound to a branch inside committee staff's scope."""
+    return User.objects.create_superuser(
+        username="root_a", password=PASSWORD, role=Role.ADMIN, organization=tree.branch_a
+    )
+
+
+@pytest.fixture
+def committee_admin(committee_staff) -> User:
+    return grant_staff(committee_staff, *USER_PERMS)
+
+
+def test_the_user_changelist_of_scoped_staff_leaves_out_superusers(client, committee_admin, scoped_superuser):
+    client.force_login(committee_admin)
+    response = client.get(reverse("admin:organizations_user_changelist"))
+    assert "root_a" not in {u.username for u in response.context["cl"].result_list}
+
+
+def test_scoped_staff_cannot_open_a_superusers_change_page(client, committee_admin, scoped_superuser):
+    client.force_login(committee_admin)
+    response = client.get(reverse("admin:organizations_user_change", args=[scoped_superuser.pk]))
+    assert response.status_code == 302 and response.url == reverse("admin:index")
+
+
+def test_scoped_staff_cannot_change_a_superusers_password(client, committee_admin, scoped_superuser):
+    client.force_login(committee_admin)
+    url = reverse("admin:auth_user_password_change", args=[scoped_superuser.pk])
+    response = client.post(
+        url, {"password1": "taken-over-2026", "password2": "taken-over-2026", "usable_password": "true"}
+    )
+    assert response.status_code in (403, 404)
+    assert User.objects.get(pk=scoped_superuser.pk).check_password(PASSWORD)
+
+
+def test_scoped_staff_cannot_delete_a_superuser(client, committee_admin, scoped_superuser):
+    client.force_login(committee_admin)
+    response = client.post(
+        reverse("admin:organizations_user_delete", args=[scoped_superuser.pk]), {"post": "yes"}
+    )
+    assert response.status_code in (302, 403, 404)
+    assert User.objects.filter(pk=scoped_superuser.pk).exists()
+
+
+def test_the_user_admin_refuses_change_and_delete_of_a_superuser_to_scoped_staff(
+    rf, committee_admin, scoped_superuser
+):
+    from django.contrib import admin
+
+    user_admin = admin.site._registry[User]
+    request = rf.get("/")
+    request.user = committee_admin
+    assert not user_admin.has_change_permission(request, scoped_superuser)
+    assert not user_admin.has_delete_permission(request, scoped_superuser)
+    assert user_admin.has_change_permission(request, None)  # the changelist itself stays open
+
+
+def test_scoped_staff_still_change_an_ordinary_user_of_their_scope(client, tree, committee_admin):
+    ordinary = make_user("clerk_a", Role.BRANCH_SECRETARY, tree.branch_a)
+    client.force_login(committee_admin)
+    response = client.get(reverse("admin:organizations_user_change", args=[ordinary.pk]))
+    assert response.status_code == 200
+
+
+def test_a_superuser_still_changes_another_superuser(client, admin_user, scoped_superuser):
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:organizations_user_change", args=[scoped_superuser.pk]))
+    assert response.status_code == 200
