@@ -70,7 +70,8 @@ class ApplicantAdmin(ReadOnlyAdmin):
     list_display = ("name", "gender", "organization", "withdrawn_on", "member")
     list_select_related = ("organization", "member")
     list_filter = ("gender", "education", "withdraw_kind")
-    search_fields = ("name", "id_number", "organization__name")
+    # The ID is shown masked: search matches the whole number only, never a part of it.
+    search_fields = ("name", "=id_number", "organization__name")
     exclude = ("id_number",)  # shown masked
     readonly_fields = ("masked_id_number",)
     inlines = [StepInline]

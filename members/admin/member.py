@@ -90,6 +90,13 @@ class MemberAdmin(admin.ModelAdmin):
     def masked_id(self, obj: Member) -> str:
         return obj.masked_id_number
 
+    def get_search_fields(self, request: HttpRequest) -> tuple[str, ...]:
+        if can_write(request.user):
+            return tuple(self.search_fields)
+        # Who sees the ID masked finds a member by the whole number only, so a
+        # substring search cannot read back the hidden digits.
+        return tuple("=id_number" if f == "id_number" else f for f in self.search_fields)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
         return Member.objects.visible_to(request.user).select_related("organization")
 

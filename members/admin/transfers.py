@@ -48,7 +48,8 @@ class TransferAdmin(ViewOnlyScopedAdmin):
         "completed_on",
     )
     list_filter = ("kind", "status")
-    search_fields = ("letter_no", "person_name", "person_id_number", "from_external", "to_external")
+    # The ID is shown masked: search matches the whole number only, never a part of it.
+    search_fields = ("letter_no", "person_name", "=person_id_number", "from_external", "to_external")
     list_select_related = ("from_org", "to_org")
     date_hierarchy = "issued_on"
     exclude = ("person_id_number",)
