@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import ForeignKey, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from organizations.choices import COMMITTEE_KINDS
 from organizations.models import Organization
@@ -118,3 +119,17 @@ class DevelopmentPlanAdmin(ScopedAdmin):
             actor=request.user, committee=obj.committee, year=obj.year, quota=obj.quota, note=obj.note
         )
         obj.pk = saved.pk
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # A refusal of plan_set (e.g. the year) rolls the save back and comes back as a message, not a 500.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, "；".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())

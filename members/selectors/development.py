@@ -38,8 +38,8 @@ from organizations.models import Organization
 from organizations.rules import get_rule
 from organizations.scopes import sees_everything
 
-from ..choices import HAN, HIGH_SCHOOL_PLUS, Gender
-from ..models import Member
+from ..choices import HAN, HIGH_SCHOOL_PLUS, Gender, PeriodReason
+from ..models import Member, MemberPeriod
 from ..models.development import (
     OPEN_STAGES,
     PHASES,
@@ -63,6 +63,9 @@ EXTENSION_MIN_MONTHS, EXTENSION_MAX_MONTHS = 6, 12
 TRAINING_MIN_DAYS, TRAINING_MIN_HOURS = 3, 24
 MIN_AGE = 18
 PROBATION_NOTICE_DAYS = 30
+
+#: A history that starts with one of these on the 入党日期 is an admission in the county (新发展).
+ADMISSION_REASONS = (PeriodReason.ADMITTED, PeriodReason.REGISTERED)
 
 
 # --- dates -----------------------------------------------------------------
@@ -491,9 +494,25 @@ class NewMemberStructure:
         return rate(self.frontline, self.total)
 
 
+def admissions(start: dt.date | None, end: dt.date) -> QuerySet[MemberPeriod]:
+    """The history rows that open a membership (入党日期 = step 15) from ``start`` (None: ever) to ``end``.
+
+    The first period of a member admitted in the county (through the pipeline
+    or registered/imported) starts on the admission day; its organization is
+    the admitting branch, wherever the member is today.  A member transferred
+    in from outside the county starts with a TRANSFER_IN period instead and
+    was never admitted here.
+    """
+    qs = MemberPeriod.objects.filter(
+        start_reason__in=ADMISSION_REASONS, start_on=F("member__joined_on"), start_on__lte=end
+    )
+    return qs if start is None else qs.filter(start_on__gte=start)
+
+
 def new_members(org: Organization, start: dt.date, end: dt.date) -> QuerySet[Member]:
-    """Members admitted (入党日期 = step 15) in the period, through the pipeline or registered/imported."""
-    return Member.objects.within(org).filter(joined_on__gte=start, joined_on__lte=end)
+    """Members admitted in the period by ``org``'s subtree, through the pipeline or registered/imported."""
+    admitted = admissions(start, end).within(org).filter(member=OuterRef("pk"))
+    return Member.objects.filter(Exists(admitted))
 
 
 def _date_key(prefix: str) -> Any:
@@ -553,15 +572,14 @@ def plan_total(org: Organization, year: int) -> int:
 
 
 def plan_completion(org: Organization, start: dt.date, end: dt.date) -> PlanCompletion:
-    """Per committee of the subtree: plan of ``start``'s year and members admitted in the period (3 queries)."""
+    """Per committee of the subtree: plan of ``start``'s year and members it admitted in the period (3 queries)."""
     year = start.year
     plan = DevelopmentPlan.objects.filter(committee=OuterRef("pk"), year=year).values("quota")[:1]
     admitted = (
-        Member.objects.filter(
-            organization__path__startswith=OuterRef("path"), joined_on__gte=start, joined_on__lte=end
-        )
+        admissions(start, end)
+        .filter(organization__path__startswith=OuterRef("path"))
         .order_by()
-        .annotate(n=Func(F("id"), function="COUNT"))
+        .annotate(n=Func(F("member_id"), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)"))
         .values("n")
     )
     committees = (
@@ -627,14 +645,17 @@ class BranchWarning:
 
 
 def branches_without_new(org: Organization, day: dt.date) -> list[BranchWarning]:
-    """Branches existing on ``day`` (for at least N years) with no member admitted in the last N years."""
+    """Branches existing on ``day`` (for at least N years) that admitted no member in the last N years."""
     years = int(get_rule("no_development_warning_years"))
     since = add_years(day, -years)
+    last = (
+        admissions(None, day).filter(organization=OuterRef("pk")).order_by("-start_on").values("start_on")[:1]
+    )
     branches = (
         Organization.objects.within(org)
         .filter(kind=OrgKind.BRANCH, established_on__lte=since)
         .existing_on(day)
-        .annotate(last_joined=Max("members__joined_on", filter=Q(members__joined_on__lte=day)))
+        .annotate(last_joined=Subquery(last))
         .filter(Q(last_joined__isnull=True) | Q(last_joined__lte=since))
         .select_related("parent")
         .order_by("path")

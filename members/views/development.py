@@ -15,7 +15,7 @@ from django.urls import path, reverse
 
 from organizations.models import Organization
 from organizations.rules import get_rule
-from organizations.scopes import can_write, scope_root
+from organizations.scopes import can_write, scope_root, sees_everything
 from partyorg.audit import history_for
 from partyorg.views import apply_service_errors, get_visible_or_404, paginate, write_view
 
@@ -39,11 +39,13 @@ def _crumbs(*tail: tuple[str, str]) -> list[tuple[str, str]]:
 
 
 def _scope_org(user: Any) -> Organization | None:
-    """The organization whose figures the user sees (the county root for administrators)."""
-    root = scope_root(user)
-    if root is not None and not user.is_superuser:
-        return root
-    return Organization.objects.filter(parent__isnull=True).order_by("path").first()
+    """The organization whose figures the user sees: the county root for administrators, else the user's own.
+
+    None (no figures) for a user bound to no organization.
+    """
+    if sees_everything(user):
+        return Organization.objects.filter(parent__isnull=True).order_by("path").first()
+    return scope_root(user)
 
 
 def _applicant(request: HttpRequest, pk: int) -> Applicant:
