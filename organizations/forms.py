@@ -17,7 +17,7 @@ from django.utils import timezone
 from .choices import OrgCategory, OrgKind, PostTitle
 from .models import LeadershipPost, Organization, code_validator
 from .selectors import org_choices
-from .services import ALLOWED_PARENT_KINDS, can_set_approval_authority
+from .services import ALLOWED_PARENT_KINDS, can_set_approval_authority, may_grant_approval_on_create
 
 #: Brackets people type around the year of a document number; the standard one is 〔〕.
 _YEAR_IN_BRACKETS = re.compile(r"[\[［(（【〔﹝]\s*(\d{4})\s*[\]］)）】〕﹞]")
@@ -114,9 +114,11 @@ class OrgCreateForm(StyledForm):
     term_started_on = DateField(label="本届班子产生日期", required=False)
     sort_order = forms.IntegerField(label="排序", initial=0, required=False)
 
-    def __init__(self, *args: Any, parent: Organization, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, parent: Organization, user: Any = None, **kwargs: Any) -> None:
         self.parent = parent
         super().__init__(*args, **kwargs)
+        if user is None or not may_grant_approval_on_create(user):
+            del self.fields["can_approve_members"]
         self.fields["kind"].choices = [
             (value, label) for value, label in OrgKind.choices if parent.kind in ALLOWED_PARENT_KINDS[value]
         ]

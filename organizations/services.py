@@ -70,6 +70,8 @@ def org_create(
     else:
         check_can_edit(actor, parent)
     validate_placement(kind, parent, established_on)
+    if can_approve_members and not may_grant_approval_on_create(actor):
+        raise ValidationError({"can_approve_members": "审批发展党员权限由县委组织部设定"})
     org = Organization(
         parent=parent,
         code=code.strip(),
@@ -115,6 +117,11 @@ def can_set_approval_authority(user: Any, org: Organization) -> bool:
         and org.path != root.path
         and org.path.startswith(root.path)
     )
+
+
+def may_grant_approval_on_create(user: Any) -> bool:
+    """A new organization lies strictly below its creator's, so county staff (or a superuser) may grant it."""
+    return sees_everything(user) or (can_write(user) and user.role == Role.COUNTY_STAFF)
 
 
 @service

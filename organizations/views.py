@@ -152,7 +152,9 @@ def create_child(request: HttpRequest, code: str) -> HttpResponse:
     parent = _org_or_404(request, code)
     if refused := _refuse_closed(request, parent):
         return refused
-    form = OrgCreateForm(request.POST or None, parent=parent, initial={"category": parent.category})
+    form = OrgCreateForm(
+        request.POST or None, parent=parent, user=request.user, initial={"category": parent.category}
+    )
     if not form.fields["kind"].choices:
         messages.error(request, f"{parent.get_kind_display()}之下不能再设立党组织")
         return redirect(parent.get_absolute_url())

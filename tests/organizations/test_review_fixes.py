@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from organizations.choices import OrgCategory, Role
+from organizations.choices import OrgCategory, OrgKind, Role
 from organizations.forms import OrgUpdateForm
 from organizations.models import Organization, User
-from organizations.services import org_update
+from organizations.services import org_create, org_update
 
 from ..conftest import PASSWORD, make_user
 
@@ -207,3 +209,43 @@ def test_a_superuser_still_changes_another_superuser(client, admin_user, scoped_
     client.force_login(admin_user)
     response = client.get(reverse("admin:organizations_user_change", args=[scoped_superuser.pk]))
     assert response.status_code == 200
+
+
+def test_committee_staff_cannot_create_a_sub_organization_with_approval_authority(committee_staff, tree):
+    with pytest.raises(ValidationError) as exc:
+        org_create(
+            actor=committee_staff,
+            parent=tree.committee,
+            code="T01X",
+            name="新设党总支",
+            kind=OrgKind.GENERAL_BRANCH,
+            category=OrgCategory.VILLAGE,
+            established_on=dt.date(2026, 1, 1),
+            can_approve_members=True,
+        )
+    assert "can_approve_members" in exc.value.error_dict
+    assert not Organization.objects.filter(code="T01X").exists()
+
+
+def test_county_staff_may_create_a_committee_with_approval_authority(county_staff, tree):
+    org = org_create(
+        actor=county_staff,
+        parent=tree.county,
+        code="T03",
+        name="新设党委",
+        kind=OrgKind.COMMITTEE,
+        category=OrgCategory.TOWNSHIP,
+        established_on=dt.date(2026, 1, 1),
+        can_approve_members=True,
+    )
+    assert org.can_approve_members is True
+
+
+def test_the_create_form_offers_approval_authority_to_county_staff_only(
+    client, committee_staff, county_staff, tree
+):
+    url = reverse("organizations:create_child", args=[tree.committee.code])
+    client.force_login(committee_staff)
+    assert "can_approve_members" not in client.get(url).content.decode()
+    client.force_login(county_staff)
+    assert "can_approve_members" in client.get(url).content.decode()
