@@ -30,6 +30,10 @@ class MembersConfig(AppConfig):
         auditlog.register(models.DevelopmentPlan)
         # Progress ticks are plain UPDATEs; the outcome (status, counts) is audited.
         auditlog.register(models.ImportJob, exclude_fields=["processed", "total", "errors", "updated_at"])
+        # open mobile / lost-contact records follow a member's move and end when they leave
+        from .services import transfers as transfer_services
+
+        transfer_services.register_member_hooks()
         # transfers, certificates, mobile members, leaving, lost contact, care visits
         auditlog.register(models.Transfer, mask_fields=["person_id_number"])
         auditlog.register(models.Certificate)

@@ -1,8 +1,30 @@
-"""Writes to member records: each keeps ``Member`` and its ``MemberPeriod`` history in step."""
+"""Writes to member records: each keeps ``Member`` and its ``MemberPeriod`` history in step.
+
+This is the core module of the members app: the other service modules build
+on it, never the reverse.  Records they keep per member must still follow a
+change of branch or end when the member leaves, whichever page or procedure
+caused it (the move page, an accepted 介绍信, a merge, 出党/死亡, a receipt from
+outside the county, 取消预备资格).  So the core changes of branch and the one
+way of leaving call the hooks below, which those modules register from
+``MembersConfig.ready()`` (as ``organizations.hooks.CLOSING_HANDLERS`` does one
+level down).  Each hook runs inside the calling service's transaction and
+writes one row at a time, so every change is audited:
+
+- ``MOVE_CHECKS``: ``check(member, to_org, day)`` before a move made on the
+  move page (not one an accepted letter or a merge makes); raise
+  ``ValidationError`` to refuse it.  Nothing is written yet.
+- ``MOVED_HANDLERS``: ``handler(member, from_org, day, actor)`` after any
+  change of branch (``member.organization`` is already the new one): open
+  records the old branch kept follow the member.
+- ``LEAVING_HANDLERS``: ``handler(member, day, reason, actor)`` when a member
+  leaves, once the leaving is validated and while the member is still
+  current: open records end on ``day``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +37,17 @@ from partyorg.audit import service
 from ..choices import LeaveReason, MemberStatus, PeriodReason
 from ..idcard import parse_id_number
 from ..models import Member, MemberPeriod, age_on
+
+MOVE_CHECKS: list[Callable[[Member, Organization, dt.date], None]] = []
+MOVED_HANDLERS: list[Callable[[Member, Organization, dt.date, Any], None]] = []
+LEAVING_HANDLERS: list[Callable[[Member, dt.date, str, Any], None]] = []
+
+
+def register_hook(hooks: list[Callable[..., None]], hook: Callable[..., None]) -> None:
+    """Add ``hook`` to one of the lists above once (``ready()`` may run more than once)."""
+    if hook not in hooks:
+        hooks.append(hook)
+
 
 #: Profile fields a correction may change; organization and status change
 #: only through the dated services below, so history stays true.
@@ -215,11 +248,24 @@ def member_move(
     if to_org.pk == member.organization_id:
         raise ValidationError({"to_org": "转入党组织与当前党组织相同"})
     validate_holding_org(to_org, day, "to_org")
+    if not sender_agreed:
+        for check in MOVE_CHECKS:
+            check(member, to_org, day)
+    _change_branch(member, to_org, day, reason, actor, document_no)
+    return member
+
+
+def _change_branch(
+    member: Member, to_org: Organization, day: dt.date, reason: str, actor: Any, document_no: str = ""
+) -> None:
+    """The member's branch becomes ``to_org`` on ``day``: history, record, and what follows them."""
+    from_org = member.organization
     _close_period(member, day, reason)
     member.organization = to_org
     member.save(update_fields=["organization", "updated_at"])
     _open_period(member, day, reason, document_no)
-    return member
+    for handler in MOVED_HANDLERS:
+        handler(member, from_org, day, actor)
 
 
 @service
@@ -247,7 +293,11 @@ def member_leave(
     reason: str,
     note: str = "",
 ) -> Member:
-    """A member leaves (death, 出党, 停止党籍, transfer out of the county) on ``day``."""
+    """A member leaves (death, 出党, 停止党籍, transfer out of the county, 取消预备资格) on ``day``.
+
+    Every way of leaving comes through here, so ``LEAVING_HANDLERS`` end the
+    member's open records in one place.
+    """
     check_can_edit(actor, member.organization)
     if not member.is_current:
         raise ValidationError("该党员已离开党组织")
@@ -257,6 +307,8 @@ def member_leave(
         raise ValidationError({"day": "日期不能晚于今天"})
     end_reason = PeriodReason.TRANSFER_OUT if reason == LeaveReason.TRANSFERRED_OUT else PeriodReason.LEFT
     _close_period(member, day, end_reason)
+    for handler in LEAVING_HANDLERS:
+        handler(member, day, reason, actor)
     member.left_on = day
     member.leave_reason = reason
     member.leave_note = note
@@ -277,8 +329,5 @@ def move_members_on_close(
             )
         return
     validate_holding_org(successor, day, "successor")
-    for member in members:
-        _close_period(member, day, PeriodReason.MERGED)
-        member.organization = successor
-        member.save(update_fields=["organization", "updated_at"])
-        _open_period(member, day, PeriodReason.MERGED)
+    for member in members.select_related("organization"):
+        _change_branch(member, successor, day, PeriodReason.MERGED, actor)

@@ -47,10 +47,14 @@ from ..models import (
 )
 from ..selectors.transfers import county_of
 from .member import (
+    LEAVING_HANDLERS,
+    MOVE_CHECKS,
+    MOVED_HANDLERS,
     build_member,
     member_leave,
     member_move,
     member_update,
+    register_hook,
     validate_dates,
     validate_holding_org,
     validate_identity,
@@ -648,12 +652,8 @@ def member_depart(
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
     departure.full_clean()
-    # A mobile registration ends with the membership (before leaving: the
-    # flag can only be cleared while the member is current).
-    open_mobile = MobileRegistration.objects.filter(member=member, until__isnull=True).first()
-    if open_mobile is not None:
-        _end_mobile(actor, open_mobile, max(day, open_mobile.since), f"因{LeaveReason(reason).label}结束")
-        member.refresh_from_db()
+    # member_leave ends the open mobile registration and lost-contact record
+    # (end_records_on_leaving), as for every other way of leaving.
     member_leave(
         actor=actor,
         member=member,
@@ -662,10 +662,6 @@ def member_depart(
         note=" ".join(p for p in (document_no, note.strip()) if p)[:200],
     )
     departure.save()
-    for record in LostContact.objects.filter(member=member, resolved_on__isnull=True, since__lte=day):
-        record.resolved_on = day
-        record.resolution = LeaveReason(reason).label
-        record.save(update_fields=["resolved_on", "resolution", "updated_at"])
     return departure
 
 
@@ -762,3 +758,48 @@ def lost_contact_resolve(*, actor: Any, record: LostContact, day: dt.date, resol
     record.full_clean()
     record.save()
     return record
+
+
+# --- what follows the member (hooks of members.services.member) --------------------
+
+
+def refuse_move_with_open_letter(member: Member, to_org: Organization, day: dt.date) -> None:
+    """A move on the move page would strand an open 介绍信 (its acceptance or receipt could no longer be recorded)."""
+    open_letter = Transfer.objects.pending().filter(member=member).first()
+    if open_letter is not None:
+        raise ValidationError(
+            f"该党员有办理中的组织关系转接（介绍信{open_letter.letter_no}，{open_letter.waiting_for}），"
+            "请先办结或作废该介绍信"
+        )
+
+
+def records_follow_member(member: Member, from_org: Organization, day: dt.date, actor: Any) -> None:
+    """The open 流动党员 registration and 失联 record move with the member to the new branch."""
+    for registration in MobileRegistration.objects.filter(member=member, until__isnull=True):
+        registration.organization = member.organization
+        registration.save(update_fields=["organization"])
+    for record in LostContact.objects.filter(member=member, resolved_on__isnull=True):
+        record.organization = member.organization
+        record.save(update_fields=["organization", "updated_at"])
+
+
+def end_records_on_leaving(member: Member, day: dt.date, reason: str, actor: Any) -> None:
+    """Leaving ends the open 流动党员 registration (clearing the flag) and the open 失联 record on ``day``.
+
+    A record opened after ``day`` (the leaving was dated back) ends on its own start date.
+    """
+    label = LeaveReason(reason).label
+    for registration in MobileRegistration.objects.filter(member=member, until__isnull=True):
+        registration.member = member  # the flag is cleared on the caller's instance
+        _end_mobile(actor, registration, max(day, registration.since), f"因{label}结束")
+    for record in LostContact.objects.filter(member=member, resolved_on__isnull=True):
+        record.resolved_on = max(day, record.since)
+        record.resolution = label
+        record.save(update_fields=["resolved_on", "resolution", "updated_at"])
+
+
+def register_member_hooks() -> None:
+    """Called from ``MembersConfig.ready()``: these records follow every move and leaving."""
+    register_hook(MOVE_CHECKS, refuse_move_with_open_letter)
+    register_hook(MOVED_HANDLERS, records_follow_member)
+    register_hook(LEAVING_HANDLERS, end_records_on_leaving)
