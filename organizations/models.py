@@ -154,6 +154,16 @@ class OrgEvent(models.Model):
     document_no = models.CharField("文号", max_length=100, blank=True)
     old_value = models.CharField("变更前", max_length=200, blank=True)
     new_value = models.CharField("变更后", max_length=200, blank=True)
+    # For a move: the parent before it (``related`` is the parent after).  With
+    # the event date this lets reports rebuild the tree as it stood on any day.
+    previous_parent = models.ForeignKey(
+        Organization,
+        verbose_name="原上级党组织",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     related = models.ForeignKey(
         Organization,
         verbose_name="相关党组织",

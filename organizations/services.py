@@ -215,6 +215,7 @@ def org_move(
         old_value=old_parent.name if old_parent else "",
         new_value=new_parent.name,
         related=new_parent,
+        previous_parent=old_parent,
         reason=reason,
         document_no=document_no,
     )

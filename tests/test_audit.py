@@ -185,3 +185,12 @@ def test_nested_services_keep_their_actor_under_a_frozen_clock(county_staff, tre
             org = new_branch(county_staff, tree.committee)  # a service nested in a context
             org_rename(actor=county_staff, org=org, name="再次更名党支部", day=DAY)
     assert all(e.actor == county_staff for e in entries_for(org))
+
+
+def test_a_move_records_the_previous_parent_for_rebuilding_past_trees(county_staff, tree):
+    from organizations.models import OrgEvent
+
+    org = new_branch(county_staff, tree.committee)
+    org_move(actor=county_staff, org=org, new_parent=tree.other_committee, day=DAY)
+    event = OrgEvent.objects.get(organization=org, kind="MOVE")
+    assert (event.previous_parent, event.related, event.date) == (tree.committee, tree.other_committee, DAY)
