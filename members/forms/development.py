@@ -132,7 +132,8 @@ class StepForm(forms.Form):
                 del self.fields[name]
         self.fields["day"].label = f"{Step(number).label}日期"
         self.fields["day"].initial = dt.date.today()
-        members = contact_candidates(user)
+        # The applicant's own branch: a county-wide list would hold thousands of names.
+        members = contact_candidates(user).within(applicant.organization)
         for name in ("first_contact", "second_contact", "first_introducer", "second_introducer"):
             if name in self.fields:
                 self.fields[name].queryset = members

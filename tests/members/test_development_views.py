@@ -304,3 +304,24 @@ def test_admin_saves_plans_through_the_service(frozen, tree, client, admin_user)
     plan = DevelopmentPlan.objects.get()
     assert plan.quota == 12
     assert LogEntry.objects.get_for_object(plan).get().actor == admin_user
+
+
+def test_the_step_form_offers_contacts_from_the_applicants_own_branch_only(
+    tree, committee_staff, member_a, member_b
+):
+    """A committee's form lists the applicant's branch, not every full member in the committee."""
+    from members.forms.development import StepForm
+    from members.models import Applicant
+
+    applicant = Applicant.objects.create(
+        name="申请人",
+        gender="M",
+        ethnicity="汉族",
+        birth_date=dt.date(1982, 1, 13),
+        id_number="513101198201130014",
+        education="HIGH_SCHOOL",
+        occupation="FARMER",
+        organization=tree.branch_a,
+    )
+    form = StepForm(applicant=applicant, number=5, user=committee_staff)
+    assert list(form.fields["first_contact"].queryset) == [member_a]
