@@ -40,7 +40,7 @@ from auditlog.registry import auditlog as auditlog_registry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import connections, models
+from django.db import DatabaseError, connections, models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.encoding import smart_str
@@ -816,9 +816,16 @@ def import_job_finish(
 def _record_progress(job_id: int, status: str, processed: int, total: int) -> None:
     # A plain UPDATE: no audit row per tick (status changes are audited by
     # import_job_finish), and it commits at once so other requests see it.
-    ImportJob.objects.filter(pk=job_id).update(
-        status=status, processed=processed, total=total, updated_at=timezone.now()
-    )
+    # A tick that cannot be written (a lock held too long) is skipped, not
+    # fatal: progress is a courtesy, the import's outcome is recorded at the
+    # end.  The savepoint keeps an enclosing transaction usable on PostgreSQL.
+    try:
+        with transaction.atomic():
+            ImportJob.objects.filter(pk=job_id).update(
+                status=status, processed=processed, total=total, updated_at=timezone.now()
+            )
+    except DatabaseError:
+        logger.warning("import job %s: progress tick skipped", job_id, exc_info=True)
 
 
 def run_import_job(*, job_id: int, path: str, remote_addr: str | None = None) -> ImportJob:

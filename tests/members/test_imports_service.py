@@ -351,3 +351,16 @@ def test_progress_is_reported_while_validating_then_writing(tree, county_staff, 
         ("VALIDATING", 5, 5),
         ("WRITING", 5, 5),
     ]
+
+
+def test_a_progress_tick_that_cannot_be_written_does_not_abort_the_import(monkeypatch):
+    """A locked job row skips one progress tick; the import itself goes on."""
+    from django.db import OperationalError
+
+    from members.services import imports
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database table is locked: members_importjob")
+
+    monkeypatch.setattr(imports.ImportJob.objects, "filter", locked)
+    imports._record_progress(1, "VALIDATING", 10, 100)  # no exception
