@@ -194,3 +194,11 @@ def test_a_move_records_the_previous_parent_for_rebuilding_past_trees(county_sta
     org_move(actor=county_staff, org=org, new_parent=tree.other_committee, day=DAY)
     event = OrgEvent.objects.get(organization=org, kind="MOVE")
     assert (event.previous_parent, event.related, event.date) == (tree.committee, tree.other_committee, DAY)
+
+
+def test_history_lists_only_a_records_own_fields(secretary_a, tree):
+    """No reverse relations (periods, steps, transfers …) as empty changes on a create."""
+    member = member_register(actor=secretary_a, organization=tree.branch_a, **member_fields())
+    own = {f.name for f in Member._meta.concrete_fields}
+    assert set(entries_for(member)[0].changes_dict) <= own
+    assert "periods" not in entries_for(member)[0].changes_dict
