@@ -14,6 +14,7 @@ an outsider to 睦伦乡党委.
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 
@@ -54,10 +55,7 @@ def admin_user(db) -> User:
 def tree(admin_user):
     """The organizations of the cast, as a simple namespace."""
 
-    class Tree:
-        pass
-
-    t = Tree()
+    t = SimpleNamespace()
     t.county = org_create(
         actor=admin_user,
         parent=None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -29,10 +30,7 @@ TODAY = dt.date.today()
 def objects(tree, member_a, secretary_a, admin_user):
     """One of each record, all belonging to branch A."""
 
-    class Objects:
-        pass
-
-    o = Objects()
+    o = SimpleNamespace()
     o.transfer = transfer_issue(
         actor=secretary_a,
         kind="OUT",
