@@ -53,6 +53,7 @@ test-only: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 

@@ -32,7 +32,7 @@ REGION = "990101"  # not a real region code: no demo member has it
 
 
 def make_id(birth: dt.date, seq: int, male: bool) -> str:
-    from members.idcard import check_char
+    from core.idcard import check_char
 
     first17 = f"{REGION}{birth:%Y%m%d}{seq % 500 * 2 + (1 if male else 0):03d}"
     return first17 + check_char(first17)

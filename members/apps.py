@@ -6,8 +6,8 @@ class MembersConfig(AppConfig):
     verbose_name = "党员"
 
     def ready(self) -> None:
+        from core.audit import register_audited
         from organizations.hooks import CLOSING_HANDLERS, register_member_counts
-        from partyorg.audit import register_audited
 
         from . import models
         from .selectors import member as member_selectors

@@ -18,10 +18,12 @@ from django.db.models import Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
+from core.admin import ScopedAdmin
+from core.scopes import can_write, sees_everything
+
 from .choices import Role
 from .models import LeadershipPost, Organization, OrgEvent, RuleSetting, User
 from .rules import DEFAULTS
-from .scopes import can_write, sees_everything
 from .services import (
     POST_CORRECTABLE_FIELDS,
     can_set_approval_authority,
@@ -29,35 +31,6 @@ from .services import (
     post_appoint,
     post_update,
 )
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    """A changelist and forms limited to the user's organizations; auditors only look.
-
-    Other apps' admin modules may build on it (``organizations`` sits below them).
-    """
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = self.model._default_manager.get_queryset().visible_to(request.user)
-        ordering = self.get_ordering(request)
-        return queryset.order_by(*ordering) if ordering else queryset
-
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField:
-        manager = db_field.related_model._default_manager
-        if hasattr(manager.all(), "visible_to"):
-            kwargs["queryset"] = manager.all().visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return can_write(request.user) and super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return can_write(request.user) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return can_write(request.user) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Organization)

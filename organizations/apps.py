@@ -6,7 +6,7 @@ class OrganizationsConfig(AppConfig):
     verbose_name = "党组织"
 
     def ready(self) -> None:
-        from partyorg.audit import register_audited
+        from core.audit import register_audited
 
         from . import models
 

@@ -12,68 +12,15 @@ import re
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+
+from core.forms import DateField, DocumentNoField, StyledForm
 
 from .choices import OrgCategory, OrgKind, PostTitle
 from .models import LeadershipPost, Organization, code_validator
 from .selectors import org_choices
 from .services import ALLOWED_PARENT_KINDS, can_set_approval_authority, may_grant_approval_on_create
 
-#: Brackets people type around the year of a document number; the standard one is 〔〕.
-_YEAR_IN_BRACKETS = re.compile(r"[\[［(（【〔﹝]\s*(\d{4})\s*[\]］)）】〕﹞]")
-_DOCUMENT_NO = re.compile(r"^\S+〔\d{4}〕\d+号$")
 _ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
-
-
-def normalise_document_no(value: str) -> str:
-    """富办发[2002]24号 / 富办发(2002)24号 → 富办发〔2002〕24号 (GB/T 9704 uses 六角括号)."""
-    value = re.sub(r"\s+", "", value or "")
-    return _YEAR_IN_BRACKETS.sub(r"〔\1〕", value)
-
-
-class DocumentNoField(forms.CharField):
-    """A document number (文号) such as 富办发〔2002〕24号; other brackets are accepted and normalised."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "文号")
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 100)
-        kwargs.setdefault("help_text", "如：富办发〔2002〕24号")
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> str:
-        text = normalise_document_no(super().clean(value))
-        if text and not _DOCUMENT_NO.match(text):
-            raise forms.ValidationError("文号格式应为“发文机关代字〔年份〕序号号”，如：富办发〔2002〕24号")
-        return text
-
-
-class DateField(forms.DateField):
-    """A date picked in the browser (YYYY-MM-DD), not later than today unless allowed."""
-
-    def __init__(self, *, allow_future: bool = False, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"])
-        kwargs.setdefault("error_messages", {"invalid": "请输入有效日期，如 2026-07-01"})
-        self.allow_future = allow_future
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> dt.date | None:
-        day = super().clean(value)
-        if day and not self.allow_future and day > timezone.localdate():
-            raise forms.ValidationError("日期不能晚于今天")
-        return day
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, set once here rather than in each template."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if not isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "form-select" if isinstance(widget, forms.Select) else "form-control"
 
 
 def org_label(org: Organization) -> str:

@@ -17,7 +17,8 @@ from zipfile import BadZipFile
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from partyorg.xlsx import (
+from core.scopes import can_write, in_scope, sees_everything
+from core.xlsx import (
     ImportRejected,
     ImportReport,
     RowError,
@@ -29,7 +30,6 @@ from partyorg.xlsx import (
 
 from .choices import OrgCategory, OrgKind
 from .models import Organization
-from .scopes import can_write, in_scope, sees_everything
 from .services import ALLOWED_PARENT_KINDS, org_create
 
 COL_CODE = "党组织代码"

@@ -10,8 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.scopes import PathField, ScopedQuerySet
+
 from .choices import OrgCategory, OrgEventKind, OrgKind, PostTitle, Role
-from .scopes import PathField, ScopedQuerySet
 
 PATH_SEGMENT = 7  # digits per level: ten million organizations per database
 

@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
-from partyorg.audit import service
+from core.audit import service
+from core.scopes import can_write, check_can_edit, scope_root, sees_everything
 
 from .choices import OrgEventKind, OrgKind, PostTitle, Role
 from .hooks import CLOSING_HANDLERS
 from .models import LeadershipPost, Organization, OrgEvent, path_segment
-from .scopes import can_write, check_can_edit, scope_root, sees_everything
 
 #: Which kinds may sit under which (None: a root).
 ALLOWED_PARENT_KINDS: dict[str, tuple[str | None, ...]] = {

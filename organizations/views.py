@@ -19,9 +19,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from partyorg.audit import history_for
-from partyorg.views import apply_service_errors, get_visible_or_404, write_view
-from partyorg.xlsx import xlsx_response
+from core.audit import history_for
+from core.scopes import can_write, in_scope
+from core.views import apply_service_errors, get_visible_or_404, write_view
+from core.xlsx import xlsx_response
 
 from . import services
 from .choices import OrgKind, PostTitle
@@ -39,7 +40,6 @@ from .forms import (
 )
 from .importers import import_orgs, template_workbook
 from .models import LeadershipPost, Organization
-from .scopes import can_write, in_scope
 from .selectors import WARNING_KINDS, TreeOptions, org_summary, org_tree, org_warnings, vacancies
 
 #: Trees up to this many organizations open fully; bigger ones open their first level.

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from organizations.scopes import can_write
+from core.scopes import can_write
 
 #: The main navigation.  Each app plugs in by providing the URL name; an
 #: entry whose URL does not exist yet is simply not shown.

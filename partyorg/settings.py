@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "auditlog",
+    "core",
     "partyorg",
     "organizations",
     "members",
@@ -136,7 +137,7 @@ X_FRAME_OPTIONS = "DENY"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
-AUDITLOG_MASK_CALLABLE = "members.idcard.mask_id_number"
+AUDITLOG_MASK_CALLABLE = "core.idcard.mask_id_number"
 AUDITLOG_STORE_JSON_CHANGES = True
 # Store a related record by its name at the time of the change: the history
 # reads as it was then, and showing it costs no query per entry.

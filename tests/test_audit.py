@@ -141,7 +141,7 @@ def test_audit_row_records_the_client_ip_of_a_request(client, county_staff, memb
     """A write made inside a request carries that request's IP."""
     from auditlog.context import set_extra_data
 
-    from partyorg.audit import acting_as
+    from core.audit import acting_as
 
     with set_extra_data({"actor": county_staff, "remote_addr": "10.1.2.3", "remote_port": None}):
         with acting_as(county_staff):
@@ -178,7 +178,7 @@ def test_nested_services_keep_their_actor_under_a_frozen_clock(county_staff, tre
     """auditlog keys its receiver on time.time(); a frozen clock must not lose the actor."""
     import time_machine
 
-    from partyorg.audit import acting_as
+    from core.audit import acting_as
 
     with time_machine.travel(dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC), tick=False):
         with acting_as(county_staff):

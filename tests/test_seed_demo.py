@@ -19,8 +19,8 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import override_settings
 
+from core.idcard import parse_id_number
 from members.choices import HAN, LeaveReason, MemberStatus
-from members.idcard import parse_id_number
 from members.models import Member, MemberPeriod, age_on
 from organizations.choices import COMMITTEE_KINDS, OrgCategory, OrgEventKind, OrgKind, PostTitle, Role
 from organizations.models import LeadershipPost, Organization, OrgEvent, User

@@ -5,7 +5,7 @@ import zipfile
 
 from openpyxl import Workbook
 
-from partyorg import xlsx
+from core import xlsx
 
 
 def _workbook_bytes(rows) -> bytes:

@@ -8,8 +8,9 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.admin import ViewOnlyScopedAdmin
+
 from ..models import CareVisit, CareVisitMember
-from .transfers import ViewOnlyScopedAdmin
 
 
 class CareVisitMemberInline(admin.TabularInline):

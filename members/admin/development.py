@@ -12,43 +12,15 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import ForeignKey, QuerySet
+from django.db.models import ForeignKey
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from core.admin import ScopedAdmin, ViewOnlyScopedAdmin
 from organizations.choices import COMMITTEE_KINDS
 from organizations.models import Organization
 
-from ..models import Applicant, DevelopmentPlan, DevelopmentStep, Member, Publicity
+from ..models import Applicant, DevelopmentPlan, DevelopmentStep, Publicity
 from ..services.development import plan_set
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    """Changelist and foreign-key choices limited to the user's scope."""
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return self.model.objects.visible_to(request.user).select_related(*self.list_select_related)
-
-    def formfield_for_foreignkey(self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.related_model is Organization:
-            kwargs["queryset"] = Organization.objects.visible_to(request.user)
-        elif db_field.related_model is Member:
-            kwargs["queryset"] = Member.objects.visible_to(request.user)
-        elif db_field.related_model is Applicant:
-            kwargs["queryset"] = Applicant.objects.visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ReadOnlyAdmin(ScopedAdmin):
-    """Look, search and filter; changes go through the pages' services."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class StepInline(admin.TabularInline):
@@ -67,7 +39,7 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(ReadOnlyAdmin):
+class ApplicantAdmin(ViewOnlyScopedAdmin):
     list_display = ("name", "gender", "organization", "withdrawn_on", "member")
     list_select_related = ("organization", "member")
     list_filter = ("gender", "education", "withdraw_kind")
@@ -79,7 +51,7 @@ class ApplicantAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DevelopmentStep)
-class DevelopmentStepAdmin(ReadOnlyAdmin):
+class DevelopmentStepAdmin(ViewOnlyScopedAdmin):
     list_display = ("applicant", "number", "day", "outcome", "approving_org")
     list_select_related = ("applicant", "applicant__organization", "approving_org")
     list_filter = ("number",)
@@ -88,7 +60,7 @@ class DevelopmentStepAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Publicity)
-class PublicityAdmin(ReadOnlyAdmin):
+class PublicityAdmin(ViewOnlyScopedAdmin):
     list_display = ("applicant", "step", "starts_on", "ends_on", "place", "result")
     list_select_related = ("applicant", "applicant__organization")
     list_filter = ("step", "result")

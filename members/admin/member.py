@@ -11,9 +11,9 @@ from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from core.scopes import can_write
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
-from organizations.scopes import can_write
 
 from ..forms.member import MemberRulesMixin
 from ..models import Member, MemberPeriod

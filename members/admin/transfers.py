@@ -9,28 +9,11 @@ their services.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.db.models import Model
-from django.http import HttpRequest
 
-from organizations.admin import ScopedAdmin
+from core.admin import ViewOnlyScopedAdmin
 
 from ..models import Certificate, Departure, LostContact, MobileRegistration, Transfer
-
-
-class ViewOnlyScopedAdmin(ScopedAdmin):
-    """A scoped changelist that only looks; writes belong to the services behind the pages."""
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 @admin.register(Transfer)

@@ -9,10 +9,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from core.forms import DateInput, OrganizationChoiceField, scope_depth, style_widgets
 from organizations.models import Organization
 
 from ..models import CareFunding, CareOccasion, CareVisit
-from .member import DateInput, OrganizationChoiceField, scope_depth, style_widgets
 
 ALL = [("", "全部")]
 

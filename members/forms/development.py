@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from core.forms import DateInput, OrganizationChoiceField, scope_depth, style_widgets
 from organizations.choices import MEMBER_HOLDING_KINDS, OrgKind
 from organizations.models import Organization
 
@@ -27,7 +28,6 @@ from ..models.development import (
 )
 from ..selectors.development import approving_orgs_for, contact_candidates, upper_orgs_for
 from ..services.development import PERSON_FIELDS
-from .member import DateInput, OrganizationChoiceField, scope_depth, style_widgets
 
 ALL = [("", "全部")]
 

@@ -11,12 +11,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
+from core.forms import DateInput, OrganizationChoiceField, scope_depth, style_widgets
+from core.idcard import parse_id_number
+from core.views import apply_service_errors
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
-from partyorg.views import apply_service_errors
 
 from ..choices import AGE_BANDS, ETHNICITY_CHOICES, Education, Gender, MemberStatus, Occupation
-from ..idcard import parse_id_number
 from ..models import Member
 from ..services.member import PROFILE_FIELDS, validate_dates, validate_holding_org, validate_identity
 
@@ -37,46 +38,6 @@ def age_band_key(low: int | None, high: int | None) -> str:
 AGE_BANDS_BY_KEY: dict[str, tuple[str, int | None, int | None]] = {
     age_band_key(low, high): (label, low, high) for label, low, high in AGE_BANDS
 }
-
-
-def style_widgets(form: forms.BaseForm) -> None:
-    """Bootstrap classes on every widget (checkboxes are drawn by includes/form_fields.html)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        classes = widget.attrs.get("class", "").split()
-        if css not in classes:
-            widget.attrs["class"] = " ".join([*classes, css])
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class OrganizationChoiceField(forms.ModelChoiceField):
-    """Organizations indented by depth below the user's scope root."""
-
-    def __init__(self, queryset: Any, *, root_depth: int = 1, **kwargs: Any) -> None:
-        self.root_depth = root_depth
-        super().__init__(queryset, **kwargs)
-
-    def label_from_instance(self, obj: Organization) -> str:
-        indent = "\u3000" * max(obj.depth - self.root_depth, 0)
-        closed = "" if obj.is_active else "（已撤销）"
-        return f"{indent}{obj.name}{closed}"
-
-
-def scope_depth(user: Any) -> int:
-    root = getattr(user, "organization", None)
-    return root.depth if root is not None and not user.is_superuser else 1
 
 
 class MemberFilterForm(forms.Form):

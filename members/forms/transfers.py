@@ -17,16 +17,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+from core.dates import add_months
+from core.forms import DateInput, OrganizationChoiceField, scope_depth, style_widgets
+from core.idcard import parse_id_number
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
 from organizations.rules import get_rule
 
 from ..choices import ETHNICITY_CHOICES, HAN, Education, Gender, LeaveReason, MemberStatus, Occupation
-from ..idcard import parse_id_number
-from ..models import Member, TransferKind, TransferStatus, add_months
+from ..models import Member, TransferKind, TransferStatus
 from ..selectors.transfers import transfer_destinations
 from ..services.transfers import DEPARTURE_REASONS
-from .member import DateInput, OrganizationChoiceField, scope_depth, style_widgets
 
 ALL = [("", "全部")]
 ID_TERM = re.compile(r"[0-9Xx]+")

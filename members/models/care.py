@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.scopes import ScopedQuerySet
 from organizations.models import Organization
-from organizations.scopes import ScopedQuerySet
 
 from .member import Member
 

@@ -13,11 +13,11 @@ from django.db import models
 from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 
+from core.idcard import mask_id_number, validate_id_number
+from core.scopes import ScopedQuerySet
 from organizations.models import Organization
-from organizations.scopes import ScopedQuerySet
 
 from ..choices import ETHNICITY_CHOICES, HAN, Education, Gender, Occupation
-from ..idcard import mask_id_number, validate_id_number
 from .member import Member
 
 

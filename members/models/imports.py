@@ -7,8 +7,8 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 
+from core.scopes import ScopedQuerySet
 from organizations.models import Organization
-from organizations.scopes import ScopedQuerySet
 
 __all__ = ["ImportJob", "ImportJobStatus"]
 

@@ -8,8 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.idcard import mask_id_number, validate_id_number
+from core.scopes import ScopedQuerySet
 from organizations.models import Organization
-from organizations.scopes import ScopedQuerySet
 
 from ..choices import (
     ETHNICITY_CHOICES,
@@ -21,7 +22,6 @@ from ..choices import (
     Occupation,
     PeriodReason,
 )
-from ..idcard import mask_id_number, validate_id_number
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:

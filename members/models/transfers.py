@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -11,11 +10,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.idcard import mask_id_number, validate_id_number
+from core.scopes import ScopedQuerySet, scope_root, sees_everything
 from organizations.models import Organization
-from organizations.scopes import ScopedQuerySet, scope_root, sees_everything
 
 from ..choices import ETHNICITY_CHOICES, HAN, Education, Gender, LeaveReason, MemberStatus, Occupation
-from ..idcard import mask_id_number, validate_id_number
 from .member import Member
 
 __all__ = [
@@ -27,16 +26,7 @@ __all__ = [
     "TransferKind",
     "TransferQuerySet",
     "TransferStatus",
-    "add_months",
 ]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole calendar months (31 August + 6 → 28/29 February)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 class TransferKind(models.TextChoices):

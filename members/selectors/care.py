@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from core.dates import years_before
 from organizations.choices import COMMITTEE_KINDS, OrgKind
 from organizations.models import Organization
 from organizations.rules import get_rule
@@ -35,13 +36,6 @@ def visit_recipients(visit: CareVisit) -> QuerySet[CareVisitMember]:
     return visit.recipients.select_related("member", "organization").order_by(
         "organization__path", "member__name", "id"
     )
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def care_candidates(

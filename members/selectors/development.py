@@ -8,7 +8,6 @@ small dataclasses of counts, so the reports app can reuse them as the
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
@@ -33,10 +32,11 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
+from core.dates import add_months, add_years
+from core.scopes import sees_everything
 from organizations.choices import COMMITTEE_KINDS, OrgKind
 from organizations.models import Organization
 from organizations.rules import get_rule
-from organizations.scopes import sees_everything
 
 from ..choices import HAN, HIGH_SCHOOL_PLUS, Gender, PeriodReason
 from ..models import Member, MemberPeriod
@@ -69,31 +69,6 @@ ADMISSION_REASONS = (PeriodReason.ADMITTED, PeriodReason.REGISTERED)
 
 
 # --- dates -----------------------------------------------------------------
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (or earlier), clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    return add_months(day, 12 * years)
-
-
-def working_days(start: dt.date, end: dt.date) -> int:
-    """Monday-to-Friday days from ``start`` to ``end``, both included (public holidays are not modelled)."""
-    if end < start:
-        return 0
-    total = (end - start).days + 1
-    weeks, rest = divmod(total, 7)
-    count = weeks * 5
-    for i in range(rest):
-        if (start.weekday() + i) % 7 < 5:
-            count += 1
-    return count
 
 
 def probation_ends_on(admitted_on: dt.date, extension_months: int | None = None) -> dt.date:

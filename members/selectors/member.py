@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
+from core.dates import years_before
+from core.scopes import can_write
 from organizations.hooks import DirectCounts
-from organizations.scopes import can_write
 
 from ..choices import HAN, MemberStatus
 from ..forms.member import ID_TERM, MINORITY, MemberFilterForm
@@ -30,14 +31,6 @@ def direct_member_counts(org_ids: Iterable[int]) -> dict[int, DirectCounts]:
     return {
         r["organization_id"]: DirectCounts(r["members"], r["full"], r["members"] - r["full"]) for r in rows
     }
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    """The same calendar day ``years`` earlier (29 February falls back to the 28th)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 def age_between_q(low: int | None, high: int | None, day: dt.date) -> Q:

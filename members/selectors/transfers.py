@@ -8,10 +8,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from core.dates import add_months, months_between
+from core.scopes import scope_root, sees_everything
 from organizations.choices import MEMBER_HOLDING_KINDS, OrgKind
 from organizations.models import Organization
 from organizations.rules import get_rule
-from organizations.scopes import scope_root, sees_everything
 
 from ..choices import LeaveReason
 from ..models import (
@@ -23,7 +24,6 @@ from ..models import (
     Transfer,
     TransferKind,
     TransferStatus,
-    add_months,
 )
 
 
@@ -136,14 +136,6 @@ def departure_list(user: Any) -> QuerySet[Departure]:
 
 def lost_contact_list(user: Any) -> QuerySet[LostContact]:
     return LostContact.objects.visible_to(user).select_related("member", "organization")
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole calendar months from ``start`` to ``end`` (0 when end is earlier)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if end.day < start.day:
-        months -= 1
-    return max(months, 0)
 
 
 class FlagKind:

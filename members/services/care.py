@@ -9,9 +9,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from core.audit import service
+from core.scopes import check_can_edit
 from organizations.models import Organization
-from organizations.scopes import check_can_edit
-from partyorg.audit import service
 
 from ..models import CareFunding, CareOccasion, CareVisit, CareVisitMember, Member
 

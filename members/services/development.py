@@ -20,14 +20,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.audit import service
+from core.dates import add_months, add_years, working_days
+from core.idcard import parse_id_number
+from core.scopes import check_can_edit, in_scope, scope_root, sees_everything
 from organizations.choices import COMMITTEE_KINDS
 from organizations.models import Organization
 from organizations.rules import get_rule
-from organizations.scopes import check_can_edit, in_scope, scope_root, sees_everything
-from partyorg.audit import service
 
 from ..choices import LeaveReason, MemberStatus, PeriodReason
-from ..idcard import parse_id_number
 from ..models import Member, age_on
 from ..models.development import (
     COMMON_PARTICULARS,
@@ -50,14 +51,11 @@ from ..selectors.development import (
     MIN_AGE,
     TRAINING_MIN_DAYS,
     TRAINING_MIN_HOURS,
-    add_months,
-    add_years,
     admitted_on,
     extension_of,
     first_day,
     probation_ends_on,
     sequence_error,
-    working_days,
 )
 from .member import build_member, member_confirm, member_leave, validate_holding_org, write_initial_periods
 

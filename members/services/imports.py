@@ -48,10 +48,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from organizations.models import Organization
-from organizations.scopes import can_write, check_can_edit, scope_root, sees_everything
-from partyorg.audit import service
-from partyorg.xlsx import (
+from core.audit import service
+from core.idcard import IdInfo, parse_id_number
+from core.scopes import can_write, check_can_edit, scope_root, sees_everything
+from core.xlsx import (
     FORMULA_PREFIXES,
     ImportRejected,
     ImportReport,
@@ -62,9 +62,9 @@ from partyorg.xlsx import (
     cell_text,
     open_rows,
 )
+from organizations.models import Organization
 
 from ..choices import ETHNICITY_CHOICES, Education, Gender, MemberStatus, Occupation, PeriodReason
-from ..idcard import IdInfo, parse_id_number
 from ..models import ImportJob, ImportJobStatus, Member, MemberPeriod
 from .member import validate_dates, validate_holding_org, validate_identity, write_initial_periods
 

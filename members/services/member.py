@@ -29,13 +29,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from core.audit import service
+from core.idcard import parse_id_number
+from core.scopes import check_can_edit
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
-from organizations.scopes import check_can_edit
-from partyorg.audit import service
 
 from ..choices import LeaveReason, MemberStatus, PeriodReason
-from ..idcard import parse_id_number
 from ..models import Member, MemberPeriod, age_on
 
 MOVE_CHECKS: list[Callable[[Member, Organization, dt.date], None]] = []

@@ -26,13 +26,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from core.audit import service
+from core.dates import add_months
+from core.idcard import parse_id_number
+from core.scopes import check_can_edit
 from organizations.models import Organization
 from organizations.rules import get_rule
-from organizations.scopes import check_can_edit
-from partyorg.audit import service
 
 from ..choices import LeaveReason, PeriodReason
-from ..idcard import parse_id_number
 from ..models import (
     Certificate,
     Departure,
@@ -43,7 +44,6 @@ from ..models import (
     Transfer,
     TransferKind,
     TransferStatus,
-    add_months,
 )
 from ..selectors.transfers import county_of
 from .member import (

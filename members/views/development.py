@@ -13,11 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
+from core.audit import history_for
+from core.scopes import can_write, scope_root, sees_everything
+from core.views import apply_service_errors, get_visible_or_404, paginate, write_view
 from organizations.models import Organization
 from organizations.rules import get_rule
-from organizations.scopes import can_write, scope_root, sees_everything
-from partyorg.audit import history_for
-from partyorg.views import apply_service_errors, get_visible_or_404, paginate, write_view
 
 from ..forms.development import (
     ApplicantFilterForm,

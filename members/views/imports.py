@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
-from partyorg.views import get_visible_or_404, write_view
-from partyorg.xlsx import build_workbook, xlsx_response
+from core.views import get_visible_or_404, write_view
+from core.xlsx import build_workbook, xlsx_response
 
 from ..forms.imports import MemberImportForm
 from ..models import ImportJob

@@ -11,10 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
+from core.audit import history_for
+from core.scopes import can_write
+from core.views import apply_service_errors, get_visible_or_404, paginate, write_view
 from organizations.choices import Role
-from organizations.scopes import can_write
-from partyorg.audit import history_for
-from partyorg.views import apply_service_errors, get_visible_or_404, paginate, write_view
 
 from ..choices import MemberStatus
 from ..forms.member import MemberCreateForm, MemberEditForm, MemberMoveForm

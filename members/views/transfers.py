@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from core.audit import history_for
+from core.scopes import can_write, in_scope
+from core.views import get_visible_or_404, paginate, run_service, write_view
 from organizations.models import Organization
-from organizations.scopes import can_write, in_scope
-from partyorg.audit import history_for
-from partyorg.views import get_visible_or_404, paginate, run_service, write_view
 
 from ..choices import LeaveReason
 from ..forms.transfers import (

@@ -5,7 +5,7 @@ import django.contrib.auth.validators
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import organizations.scopes
+import core.scopes
 from django.conf import settings
 from django.db import migrations, models
 
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=100, verbose_name='党组织名称')),
                 ('kind', models.CharField(choices=[('COUNTY_COMMITTEE', '县委'), ('COMMITTEE', '基层党委'), ('WORKING_COMMITTEE', '党工委'), ('GENERAL_BRANCH', '党总支'), ('BRANCH', '党支部'), ('GROUP', '党小组')], max_length=20, verbose_name='组织类型')),
                 ('category', models.CharField(choices=[('TOWNSHIP', '乡镇'), ('VILLAGE', '村'), ('COMMUNITY', '社区'), ('ORGAN', '机关'), ('INSTITUTION', '事业单位'), ('ENTERPRISE', '企业'), ('SCHOOL', '学校'), ('RETIRED', '离退休/老干'), ('STATION', '站所'), ('OTHER', '其他')], max_length=20, verbose_name='组织类别')),
-                ('path', organizations.scopes.PathField(blank=True, db_index=True, editable=False, max_length=255, verbose_name='路径')),
+                ('path', core.scopes.PathField(blank=True, db_index=True, editable=False, max_length=255, verbose_name='路径')),
                 ('established_on', models.DateField(verbose_name='成立日期')),
                 ('dissolved_on', models.DateField(blank=True, null=True, verbose_name='撤销/合并日期')),
                 ('can_approve_members', models.BooleanField(default=False, help_text='党总支和村（社区）党委一般不具有审批权，由县委组织部设定。', verbose_name='具有审批发展党员权限')),

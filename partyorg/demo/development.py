@@ -26,8 +26,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.dates import add_months, add_years, working_days
+from core.idcard import check_char
 from members.choices import Gender, MemberStatus, PeriodReason
-from members.idcard import check_char
 from members.models import (
     Applicant,
     DevelopmentPlan,
@@ -38,7 +39,7 @@ from members.models import (
     age_on,
 )
 from members.models.development import Outcome, PublicityResult, Step, VettingResult, WithdrawKind
-from members.selectors.development import add_months, add_years, probation_ends_on, working_days
+from members.selectors.development import probation_ends_on
 from organizations.choices import OrgKind
 from organizations.models import Organization
 from organizations.rules import get_rule

@@ -24,8 +24,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from core.idcard import check_char
 from members.choices import Gender, LeaveReason, MemberStatus, Occupation, PeriodReason
-from members.idcard import check_char
 from members.models import Member, MemberPeriod
 from members.services.member import write_initial_periods
 from organizations.choices import OrgCategory, OrgKind, PostTitle

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core.dates import add_months
 from members.choices import LeaveReason, MemberStatus, PeriodReason
 from members.models import (
     Certificate,
@@ -33,7 +34,6 @@ from members.models import (
     Transfer,
     TransferKind,
     TransferStatus,
-    add_months,
 )
 from organizations.choices import OrgKind
 from organizations.models import Organization

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from members.idcard import check_char
+from core.idcard import check_char
 from members.models import Member
 from members.models.development import Applicant, Step
 from members.services.member import member_register

@@ -25,7 +25,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from members.idcard import check_char
+from core.idcard import check_char
 from members.models import ImportJob, Member
 from members.services import imports
 from members.services.imports import HEADERS, run_import_job

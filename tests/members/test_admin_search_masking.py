@@ -9,7 +9,7 @@ import time_machine
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from members.idcard import check_char
+from core.idcard import check_char
 from members.services.development import applicant_create
 from members.services.transfers import transfer_issue
 

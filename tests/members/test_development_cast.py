@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from members.idcard import check_char
+from core.idcard import check_char
 from members.models.development import Outcome, PublicityResult, Step, VettingResult
 from members.services.development import applicant_create, publicity_close, publicity_create, step_record
 from members.services.member import member_register

@@ -9,9 +9,10 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from core.dates import working_days
 from members.models import Applicant, DevelopmentStep, Member, Publicity
 from members.models.development import Outcome, PublicityResult, Stage, Step, VettingResult, WithdrawKind
-from members.selectors.development import applicant_timeline, available_steps, working_days
+from members.selectors.development import applicant_timeline, available_steps
 from members.services.development import (
     applicant_create,
     applicant_update,

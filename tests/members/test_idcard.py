@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from members.idcard import mask_id_number, parse_id_number
+from core.idcard import mask_id_number, parse_id_number
 
 
 @pytest.mark.parametrize(

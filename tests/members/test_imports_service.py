@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from members.idcard import mask_id_number
+from core.idcard import mask_id_number
 from members.models import Member, MemberPeriod
 from members.services import imports
 from members.services.imports import import_members

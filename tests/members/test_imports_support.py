@@ -13,7 +13,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from members.idcard import check_char
+from core.idcard import check_char
 from members.services.imports import HEADERS
 
 

@@ -9,7 +9,7 @@ from auditlog.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from members.idcard import check_char
+from core.idcard import check_char
 from members.models import Member, MemberPeriod
 from members.services.member import member_move, member_register
 from tests.conftest import member_fields

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from core.idcard import check_char
 from members.forms.member import MemberCreateForm, MemberEditForm, MemberMoveForm
-from members.idcard import check_char
 from members.models import Member
 from members.services.member import member_move
 

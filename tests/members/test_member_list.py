@@ -9,7 +9,7 @@ import time_machine
 from django.http import QueryDict
 from django.urls import reverse
 
-from members.idcard import check_char
+from core.idcard import check_char
 from members.selectors.member import filter_members
 from members.services.member import member_leave, member_move, member_register
 from tests.conftest import member_fields

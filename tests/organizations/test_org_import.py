@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
+from core.xlsx import RowError
 from organizations.choices import OrgCategory, OrgEventKind, OrgKind
 from organizations.importers import HEADERS, import_orgs, template_workbook
 from organizations.models import Organization, OrgEvent
 from organizations.services import org_dissolve
-from partyorg.xlsx import RowError
 
 from .conftest import xlsx_file
 

@@ -1,0 +1,63 @@
+"""The scoped admin every app's admin builds on.
+
+Each changelist reads ``Model.objects.visible_to(request.user)``; foreign-key
+choices are limited to the user's scope; read-only roles change nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+
+from .scopes import can_write
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """A changelist and forms limited to the user's organizations; auditors only look."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = self.model._default_manager.get_queryset().visible_to(request.user)
+        if self.list_select_related and self.list_select_related is not True:
+            queryset = queryset.select_related(*self.list_select_related)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def formfield_for_foreignkey(
+        self, db_field: Any, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField:
+        manager = db_field.related_model._default_manager
+        if hasattr(manager.all(), "visible_to"):
+            kwargs["queryset"] = manager.all().visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        manager = db_field.related_model._default_manager
+        if hasattr(manager.all(), "visible_to"):
+            kwargs["queryset"] = manager.all().visible_to(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return can_write(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return can_write(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return can_write(request.user) and super().has_delete_permission(request, obj)
+
+
+class ViewOnlyScopedAdmin(ScopedAdmin):
+    """A scoped changelist that only looks; writes belong to the services behind the pages."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

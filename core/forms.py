@@ -1,0 +1,102 @@
+"""The form toolkit every app uses: styled widgets, dates, document numbers, organization choices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+#: Brackets people type around the year of a document number; the standard one is 〔〕.
+_YEAR_IN_BRACKETS = re.compile(r"[\[［(（【〔﹝]\s*(\d{4})\s*[\]］)）】〕﹞]")
+_DOCUMENT_NO = re.compile(r"^\S+〔\d{4}〕\d+号$")
+
+
+def style_widgets(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every widget (checkboxes are drawn by includes/form_fields.html)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        classes = widget.attrs.get("class", "").split()
+        if css not in classes:
+            widget.attrs["class"] = " ".join([*classes, css])
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def normalise_document_no(value: str) -> str:
+    """富办发[2002]24号 / 富办发(2002)24号 → 富办发〔2002〕24号 (GB/T 9704 uses 六角括号)."""
+    value = re.sub(r"\s+", "", value or "")
+    return _YEAR_IN_BRACKETS.sub(r"〔\1〕", value)
+
+
+class DocumentNoField(forms.CharField):
+    """A document number (文号) such as 富办发〔2002〕24号; other brackets are accepted and normalised."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "文号")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("help_text", "如：富办发〔2002〕24号")
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        text = normalise_document_no(super().clean(value))
+        if text and not _DOCUMENT_NO.match(text):
+            raise forms.ValidationError("文号格式应为“发文机关代字〔年份〕序号号”，如：富办发〔2002〕24号")
+        return text
+
+
+class DateField(forms.DateField):
+    """A date picked in the browser (YYYY-MM-DD), not later than today unless allowed."""
+
+    def __init__(self, *, allow_future: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", DateInput())
+        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"])
+        kwargs.setdefault("error_messages", {"invalid": "请输入有效日期，如 2026-07-01"})
+        self.allow_future = allow_future
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> dt.date | None:
+        day = super().clean(value)
+        if day and not self.allow_future and day > timezone.localdate():
+            raise forms.ValidationError("日期不能晚于今天")
+        return day
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget, set once here rather than in each template."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    """Organizations indented by depth below the user's scope root."""
+
+    def __init__(self, queryset: Any, *, root_depth: int = 1, **kwargs: Any) -> None:
+        self.root_depth = root_depth
+        super().__init__(queryset, **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        indent = "\u3000" * max(obj.depth - self.root_depth, 0)
+        closed = "" if obj.is_active else "（已撤销）"
+        return f"{indent}{obj.name}{closed}"
+
+
+def scope_depth(user: Any) -> int:
+    root = getattr(user, "organization", None)
+    return root.depth if root is not None and not user.is_superuser else 1

@@ -1,0 +1,67 @@
+"""View helpers shared by every app: scoped lookups, write guards, pagination, service errors."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+
+from .scopes import can_write
+
+M = TypeVar("M", bound=Model)
+
+
+def get_visible_or_404(queryset: QuerySet[M], user: Any, **lookup: Any) -> M:
+    """Fetch one object the user may see; anything else is "not found", never "forbidden"."""
+    try:
+        return queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined]
+    except (queryset.model.DoesNotExist, ValueError, ValidationError):
+        raise Http404("未找到该记录或无权查看") from None
+
+
+def write_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page that changes data: log-in required, read-only roles get 403 on any method."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_write(request.user):
+            raise PermissionDenied("当前账号为只读权限，不能修改数据")
+        return view(request, *args, **kwargs)
+
+    wrapper.writes_data = True  # type: ignore[attr-defined]  # read by the scope-matrix test
+    return wrapper
+
+
+def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = 50) -> Page:
+    """A database-side page of ``queryset`` (LIMIT/OFFSET plus one COUNT)."""
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def apply_service_errors(form: Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, on the named field where there is one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error.messages[0] if hasattr(error, "messages") else error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def run_service(form: Form, call: Callable[[], M]) -> M | None:
+    """Call a service; a refusal lands on the form (None), anything else propagates (404, 403)."""
+    try:
+        return call()
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return None
