@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
 from core.audit import service
-from core.scopes import can_write, check_can_edit, scope_root, sees_everything
+from core.scopes import can_write, check_can_edit, in_scope, scope_root, sees_everything
 
 from .choices import OrgEventKind, OrgKind, PostTitle, Role
 from .hooks import CLOSING_HANDLERS
@@ -147,12 +147,32 @@ def org_update(*, actor: Any, org: Organization, **changes: Any) -> Organization
     return org
 
 
+def may_restructure(user: Any, org: Organization) -> bool:
+    """Whether ``user`` may rename, move, merge or dissolve ``org``: its superior's staff do that.
+
+    The user's scope must hold ``org``'s parent, i.e. ``org`` lies strictly
+    below the user's own organization; a branch secretary cannot rename or
+    dissolve their own branch, a committee's staff not their own committee.
+    A root organization is changed by a superuser only.
+    """
+    if sees_everything(user):
+        return True
+    return can_write(user) and org.parent_id is not None and in_scope(user, org.parent)
+
+
+def check_can_restructure(actor: Any, org: Organization, action: str) -> None:
+    """Out of scope: 404; read-only: 403; in scope but not the superior's staff: 403 with the reason."""
+    check_can_edit(actor, org)
+    if not may_restructure(actor, org):
+        raise PermissionDenied(f"“{org.name}”的{action}由其上级党组织办理，当前账号不能办理")
+
+
 @service
 def org_rename(
     *, actor: Any, org: Organization, name: str, day: dt.date, reason: str = "", document_no: str = ""
 ) -> Organization:
     """Rename an organization on a date."""
-    check_can_edit(actor, org)
+    check_can_restructure(actor, org, "更名")
     name = name.strip()
     if not name:
         raise ValidationError({"name": "请填写新名称"})
@@ -188,7 +208,7 @@ def org_move(
     document_no: str = "",
 ) -> Organization:
     """Re-parent an organization (and its whole subtree) on a date."""
-    check_can_edit(actor, org)
+    check_can_restructure(actor, org, "调整隶属关系")
     check_can_edit(actor, new_parent)
     if not org.is_active:
         raise ValidationError({"parent": "已撤销的党组织不能调整隶属关系"})
@@ -246,7 +266,7 @@ def org_dissolve(
     *, actor: Any, org: Organization, day: dt.date, reason: str, document_no: str = ""
 ) -> Organization:
     """Dissolve (撤销) an organization on a date; it stays in history."""
-    check_can_edit(actor, org)
+    check_can_restructure(actor, org, "撤销")
     if not reason.strip():
         raise ValidationError({"reason": "请填写撤销原因"})
     _close(org, None, day, actor)
@@ -265,7 +285,7 @@ def org_merge(
     document_no: str = "",
 ) -> Organization:
     """Merge ``org`` into ``successor`` on a date: its members move there, it closes."""
-    check_can_edit(actor, org)
+    check_can_restructure(actor, org, "合并")
     check_can_edit(actor, successor)
     if successor.pk == org.pk:
         raise ValidationError({"successor": "不能与自身合并"})

@@ -102,6 +102,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "events": org.events.select_related("actor", "related"),
         "history": history_for(org)[:50],
         "can_edit": can_write(request.user),
+        # 更名/调整隶属关系/合并/撤销 belong to the superior's staff (the services enforce it).
+        "can_restructure": services.may_restructure(request.user, org),
         "breadcrumbs": _crumbs(request, org),
     }
     return render(request, "organizations/detail.html", context)
@@ -193,6 +195,7 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
 @write_view
 def rename(request: HttpRequest, code: str) -> HttpResponse:
     org = _org_or_404(request, code)
+    services.check_can_restructure(request.user, org, "更名")
     if refused := _refuse_closed(request, org):
         return refused
     form = OrgRenameForm(request.POST or None, org=org, initial={"name": org.name})
@@ -207,6 +210,7 @@ def rename(request: HttpRequest, code: str) -> HttpResponse:
 def move(request: HttpRequest, code: str) -> HttpResponse:
     """Re-parent an organization (and its subtree) among the organizations the user may edit."""
     org = _org_or_404(request, code)
+    services.check_can_restructure(request.user, org, "调整隶属关系")
     if refused := _refuse_closed(request, org):
         return refused
     form = OrgMoveForm(request.POST or None, org=org, user=request.user)
@@ -229,6 +233,7 @@ def move(request: HttpRequest, code: str) -> HttpResponse:
 @write_view
 def merge(request: HttpRequest, code: str) -> HttpResponse:
     org = _org_or_404(request, code)
+    services.check_can_restructure(request.user, org, "合并")
     if refused := _refuse_closed(request, org):
         return refused
     form = OrgMergeForm(request.POST or None, org=org, user=request.user)
@@ -252,6 +257,7 @@ def merge(request: HttpRequest, code: str) -> HttpResponse:
 @write_view
 def dissolve(request: HttpRequest, code: str) -> HttpResponse:
     org = _org_or_404(request, code)
+    services.check_can_restructure(request.user, org, "撤销")
     if refused := _refuse_closed(request, org):
         return refused
     form = OrgDissolveForm(request.POST or None, org=org)

@@ -53,9 +53,11 @@ CASES: dict[str, Case] = {
     "organizations:warnings": Case(),
     "organizations:import": Case(),
     "organizations:import_template": Case(),
+    **{f"organizations:{n}": Case(kwargs=_org("branch_a")) for n in ("create_child", "edit", "appoint")},
+    # a branch is renamed, moved, merged or dissolved by its superior's staff, not its secretary
     **{
-        f"organizations:{n}": Case(kwargs=_org("branch_a"))
-        for n in ("create_child", "edit", "rename", "move", "merge", "dissolve", "appoint")
+        f"organizations:{n}": Case(kwargs=_org("branch_a"), insiders=COMMITTEE_INSIDERS)
+        for n in ("rename", "move", "merge", "dissolve")
     },
     "organizations:end_post": Case(
         kwargs=lambda c: {
