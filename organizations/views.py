@@ -18,6 +18,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from core.audit import history_for
 from core.scopes import can_write, in_scope
@@ -66,6 +67,7 @@ def _org_or_404(request: HttpRequest, code: str) -> Organization:
 
 
 @login_required
+@require_safe
 def tree(request: HttpRequest) -> HttpResponse:
     """The user's organizations as an expandable tree with member and sub-organization counts."""
     form = TreeFilterForm(request.GET or None)
@@ -91,6 +93,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     """One organization: attributes, team and vacancies, sub-organizations, warnings, history."""
     org = _org_or_404(request, code)
@@ -323,6 +326,7 @@ def end_post(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def vacancy_list(request: HttpRequest) -> HttpResponse:
     """Organizations in scope whose required posts are unfilled today."""
     kind = request.GET.get("kind", "")
@@ -341,6 +345,7 @@ def vacancy_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def warning_list(request: HttpRequest) -> HttpResponse:
     """Organizations in scope that break a rule of thumb (warn, don't block)."""
     code = request.GET.get("code", "")
@@ -376,6 +381,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def import_template(request: HttpRequest) -> HttpResponse:
     """The import template (.xlsx) with the column headers and how to fill them in."""
     return xlsx_response(template_workbook(), "党组织导入模板.xlsx")

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.audit import history_for
 from core.scopes import can_write, in_scope
@@ -45,6 +45,7 @@ def _visit(request: HttpRequest, pk: int) -> CareVisit:
 
 
 @login_required
+@require_safe
 def care_list(request: HttpRequest) -> HttpResponse:
     form = CareFilterForm(request.GET or None, user=request.user)
     visits = form.apply(care_visit_list(request.user))
@@ -121,6 +122,7 @@ def care_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def care_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit(request, pk)
     recipients = visit_recipients(visit)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.views.decorators.http import require_safe
 
 from core.audit import history_for
 from core.scopes import can_write, scope_root, sees_everything
@@ -55,6 +56,7 @@ def _applicant(request: HttpRequest, pk: int) -> Applicant:
 
 
 @login_required
+@require_safe
 def development_index(request: HttpRequest) -> HttpResponse:
     """The worklist of the user's scope: due and overdue steps, 公示, probation ending, approvals."""
     work = selectors.worklist(request.user, dt.date.today())
@@ -66,6 +68,7 @@ def development_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def applicant_list(request: HttpRequest) -> HttpResponse:
     form = ApplicantFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -113,6 +116,7 @@ def applicant_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The applicant's 25-step timeline, with the forms for the steps that may come next."""
     applicant = _applicant(request, pk)
@@ -231,6 +235,7 @@ def applicant_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def publicity_list(request: HttpRequest) -> HttpResponse:
     today = dt.date.today()
     records = selectors.publicity_list(request.user)
@@ -311,6 +316,7 @@ def publicity_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def plan_list(request: HttpRequest) -> HttpResponse:
     """Plan completion per committee, new-member structure and the 长期不发展 warning, for a year."""
     today = dt.date.today()

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.views.decorators.http import require_safe
 
 from core.views import get_visible_or_404, write_view
 from core.xlsx import build_workbook, xlsx_response
@@ -45,6 +46,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def import_template(request: HttpRequest) -> HttpResponse:
     return xlsx_response(build_template(), "党员信息导入模板.xlsx")
 
@@ -55,6 +57,7 @@ def _job_context(job: ImportJob) -> dict:
 
 
 @login_required
+@require_safe
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_visible_or_404(ImportJob.objects.select_related("created_by"), request.user, pk=pk)
     context = _job_context(job)
@@ -63,6 +66,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment htmx polls; it stops polling once the job has finished."""
     job = get_visible_or_404(ImportJob.objects.select_related("created_by"), request.user, pk=pk)
@@ -70,6 +74,7 @@ def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def import_job_errors(request: HttpRequest, pk: int) -> HttpResponse:
     """Every error of a rejected job as a spreadsheet, to work through while fixing the file."""
     job = get_visible_or_404(ImportJob.objects.all(), request.user, pk=pk)
@@ -79,6 +84,7 @@ def import_job_errors(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def export(request: HttpRequest) -> HttpResponse:
     """The roster as filtered on the list page (same GET parameters), as .xlsx in the template's columns."""
     _form, members = filter_members(request.user, request.GET)

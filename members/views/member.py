@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.views.decorators.http import require_safe
 
 from core.audit import history_for
 from core.scopes import can_write
@@ -35,6 +36,7 @@ def member_crumbs(member: Member, *tail: tuple[str, str]) -> list[tuple[str, str
 
 
 @login_required
+@require_safe
 def member_list(request: HttpRequest) -> HttpResponse:
     form, members = filter_members(request.user, request.GET)
     page = paginate(request, members)
@@ -58,6 +60,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(Member.objects.select_related("organization"), request.user, pk=pk)
     # The history belongs to the member's record: earlier organizations are

@@ -12,7 +12,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.audit import history_for
 from core.scopes import can_write, in_scope
@@ -89,6 +89,7 @@ def preselected(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
+@require_safe
 def transfer_list_view(request: HttpRequest) -> HttpResponse:
     form = TransferFilterForm(request.GET or None)
     transfers = form.apply(transfer_list(request.user)) if form.is_bound else transfer_list(request.user)
@@ -106,6 +107,7 @@ def transfer_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     today = dt.date.today()
     work = transfer_queue(request.user, today)
@@ -222,6 +224,7 @@ def _detail(request: HttpRequest, transfer: Transfer, **forms: Form) -> HttpResp
 
 
 @login_required
+@require_safe
 def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _transfer(request, pk))
 
@@ -314,6 +317,7 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def transfer_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The three-part 介绍信 (存根 / 介绍信 / 回执), ready for the printer."""
     transfer = _transfer(request, pk)
@@ -329,6 +333,7 @@ def transfer_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def member_pick(request: HttpRequest) -> HttpResponse:
     """htmx: members in scope matching the search box, as radio buttons named ``field``."""
     field = request.GET.get("field", "member")
@@ -346,6 +351,7 @@ def member_pick(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def certificates(request: HttpRequest) -> HttpResponse:
     items = certificate_list(request.user)
     term = request.GET.get("q", "").strip()
@@ -403,6 +409,7 @@ def _certificate(request: HttpRequest, pk: int) -> Certificate:
 
 
 @login_required
+@require_safe
 def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = _certificate(request, pk)
     return render(
@@ -419,6 +426,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def certificate_print(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = _certificate(request, pk)
     return render(
@@ -432,6 +440,7 @@ def certificate_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def mobile(request: HttpRequest) -> HttpResponse:
     items = mobile_list(request.user)
     show = request.GET.get("show", "open")
@@ -517,6 +526,7 @@ def mobile_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def departures(request: HttpRequest) -> HttpResponse:
     items = departure_list(request.user)
     reason = request.GET.get("reason", "")
@@ -608,6 +618,7 @@ def remove_suspended(request: HttpRequest, member_pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def lost_contacts(request: HttpRequest) -> HttpResponse:
     items = lost_contact_list(request.user)
     show = request.GET.get("show", "open")
@@ -627,6 +638,7 @@ def lost_contacts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def flags(request: HttpRequest) -> HttpResponse:
     """Members the rules say need a decision: 限期改正, 停止党籍, 除名."""
     return render(
@@ -703,6 +715,7 @@ def _lost_contact_detail(request: HttpRequest, record: LostContact, **forms: For
 
 
 @login_required
+@require_safe
 def lost_contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _lost_contact_detail(request, _lost_contact(request, pk))
 
