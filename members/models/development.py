@@ -17,8 +17,8 @@ from core.idcard import mask_id_number, validate_id_number
 from core.scopes import ScopedQuerySet
 from organizations.models import Organization
 
-from ..choices import ETHNICITY_CHOICES, HAN, Education, Gender, Occupation
 from .member import Member
+from .person import PersonFields
 
 
 class Step(models.IntegerChoices):
@@ -182,20 +182,11 @@ class ApplicantQuerySet(ScopedQuerySet):
         return self.with_stage().filter(stage_code__in=stages)
 
 
-class Applicant(models.Model):
+class Applicant(PersonFields):
     """A person who has applied to join the Party (入党申请人), from step 1 to 转正."""
 
-    name = models.CharField("姓名", max_length=50)
-    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
-    ethnicity = models.CharField("民族", max_length=10, choices=ETHNICITY_CHOICES, default=HAN)
-    birth_date = models.DateField("出生日期")
     id_number = models.CharField("公民身份号码", max_length=18, validators=[validate_id_number])
-    education = models.CharField("学历", max_length=20, choices=Education.choices)
-    occupation = models.CharField("人员类别", max_length=20, choices=Occupation.choices)
-    is_frontline = models.BooleanField("生产一线", default=False)
     is_rural = models.BooleanField("农村人员", default=False)
-    phone = models.CharField("手机号码", max_length=20, blank=True)
-    work_unit = models.CharField("工作单位及职务", max_length=100, blank=True)
     organization = models.ForeignKey(
         Organization, verbose_name="所在党支部", on_delete=models.PROTECT, related_name="applicants"
     )

@@ -12,16 +12,8 @@ from core.idcard import mask_id_number, validate_id_number
 from core.scopes import ScopedQuerySet
 from organizations.models import Organization
 
-from ..choices import (
-    ETHNICITY_CHOICES,
-    HAN,
-    Education,
-    Gender,
-    LeaveReason,
-    MemberStatus,
-    Occupation,
-    PeriodReason,
-)
+from ..choices import HAN, LeaveReason, MemberStatus, PeriodReason
+from .person import PersonFields
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:
@@ -43,13 +35,9 @@ class MemberQuerySet(ScopedQuerySet):
         ).distinct()
 
 
-class Member(models.Model):
+class Member(PersonFields):
     """A Party member (预备党员 or 正式党员) and the fields of the national member-information record."""
 
-    name = models.CharField("姓名", max_length=50)
-    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
-    ethnicity = models.CharField("民族", max_length=10, choices=ETHNICITY_CHOICES, default=HAN)
-    birth_date = models.DateField("出生日期")
     id_number = models.CharField(
         "公民身份号码",
         max_length=18,
@@ -57,13 +45,17 @@ class Member(models.Model):
         validators=[validate_id_number],
         error_messages={"unique": "该公民身份号码已登记"},
     )
-    education = models.CharField("学历", max_length=20, choices=Education.choices)
-    occupation = models.CharField("人员类别", max_length=20, choices=Occupation.choices)
-    is_frontline = models.BooleanField("生产一线", default=False)
-    phone = models.CharField("手机号码", max_length=20, blank=True)
-    work_unit = models.CharField("工作单位及职务", max_length=100, blank=True)
     organization = models.ForeignKey(
         Organization, verbose_name="所在党组织", on_delete=models.PROTECT, related_name="members"
+    )
+    party_group = models.ForeignKey(
+        Organization,
+        verbose_name="所在党小组",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="group_members",
+        limit_choices_to={"kind": "GROUP"},
     )
     status = models.CharField("党员类型", max_length=20, choices=MemberStatus.choices)
     joined_on = models.DateField("入党日期")
