@@ -5,3 +5,9 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "基础数据"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .audit import register_audited
+        from .models import Holiday
+
+        register_audited(Holiday)

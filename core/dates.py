@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .holidays import WorkCalendar
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -32,14 +36,20 @@ def months_between(start: dt.date, end: dt.date) -> int:
     return max(months, 0)
 
 
-def working_days(start: dt.date, end: dt.date) -> int:
-    """Monday-to-Friday days from ``start`` to ``end``, both included (public holidays are not modelled)."""
-    if end < start:
-        return 0
-    total = (end - start).days + 1
-    weeks, rest = divmod(total, 7)
-    count = weeks * 5
-    for i in range(rest):
-        if (start.weekday() + i) % 7 < 5:
-            count += 1
-    return count
+def working_days(start: dt.date, end: dt.date, *, calendar: WorkCalendar | None = None) -> int:
+    """Working days from ``start`` to ``end``, both included, by the national holiday calendar.
+
+    Raises :class:`core.holidays.HolidaysMissing` (a ValidationError) for a
+    year the holiday table does not cover.  Pass one ``calendar`` to ask many
+    questions for one query per range of years.
+    """
+    from .holidays import WorkCalendar
+
+    return (calendar or WorkCalendar()).working_days(start, end)
+
+
+def add_working_days(day: dt.date, count: int, *, calendar: WorkCalendar | None = None) -> dt.date:
+    """The ``count``-th working day after ``day`` (before it when negative), by the national holiday calendar."""
+    from .holidays import WorkCalendar
+
+    return (calendar or WorkCalendar()).add_working_days(day, count)

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.audit import service
 from core.dates import add_months, add_years, working_days
+from core.holidays import HolidaysMissing, WorkCalendar
 from core.idcard import parse_id_number
 from core.scopes import check_can_edit, in_scope, scope_root, sees_everything
 from organizations.choices import COMMITTEE_KINDS
@@ -392,13 +393,17 @@ def _check_publicity(applicant: Applicant, number: int, day: dt.date) -> None:
     """Steps 3, 12 and 22 follow a 公示 of N working days that ended, before the step, with no objection."""
     needed = int(get_rule("publicity_working_days"))
     records = list(applicant.publicities.filter(step=number).order_by("-ends_on"))
+    calendar = WorkCalendar()  # one query per range of years, however many records
     for p in records:
-        if (
-            p.result == PublicityResult.NO_OBJECTION
-            and p.ends_on < day
-            and working_days(p.starts_on, p.ends_on) >= needed
-        ):
-            return
+        try:
+            if (
+                p.result == PublicityResult.NO_OBJECTION
+                and p.ends_on < day
+                and working_days(p.starts_on, p.ends_on, calendar=calendar) >= needed
+            ):
+                return
+        except HolidaysMissing as exc:
+            raise ValidationError({"publicity": exc.message}) from None
     if not records:
         message = f"第{number}步前须公示不少于{needed}个工作日，请先登记公示"
     else:
@@ -511,7 +516,11 @@ def publicity_create(
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "公示截止日期不能早于开始日期"})
     needed = int(get_rule("publicity_working_days"))
-    days = working_days(starts_on, ends_on)
+    try:
+        days = working_days(starts_on, ends_on)
+    except HolidaysMissing as exc:
+        field = "starts_on" if exc.year == starts_on.year else "ends_on"
+        raise ValidationError({field: exc.message}) from None
     if days < needed:
         raise ValidationError({"ends_on": f"公示期不少于{needed}个工作日（当前为{days}个工作日）"})
     if applicant.publicities.filter(step=step, result="").exists():

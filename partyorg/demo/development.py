@@ -26,7 +26,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.dates import add_months, add_years, working_days
+from core.dates import add_months, add_years
+from core.holidays import WorkCalendar
 from core.idcard import check_char
 from members.choices import Gender, MemberStatus, PeriodReason
 from members.models import (
@@ -60,15 +61,10 @@ PLACES = ("村务公开栏", "单位公示栏", "社区公示栏", "党务公开
 TRAININGS = ((3, 24), (3, 26), (4, 32), (5, 40))
 
 
-def publicity_window(before: dt.date, working: int) -> tuple[dt.date, dt.date]:
+def publicity_window(before: dt.date, working: int, calendar: WorkCalendar) -> tuple[dt.date, dt.date]:
     """A 公示 of ``working`` working days that ends on the last working day before ``before``."""
-    end = before - dt.timedelta(days=1)
-    while end.weekday() >= 5:
-        end -= dt.timedelta(days=1)
-    start = end
-    while working_days(start, end) < working:
-        start -= dt.timedelta(days=1)
-    return start, end
+    end = calendar.add_working_days(before, -1)
+    return calendar.add_working_days(end, 1 - working), end
 
 
 @dataclass
@@ -90,6 +86,8 @@ class Generator:
         self.today = ctx.today
         self.year = ctx.year
         self.working = int(get_rule("publicity_working_days"))
+        # Generated history may reach a year the holiday table does not cover: Monday to Friday there.
+        self.calendar = WorkCalendar(lenient=True)
         self.orgs_by_path = {o.path: o for o in Organization.objects.exclude(kind=OrgKind.GROUP)}
         self.full_by_org: dict[int, list[Member]] = defaultdict(list)
         for m in sorted(ctx.members, key=lambda m: m.pk):
@@ -146,7 +144,7 @@ class Generator:
     def publicity(
         self, h: History, number: int, before: dt.date, result: str = PublicityResult.NO_OBJECTION
     ) -> None:
-        start, end = publicity_window(before, self.working)
+        start, end = publicity_window(before, self.working, self.calendar)
         h.publicities.append(
             Publicity(step=number, starts_on=start, ends_on=end, place=self.rng.choice(PLACES), result=result)
         )
@@ -154,9 +152,7 @@ class Generator:
     def running_publicity(self, h: History, number: int) -> None:
         """A 公示 posted in the last few days and still running today."""
         start = max(self.today - self.days(0, 3), max(s.day for s in h.steps))
-        end = start
-        while working_days(start, end) < self.working:
-            end += dt.timedelta(days=1)
+        end = self.calendar.add_working_days(start - dt.timedelta(days=1), self.working)
         h.publicities.append(
             Publicity(step=number, starts_on=start, ends_on=end, place=self.rng.choice(PLACES))
         )

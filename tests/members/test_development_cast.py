@@ -59,7 +59,7 @@ DATES: dict[int, dt.date] = {
 #: A five-working-day 公示 (Monday to Friday) ending before steps 3, 12 and 22.
 PUBLICITY: dict[int, tuple[dt.date, dt.date]] = {
     3: (dt.date(2023, 3, 27), dt.date(2023, 3, 31)),
-    12: (dt.date(2024, 6, 10), dt.date(2024, 6, 14)),
+    12: (dt.date(2024, 6, 4), dt.date(2024, 6, 11)),  # over 端午节 (Monday 10 June): 5 working days
     22: (dt.date(2025, 6, 16), dt.date(2025, 6, 20)),
 }
 

@@ -234,10 +234,11 @@ def test_outsiders_get_not_found_and_auditors_are_forbidden(applicant_a, ctx, se
 # --- 公示 -----------------------------------------------------------------------------------------
 
 
-def test_publicity_working_days_count_monday_to_friday():
+def test_publicity_working_days_leave_out_weekends_and_holidays():
     assert working_days(dt.date(2023, 3, 27), dt.date(2023, 3, 31)) == 5  # Mon–Fri
-    assert working_days(dt.date(2023, 3, 30), dt.date(2023, 4, 5)) == 5  # Thu–Wed over a weekend
+    assert working_days(dt.date(2023, 3, 23), dt.date(2023, 3, 29)) == 5  # Thu–Wed over a weekend
     assert working_days(dt.date(2023, 4, 1), dt.date(2023, 4, 2)) == 0  # a weekend
+    assert working_days(dt.date(2023, 3, 30), dt.date(2023, 4, 5)) == 4  # Wednesday 5 April is 清明节
 
 
 def test_becoming_an_activist_needs_a_publicity_first(applicant_a, ctx):
