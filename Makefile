@@ -21,13 +21,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(PY)
 
 install: $(VENV)/.installed
 
-# Debian's Chromium for the browser tests (Playwright cannot download one here).
+# Debian's Chromium for the browser tests (Playwright cannot download one here), and
+# Debian's CJK fonts so screenshots, print previews and PDFs show Chinese, not boxes.
 install-browser:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="chromium"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "安装 Chromium（浏览器测试需要）…"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "未找到 /usr/bin/chromium 且非 root：浏览器测试将跳过"; fi
+		echo "安装$$missing（浏览器测试与中文截图需要）…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "缺少$$missing 且非 root：请以 root 运行 make install-browser（浏览器测试将跳过，截图中文可能显示为方框）"; fi
 
 migrate: install
 	$(PY) manage.py migrate --noinput
