@@ -7,12 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 
 from core.forms import DateInput, OrganizationChoiceField, scope_depth, style_widgets
 from organizations.models import Organization
 
-from ..models import CareFunding, CareOccasion, CareVisit
+from ..models import CareVisit
 
 ALL = [("", "全部")]
 
@@ -41,51 +40,6 @@ class CareVisitForm(forms.ModelForm):
             self.initial.setdefault("organization", user.organization.pk)
             self.initial.setdefault("visited_on", dt.date.today())
         style_widgets(self)
-
-
-class CareFilterForm(forms.Form):
-    """Filters of the visit list: period, occasion, funding, organizer's subtree."""
-
-    start = forms.DateField(label="起始日期", required=False, widget=DateInput())
-    end = forms.DateField(label="截止日期", required=False, widget=DateInput())
-    occasion = forms.ChoiceField(label="慰问时机", choices=ALL + CareOccasion.choices, required=False)
-    funding = forms.ChoiceField(label="经费来源", choices=ALL + CareFunding.choices, required=False)
-    org = OrganizationChoiceField(
-        Organization.objects.none(),
-        label="组织单位",
-        to_field_name="code",
-        required=False,
-        empty_label="全部",
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["org"]
-        field.queryset = Organization.objects.visible_to(user).order_by("path")
-        field.root_depth = scope_depth(user)
-        style_widgets(self)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", "截止日期不能早于起始日期")
-        return data
-
-    def apply(self, visits: QuerySet[CareVisit]) -> QuerySet[CareVisit]:
-        if not self.is_bound or not self.is_valid():
-            return visits
-        data = self.cleaned_data
-        if data["start"]:
-            visits = visits.filter(visited_on__gte=data["start"])
-        if data["end"]:
-            visits = visits.filter(visited_on__lte=data["end"])
-        if data["occasion"]:
-            visits = visits.filter(occasion=data["occasion"])
-        if data["funding"]:
-            visits = visits.filter(funding=data["funding"])
-        if data["org"]:
-            visits = visits.within(data["org"])
-        return visits
 
 
 class AmountForm(forms.Form):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
 from typing import Any
 
 from django import forms
@@ -17,97 +16,9 @@ from core.views import apply_service_errors
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
 
-from ..choices import AGE_BANDS, ETHNICITY_CHOICES, Education, Gender, MemberStatus, Occupation
+from ..choices import Gender
 from ..models import Member
 from ..services.member import PROFILE_FIELDS, validate_dates, validate_holding_org, validate_identity
-
-ALL = [("", "全部")]
-MINORITY = "少数民族"  # the ethnicity filter's "any but 汉族"
-
-#: A search term made only of ID characters is an ID number (full) or its tail.
-ID_TERM = re.compile(r"[0-9Xx]+")
-ID_SUFFIX_MIN = 4
-
-
-def age_band_key(low: int | None, high: int | None) -> str:
-    """URL value of an age band: ``-30``, ``31-35`` … ``61-``."""
-    return f"{'' if low is None else low}-{'' if high is None else high}"
-
-
-#: key -> (label, lowest age, highest age); None is open-ended.
-AGE_BANDS_BY_KEY: dict[str, tuple[str, int | None, int | None]] = {
-    age_band_key(low, high): (label, low, high) for label, low, high in AGE_BANDS
-}
-
-
-class MemberFilterForm(forms.Form):
-    """The filters of the member list (and of its xlsx export): every field optional."""
-
-    q = forms.CharField(
-        label="姓名或公民身份号码",
-        max_length=50,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "姓名，或身份证号码（全号或后4位以上）"}),
-    )
-    org = OrganizationChoiceField(
-        Organization.objects.none(), label="党组织", to_field_name="code", required=False, empty_label="全部"
-    )
-    status = forms.ChoiceField(label="党员类型", choices=ALL + MemberStatus.choices, required=False)
-    gender = forms.ChoiceField(label="性别", choices=ALL + Gender.choices, required=False)
-    ethnicity = forms.ChoiceField(
-        label="民族", choices=ALL + [(MINORITY, MINORITY)] + ETHNICITY_CHOICES, required=False
-    )
-    education = forms.ChoiceField(label="学历", choices=ALL + Education.choices, required=False)
-    age_band = forms.TypedChoiceField(
-        label="年龄段",
-        choices=ALL + [(key, label) for key, (label, _, _) in AGE_BANDS_BY_KEY.items()],
-        coerce=AGE_BANDS_BY_KEY.__getitem__,
-        empty_value=None,
-        required=False,
-    )
-    occupation = forms.ChoiceField(label="人员类别", choices=ALL + Occupation.choices, required=False)
-    retired = forms.BooleanField(label="离退休", required=False)
-    rural = forms.BooleanField(label="农村党员", required=False)
-    hardship = forms.BooleanField(label="困难党员", required=False)
-    mobile = forms.BooleanField(label="流动党员", required=False)
-    frontline = forms.BooleanField(label="生产一线", required=False)
-    include_left = forms.BooleanField(label="含已离开党组织的党员", required=False)
-    on = forms.DateField(
-        label="历史日期",
-        required=False,
-        widget=DateInput(),
-        help_text="查看该日的党员名单（按组织关系记录），党员类型和所在党组织为当日情况",
-    )
-
-    #: Flag field -> Member field.
-    FLAGS = {
-        "retired": "is_retired",
-        "rural": "is_rural",
-        "hardship": "is_hardship",
-        "mobile": "is_mobile",
-        "frontline": "is_frontline",
-    }
-
-    def __init__(self, data: Any = None, *, user: Any, **kwargs: Any) -> None:
-        super().__init__(data, **kwargs)
-        field = self.fields["org"]
-        field.queryset = Organization.objects.visible_to(user).order_by("path")
-        field.root_depth = scope_depth(user)
-        style_widgets(self)
-
-    def clean_q(self) -> str:
-        term = self.cleaned_data["q"].strip()
-        if ID_TERM.fullmatch(term) and len(term) < ID_SUFFIX_MIN:
-            raise ValidationError(f"按公民身份号码查询请至少输入后{ID_SUFFIX_MIN}位")
-        if ID_TERM.fullmatch(term) and len(term) > 18:
-            raise ValidationError("公民身份号码不超过18位")
-        return term
-
-    def clean_on(self) -> dt.date | None:
-        day = self.cleaned_data["on"]
-        if day and day > dt.date.today():
-            raise ValidationError("历史日期不能晚于今天")
-        return day
 
 
 class MemberRulesMixin:

@@ -14,12 +14,13 @@ from organizations.choices import COMMITTEE_KINDS, OrgKind
 from organizations.models import Organization
 from organizations.rules import get_rule
 
+from ..filters import CareVisitFilterSet
 from ..models import CareVisit, CareVisitMember, Member
 
 
-def care_visit_list(user: Any) -> QuerySet[CareVisit]:
-    """Visits organized in the user's scope."""
-    return CareVisit.objects.visible_to(user)
+def care_visit_list(*, user: Any, filters: CareVisitFilterSet) -> QuerySet[CareVisit]:
+    """Visits organized in the user's scope, narrowed by ``filters``, with their totals."""
+    return with_totals(filters.filter_queryset(CareVisit.objects.visible_to(user)))
 
 
 def with_totals(visits: QuerySet[CareVisit]) -> QuerySet[CareVisit]:

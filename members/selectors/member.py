@@ -8,12 +8,10 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
-from core.dates import years_before
-from core.scopes import can_write
 from organizations.hooks import DirectCounts
 
-from ..choices import HAN, MemberStatus
-from ..forms.member import ID_TERM, MINORITY, MemberFilterForm
+from ..choices import MemberStatus
+from ..filters import MemberFilterSet
 from ..models import Member, MemberPeriod
 
 
@@ -33,50 +31,16 @@ def direct_member_counts(org_ids: Iterable[int]) -> dict[int, DirectCounts]:
     }
 
 
-def age_between_q(low: int | None, high: int | None, day: dt.date) -> Q:
-    """Members aged ``low``..``high`` (inclusive) on ``day``, as a birth-date range the database can index.
+def member_list(*, user: Any, filters: MemberFilterSet) -> QuerySet[Member]:
+    """The member roster of ``user``'s scope narrowed by ``filters`` (valid), for the list and its export.
 
-    Someone is at least N on ``day`` exactly when born on or before the same
-    day N years earlier (``members.models.age_on`` agrees, 29 February included).
+    Each row carries ``status_on``, ``organization_on_name``,
+    ``organization_on_code`` and ``organization_on_path``: today's values, or,
+    with the ``on`` filter, the member's status and organization on that day
+    read from ``MemberPeriod`` history.
     """
-    q = Q()
-    if low is not None:
-        q &= Q(birth_date__lte=years_before(day, low))
-    if high is not None:
-        q &= Q(birth_date__gt=years_before(day, high + 1))
-    return q
-
-
-def search_q(term: str, *, full_ids_visible: bool = True) -> Q:
-    """A term of ID characters is a full ID number or its last characters; anything else a name.
-
-    Users who see ID numbers masked (auditors) may only search a whole number:
-    searching by ever longer endings would let them read the hidden digits.
-    """
-    if ID_TERM.fullmatch(term):
-        number = term.upper()
-        if len(number) == 18:
-            return Q(id_number=number)
-        if not full_ids_visible and len(number) > 4:
-            return Q(pk__in=[])
-        return Q(id_number__endswith=number)
-    return Q(name__icontains=term)
-
-
-def filter_members(user: Any, params: Any) -> tuple[MemberFilterForm, QuerySet[Member]]:
-    """The member list of ``user``'s scope filtered by the GET ``params`` of the list page.
-
-    Shared by the list page and its exports.  Each row carries ``status_on``,
-    ``organization_on_name`` and ``organization_on_code``: today's values, or,
-    with ``on``, the member's status and organization on that day read from
-    ``MemberPeriod`` history.  Invalid parameters give no rows (the form says why).
-    """
-    form = MemberFilterForm(params or None, user=user)
-    if form.is_bound and not form.is_valid():
-        return form, Member.objects.none()
-    data = form.cleaned_data if form.is_bound else {}
+    data = filters.values
     day: dt.date | None = data.get("on")
-
     if day is None:
         members = Member.objects.visible_to(user)
         if not data.get("include_left"):
@@ -108,20 +72,13 @@ def filter_members(user: Any, params: Any) -> tuple[MemberFilterForm, QuerySet[M
             organization_on_code=F("periods__organization__code"),
             organization_on_path=F("periods__organization__path"),
         )
+    members = filters.filter_queryset(members)
+    return members.select_related("organization").order_by("organization_on_path", "name", "id")
 
-    if data.get("q"):
-        members = members.filter(search_q(data["q"], full_ids_visible=can_write(user)))
-    for name in ("gender", "education", "occupation"):
-        if data.get(name):
-            members = members.filter(**{name: data[name]})
-    if data.get("ethnicity") == MINORITY:
-        members = members.exclude(ethnicity=HAN)
-    elif data.get("ethnicity"):
-        members = members.filter(ethnicity=data["ethnicity"])
-    if data.get("age_band"):
-        _, low, high = data["age_band"]
-        members = members.filter(age_between_q(low, high, day or dt.date.today()))
-    for flag, field in MemberFilterForm.FLAGS.items():
-        if data.get(flag):
-            members = members.filter(**{field: True})
-    return form, members.select_related("organization").order_by("organization_on_path", "name", "id")
+
+def filter_members(user: Any, params: Any) -> tuple[Any, QuerySet[Member]]:
+    """The filter form built from GET ``params`` and the rows it gives (none while a filter is invalid)."""
+    filters = MemberFilterSet(params or None, user=user)
+    if not filters.valid:
+        return filters.form, Member.objects.none()
+    return filters.form, member_list(user=user, filters=filters)

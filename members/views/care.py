@@ -14,14 +14,16 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from core.audit import history_for
+from core.lists import list_page
 from core.scopes import can_write, in_scope
 from core.views import get_visible_or_404, paginate, run_service, write_view
 from organizations.choices import OrgKind
 from organizations.rules import get_rule
 
-from ..forms.care import AmountForm, CareFilterForm, CareVisitForm
+from ..filters import CareVisitFilterSet
+from ..forms.care import AmountForm, CareVisitForm
 from ..models import CareVisit, CareVisitMember
-from ..selectors.care import care_candidates, care_visit_list, visit_recipients, with_totals
+from ..selectors.care import care_candidates, care_visit_list, visit_recipients
 from ..services.care import (
     care_visit_add_members,
     care_visit_create,
@@ -30,6 +32,7 @@ from ..services.care import (
     care_visit_update,
     clean_amount,
 )
+from ..tables import CARE_VISIT_TABLE
 
 SECTION = "走访慰问"
 
@@ -47,17 +50,20 @@ def _visit(request: HttpRequest, pk: int) -> CareVisit:
 @login_required
 @require_safe
 def care_list(request: HttpRequest) -> HttpResponse:
-    form = CareFilterForm(request.GET or None, user=request.user)
-    visits = form.apply(care_visit_list(request.user))
-    totals = CareVisitMember.objects.filter(visit__in=visits).aggregate(
+    filters = CareVisitFilterSet(request.GET, user=request.user)
+    visits = (
+        care_visit_list(user=request.user, filters=filters) if filters.valid else CareVisit.objects.none()
+    )
+    totals = CareVisitMember.objects.filter(visit__in=visits.values("pk")).aggregate(
         members=Count("member", distinct=True), amount=Sum("amount")
     )
-    return render(
+    return list_page(
         request,
-        "members/care/care_list.html",
-        {
-            "form": form,
-            "page_obj": paginate(request, with_totals(visits)),
+        filters=filters,
+        rows=lambda: visits,
+        table=CARE_VISIT_TABLE,
+        template="members/care/care_list.html",
+        context={
             "totals": totals,
             "can_write": can_write(request.user),
             "breadcrumbs": crumbs(("慰问记录", "")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,15 +14,18 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
 from core.audit import history_for
+from core.lists import list_page
 from core.scopes import can_write
-from core.views import apply_service_errors, get_visible_or_404, paginate, write_view
+from core.views import apply_service_errors, get_visible_or_404, write_view
 from organizations.choices import Role
 
 from ..choices import MemberStatus
+from ..filters import MemberFilterSet
 from ..forms.member import MemberCreateForm, MemberEditForm, MemberMoveForm
 from ..models import Member, MemberPeriod
-from ..selectors.member import filter_members
+from ..selectors import member as selectors
 from ..services.member import member_move, member_register, member_update
+from ..tables import MEMBER_TABLE
 
 #: Roles whose scope holds more than one organization, so moving members is their work.
 MOVING_ROLES = (Role.COUNTY_STAFF, Role.COMMITTEE_STAFF, Role.ADMIN)
@@ -38,24 +42,23 @@ def member_crumbs(member: Member, *tail: tuple[str, str]) -> list[tuple[str, str
 @login_required
 @require_safe
 def member_list(request: HttpRequest) -> HttpResponse:
-    form, members = filter_members(request.user, request.GET)
-    page = paginate(request, members)
-    day = form.cleaned_data.get("on") if form.is_bound and form.is_valid() else None
-    age_day = day or dt.date.today()
+    filters = MemberFilterSet(request.GET, user=request.user)
+    day = filters.day
     status_labels = dict(MemberStatus.choices)
-    for member in page:  # the page's rows only: at most one page of Python work
-        member.age_shown = member.age_on(age_day)
-        member.status_label = status_labels.get(member.status_on, "")
-    return render(
+
+    def prepare(rows: Sequence[Member]) -> None:  # the page's rows only: at most one page of Python work
+        for member in rows:
+            member.age_shown = member.age_on(day or dt.date.today())
+            member.status_label = status_labels.get(member.status_on, "")
+
+    return list_page(
         request,
-        "members/member_list.html",
-        {
-            "form": form,
-            "page_obj": page,
-            "on": day,
-            "can_create": can_write(request.user),
-            "breadcrumbs": [("党员名册", "")],
-        },
+        filters=filters,
+        rows=lambda: selectors.member_list(user=request.user, filters=filters),
+        table=MEMBER_TABLE,
+        template="members/member_list.html",
+        prepare=prepare,
+        context={"on": day, "can_create": can_write(request.user), "breadcrumbs": [("党员名册", "")]},
     )
 
 

@@ -1,0 +1,15 @@
+"""Template helpers of the list include (core.lists)."""
+
+from __future__ import annotations
+
+from django import template
+
+from core.lists import Listing
+
+register = template.Library()
+
+
+@register.filter
+def page_url(listing: Listing, number: int) -> str:
+    """The list's URL for page ``number``, keeping filters, sort and page size."""
+    return listing.page_url(int(number))

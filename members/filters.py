@@ -1,0 +1,174 @@
+"""The filters of the member pages' lists (django-filter FilterSets on core.filters.ScopedFilterSet)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from core.dates import years_before
+from core.filters import (
+    DateFromFilter,
+    DateToFilter,
+    FilterForm,
+    FlagFilter,
+    OrganizationFilter,
+    ScopedFilterSet,
+    handled_by_selector,
+)
+from core.scopes import can_write
+from organizations.models import Organization
+
+from .choices import AGE_BANDS, ETHNICITY_CHOICES, HAN, Education, Gender, MemberStatus, Occupation
+from .models import CareFunding, CareOccasion, CareVisit, Member
+
+MINORITY = "少数民族"  # the ethnicity filter's "any but 汉族"
+
+#: A search term made only of ID characters is an ID number (full) or its tail.
+ID_TERM = re.compile(r"[0-9Xx]+")
+ID_SUFFIX_MIN = 4
+
+
+def age_band_key(low: int | None, high: int | None) -> str:
+    """URL value of an age band: ``-30``, ``31-35`` … ``61-``."""
+    return f"{'' if low is None else low}-{'' if high is None else high}"
+
+
+#: key -> (label, lowest age, highest age); None is open-ended.
+AGE_BANDS_BY_KEY: dict[str, tuple[str, int | None, int | None]] = {
+    age_band_key(low, high): (label, low, high) for label, low, high in AGE_BANDS
+}
+
+
+def age_between_q(low: int | None, high: int | None, day: dt.date) -> Q:
+    """Members aged ``low``..``high`` (inclusive) on ``day``, as a birth-date range the database can index.
+
+    Someone is at least N on ``day`` exactly when born on or before the same
+    day N years earlier (``members.models.age_on`` agrees, 29 February included).
+    """
+    q = Q()
+    if low is not None:
+        q &= Q(birth_date__lte=years_before(day, low))
+    if high is not None:
+        q &= Q(birth_date__gt=years_before(day, high + 1))
+    return q
+
+
+def search_q(term: str, *, full_ids_visible: bool = True) -> Q:
+    """A term of ID characters is a full ID number or its last characters; anything else a name.
+
+    Users who see ID numbers masked (auditors) may only search a whole number:
+    searching by ever longer endings would let them read the hidden digits.
+    """
+    if ID_TERM.fullmatch(term):
+        number = term.upper()
+        if len(number) == 18:
+            return Q(id_number=number)
+        if not full_ids_visible and len(number) > 4:
+            return Q(pk__in=[])
+        return Q(id_number__endswith=number)
+    return Q(name__icontains=term)
+
+
+class MemberFilterForm(FilterForm):
+    """Checks of the member filters that look at more than one value's type."""
+
+    def clean_q(self) -> str:
+        term = (self.cleaned_data.get("q") or "").strip()
+        if ID_TERM.fullmatch(term) and len(term) < ID_SUFFIX_MIN:
+            raise forms.ValidationError(f"按公民身份号码查询请至少输入后{ID_SUFFIX_MIN}位")
+        if ID_TERM.fullmatch(term) and len(term) > 18:
+            raise forms.ValidationError("公民身份号码不超过18位")
+        return term
+
+    def clean_on(self) -> dt.date | None:
+        day = self.cleaned_data.get("on")
+        if day and day > dt.date.today():
+            raise forms.ValidationError("历史日期不能晚于今天")
+        return day
+
+
+class MemberFilterSet(ScopedFilterSet):
+    """The member roster's filters (also the export's): every one optional.
+
+    ``org``, ``status``, ``include_left`` and ``on`` choose the base rows (today's
+    roll, or the roll on a past day from the history), so the selector
+    ``member_list`` applies them; the rest narrow those rows here.
+    """
+
+    q = django_filters.CharFilter(
+        label="姓名或公民身份号码",
+        max_length=50,
+        method="filter_q",
+        widget=forms.TextInput(attrs={"placeholder": "姓名，或身份证号码（全号或后4位以上）"}),
+    )
+    org = OrganizationFilter(
+        queryset=Organization.objects.order_by("path"), to_field_name="code", method=handled_by_selector
+    )
+    status = django_filters.ChoiceFilter(
+        label="党员类型", choices=MemberStatus.choices, method=handled_by_selector
+    )
+    gender = django_filters.ChoiceFilter(label="性别", choices=Gender.choices)
+    ethnicity = django_filters.ChoiceFilter(
+        label="民族", choices=[(MINORITY, MINORITY), *ETHNICITY_CHOICES], method="filter_ethnicity"
+    )
+    education = django_filters.ChoiceFilter(label="学历", choices=Education.choices)
+    age_band = django_filters.ChoiceFilter(
+        label="年龄段",
+        choices=[(key, label) for key, (label, _, _) in AGE_BANDS_BY_KEY.items()],
+        method="filter_age_band",
+    )
+    occupation = django_filters.ChoiceFilter(label="人员类别", choices=Occupation.choices)
+    retired = FlagFilter(label="离退休", field_name="is_retired")
+    rural = FlagFilter(label="农村党员", field_name="is_rural")
+    hardship = FlagFilter(label="困难党员", field_name="is_hardship")
+    mobile = FlagFilter(label="流动党员", field_name="is_mobile")
+    frontline = FlagFilter(label="生产一线", field_name="is_frontline")
+    include_left = FlagFilter(label="含已离开党组织的党员", method=handled_by_selector)
+    on = django_filters.DateFilter(
+        label="历史日期",
+        method=handled_by_selector,
+        help_text="查看该日的党员名单（按组织关系记录），党员类型和所在党组织为当日情况",
+    )
+
+    class Meta:
+        model = Member
+        fields: list[str] = []
+        form = MemberFilterForm
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(search_q(value, full_ids_visible=can_write(self.user))) if value else queryset
+
+    def filter_ethnicity(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == MINORITY:
+            return queryset.exclude(ethnicity=HAN)
+        return queryset.filter(ethnicity=value)
+
+    def filter_age_band(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        _, low, high = AGE_BANDS_BY_KEY[value]
+        day = self.form.cleaned_data.get("on") or dt.date.today()
+        return queryset.filter(age_between_q(low, high, day))
+
+    @property
+    def day(self) -> dt.date | None:
+        """The past day asked for (None: today's roll)."""
+        return self.values.get("on")
+
+
+class CareVisitFilterSet(ScopedFilterSet):
+    """Filters of the visit list: period, occasion, funding, organizer's subtree."""
+
+    start = DateFromFilter("visited_on", label="起始日期")
+    end = DateToFilter("visited_on", label="截止日期")
+    occasion = django_filters.ChoiceFilter(label="慰问时机", choices=CareOccasion.choices)
+    funding = django_filters.ChoiceFilter(label="经费来源", choices=CareFunding.choices)
+    org = OrganizationFilter(
+        label="组织单位", queryset=Organization.objects.order_by("path"), to_field_name="code"
+    )
+
+    class Meta:
+        model = CareVisit
+        fields: list[str] = []
