@@ -31,13 +31,15 @@ class ScopedAdmin(admin.ModelAdmin):
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField:
         manager = db_field.related_model._default_manager
-        if hasattr(manager.all(), "visible_to"):
+        # A subclass that narrowed the choices itself (e.g. committees only) keeps its queryset.
+        if "queryset" not in kwargs and hasattr(manager.all(), "visible_to"):
             kwargs["queryset"] = manager.all().visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         manager = db_field.related_model._default_manager
-        if hasattr(manager.all(), "visible_to"):
+        # A subclass that narrowed the choices itself (e.g. committees only) keeps its queryset.
+        if "queryset" not in kwargs and hasattr(manager.all(), "visible_to"):
             kwargs["queryset"] = manager.all().visible_to(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

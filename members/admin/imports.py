@@ -9,13 +9,14 @@ from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
+from core.admin import ViewOnlyScopedAdmin
 from organizations.models import Organization
 
 from ..models import ImportJob
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ViewOnlyScopedAdmin):
     """Jobs are written by the import service only; the admin looks, never edits."""
 
     list_display = (

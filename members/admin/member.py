@@ -11,6 +11,7 @@ from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from core.admin import ScopedAdmin
 from core.scopes import can_write
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
@@ -56,7 +57,9 @@ class MemberPeriodInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(ScopedAdmin):
+    """Members in the user's scope; writes go through the member services, deletes never (members leave on a date)."""
+
     form = MemberAdminForm
     list_display = (
         "name",
@@ -97,9 +100,6 @@ class MemberAdmin(admin.ModelAdmin):
         # substring search cannot read back the hidden digits.
         return tuple("=id_number" if f == "id_number" else f for f in self.search_fields)
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
-        return Member.objects.visible_to(request.user).select_related("organization")
-
     def formfield_for_foreignkey(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField | None:
@@ -127,12 +127,6 @@ class MemberAdmin(admin.ModelAdmin):
         if not obj.is_current or not can_write(request.user):
             return tuple(self.get_fields(request, obj))
         return SERVICE_FIELDS
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return can_write(request.user) and super().has_add_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Member | None = None) -> bool:
-        return can_write(request.user) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Member | None = None) -> bool:
         return False  # members leave the Party on a date; their record stays
