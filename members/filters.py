@@ -20,10 +20,12 @@ from core.filters import (
     handled_by_selector,
 )
 from core.scopes import can_write
+from organizations.choices import OrgKind
 from organizations.models import Organization
 
 from .choices import AGE_BANDS, ETHNICITY_CHOICES, HAN, Education, Gender, MemberStatus, Occupation
-from .models import CareFunding, CareOccasion, CareVisit, Member
+from .models import Applicant, CareFunding, CareOccasion, CareVisit, Member, Publicity
+from .models.development import PUBLICITY_STEPS, Stage
 
 MINORITY = "少数民族"  # the ethnicity filter's "any but 汉族"
 
@@ -172,3 +174,48 @@ class CareVisitFilterSet(ScopedFilterSet):
     class Meta:
         model = CareVisit
         fields: list[str] = []
+
+
+class ApplicantFilterSet(ScopedFilterSet):
+    """Filters of the applicant list: name or whole ID number, stage, branch subtree."""
+
+    q = django_filters.CharFilter(label="姓名或公民身份号码", max_length=50, method="filter_q")
+    stage = django_filters.ChoiceFilter(label="阶段", choices=Stage.choices, field_name="stage_code")
+    org = OrganizationFilter(
+        queryset=Organization.objects.exclude(kind=OrgKind.GROUP).order_by("path"), to_field_name="code"
+    )
+
+    class Meta:
+        model = Applicant
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        term = value.strip()
+        return queryset.filter(Q(name__contains=term) | Q(id_number=term.upper())) if term else queryset
+
+
+class PublicityFilterSet(ScopedFilterSet):
+    """Filters of the 公示 list: running or awaiting a result, the step, the branch subtree."""
+
+    SHOW_CHOICES = (("running", "公示中"), ("pending", "未登记结果"))
+
+    show = django_filters.ChoiceFilter(label="状态", choices=SHOW_CHOICES, method="filter_show")
+    step = django_filters.ChoiceFilter(
+        label="公示事项", choices=[(step.value, step.label) for step in PUBLICITY_STEPS]
+    )
+    org = OrganizationFilter(
+        queryset=Organization.objects.exclude(kind=OrgKind.GROUP).order_by("path"),
+        to_field_name="code",
+        subtree_path="applicant__organization__path",
+    )
+    start = DateFromFilter("ends_on", label="公示期自")
+    end = DateToFilter("starts_on", label="公示期至")
+
+    class Meta:
+        model = Publicity
+        fields: list[str] = []
+
+    def filter_show(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "running":
+            return queryset.running_on(dt.date.today())
+        return queryset.filter(result="")

@@ -53,3 +53,49 @@ CARE_VISIT_TABLE = Table(
     export_name="走访慰问记录",
     empty="暂无走访慰问记录",
 )
+
+
+APPLICANT_TABLE = Table(
+    columns=(
+        Column("姓名", key="name", export="name"),
+        Column("性别", key="gender", export="get_gender_display", phone=False),
+        Column("民族", key="ethnicity", export="ethnicity", phone=False),
+        Column("公民身份号码", export=shown_id, phone=False, nowrap=True),
+        Column("所在党支部", key="org", order_by=("organization__path",), export="organization.name"),
+        Column("阶段", key="stage", order_by=("stage_code",), export="stage.label"),
+        Column("申请日期", key="applied", order_by=("applied_on",), export="applied_on", nowrap=True),
+        Column(
+            "最近步骤",
+            key="latest",
+            order_by=("latest_day", "latest_step"),
+            export="latest_step",
+            phone=False,
+        ),
+    ),
+    row_template="members/development/_applicant_row.html",
+    default_order=("organization__path", "name", "id"),
+    export_name="入党申请人",
+    empty="没有符合条件的入党申请人",
+)
+
+PUBLICITY_TABLE = Table(
+    columns=(
+        Column("姓名", key="name", order_by=("applicant__name",), export="applicant.name"),
+        Column(
+            "所在党支部",
+            key="org",
+            order_by=("applicant__organization__path",),
+            export="applicant.organization.name",
+            phone=False,
+        ),
+        Column("公示事项", key="step", export="get_step_display"),
+        Column("公示开始", key="start", order_by=("starts_on",), export="starts_on", nowrap=True),
+        Column("公示截止", key="end", order_by=("ends_on",), export="ends_on", nowrap=True),
+        Column("地点/范围", export="place", phone=False),
+        Column("结果", key="result", export="get_result_display"),
+    ),
+    row_template="members/development/_publicity_row.html",
+    default_order=("-starts_on", "-id"),
+    export_name="公示记录",
+    empty="暂无公示记录",
+)

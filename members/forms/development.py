@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from core.forms import DateInput, OrganizationChoiceField, scope_depth, style_widgets
-from organizations.choices import MEMBER_HOLDING_KINDS, OrgKind
+from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
 
 from ..models import Member
@@ -21,7 +21,6 @@ from ..models.development import (
     Outcome,
     Publicity,
     PublicityResult,
-    Stage,
     Step,
     VettingResult,
     WithdrawKind,
@@ -37,22 +36,6 @@ class MemberChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Member) -> str:
         return f"{obj.name}（{obj.organization.name}）"
-
-
-class ApplicantFilterForm(forms.Form):
-    q = forms.CharField(label="姓名或公民身份号码", max_length=50, required=False)
-    stage = forms.ChoiceField(label="阶段", choices=ALL + Stage.choices, required=False)
-    org = OrganizationChoiceField(
-        Organization.objects.none(), label="党组织", to_field_name="code", required=False, empty_label="全部"
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = (
-            Organization.objects.visible_to(user).exclude(kind=OrgKind.GROUP).order_by("path")
-        )
-        self.fields["org"].root_depth = scope_depth(user)
-        style_widgets(self)
 
 
 class ApplicantForm(forms.ModelForm):

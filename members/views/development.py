@@ -15,13 +15,14 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
 from core.audit import history_for
+from core.lists import list_page
 from core.scopes import can_write, scope_root, sees_everything
-from core.views import apply_service_errors, get_visible_or_404, paginate, write_view
+from core.views import apply_service_errors, get_visible_or_404, write_view
 from organizations.models import Organization
 from organizations.rules import get_rule
 
+from ..filters import ApplicantFilterSet, PublicityFilterSet
 from ..forms.development import (
-    ApplicantFilterForm,
     ApplicantForm,
     PlanEditForm,
     PublicityForm,
@@ -33,6 +34,7 @@ from ..forms.development import (
 from ..models.development import PUBLICITY_STEPS, Applicant, DevelopmentPlan, Publicity, Step
 from ..selectors import development as selectors
 from ..services import development as services
+from ..tables import APPLICANT_TABLE, PUBLICITY_TABLE
 
 
 def _crumbs(*tail: tuple[str, str]) -> list[tuple[str, str]]:
@@ -70,23 +72,14 @@ def development_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def applicant_list(request: HttpRequest) -> HttpResponse:
-    form = ApplicantFilterForm(request.GET or None, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    applicants = selectors.applicant_list(
-        request.user,
-        stage=filters.get("stage", ""),
-        org=filters.get("org"),
-        query=filters.get("q", "").strip(),
-    )
-    return render(
+    filters = ApplicantFilterSet(request.GET, user=request.user)
+    return list_page(
         request,
-        "members/development/applicant_list.html",
-        {
-            "form": form,
-            "page_obj": paginate(request, applicants),
-            "can_write": can_write(request.user),
-            "breadcrumbs": _crumbs(("入党申请人", "")),
-        },
+        filters=filters,
+        rows=lambda: selectors.applicant_list(user=request.user, filters=filters),
+        table=APPLICANT_TABLE,
+        template="members/development/applicant_list.html",
+        context={"can_write": can_write(request.user), "breadcrumbs": _crumbs(("入党申请人", ""))},
     )
 
 
@@ -237,20 +230,15 @@ def applicant_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def publicity_list(request: HttpRequest) -> HttpResponse:
-    today = dt.date.today()
-    records = selectors.publicity_list(request.user)
-    show = request.GET.get("show", "")
-    if show == "running":
-        records = records.running_on(today)
-    elif show == "pending":
-        records = records.filter(result="")
-    return render(
+    filters = PublicityFilterSet(request.GET, user=request.user)
+    return list_page(
         request,
-        "members/development/publicity_list.html",
-        {
-            "page_obj": paginate(request, records.order_by("-starts_on", "-id")),
-            "show": show,
-            "today": today,
+        filters=filters,
+        rows=lambda: selectors.publicity_list(user=request.user, filters=filters),
+        table=PUBLICITY_TABLE,
+        template="members/development/publicity_list.html",
+        context={
+            "today": dt.date.today(),
             "can_write": can_write(request.user),
             "breadcrumbs": _crumbs(("公示记录", "")),
         },

@@ -6,15 +6,12 @@ from typing import Any
 
 from django.db.models import Max, Min, Q, QuerySet
 
-from organizations.models import Organization
-
+from ...filters import ApplicantFilterSet, PublicityFilterSet
 from ...models.development import Applicant, DevelopmentPlan, Publicity, Step
 
 
-def applicant_list(
-    user: Any, *, stage: str = "", org: Organization | None = None, query: str = ""
-) -> QuerySet[Applicant]:
-    """The applicants the user may see, with their stage, application date and latest step."""
+def applicant_list(*, user: Any, filters: ApplicantFilterSet) -> QuerySet[Applicant]:
+    """The applicants the user may see, with their stage, application date and latest step, filtered."""
     qs = (
         Applicant.objects.visible_to(user)
         .with_stage()
@@ -25,17 +22,13 @@ def applicant_list(
         )
         .select_related("organization")
     )
-    if stage:
-        qs = qs.filter(stage_code=stage)
-    if org is not None:
-        qs = qs.within(org)
-    if query:
-        qs = qs.filter(Q(name__contains=query) | Q(id_number=query.upper()))
-    return qs.order_by("organization__path", "name", "id")
+    return filters.filter_queryset(qs).order_by("organization__path", "name", "id")
 
 
-def publicity_list(user: Any) -> QuerySet[Publicity]:
-    return Publicity.objects.visible_to(user).select_related("applicant__organization")
+def publicity_list(*, user: Any, filters: PublicityFilterSet | None = None) -> QuerySet[Publicity]:
+    """The 公示 records of the user's scope (narrowed by ``filters`` on the list page)."""
+    qs = Publicity.objects.visible_to(user).select_related("applicant__organization")
+    return filters.filter_queryset(qs) if filters is not None else qs
 
 
 def plans_for(user: Any, year: int) -> QuerySet[DevelopmentPlan]:
