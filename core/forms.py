@@ -9,13 +9,19 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from core.messages import name_fields_in_messages
+
 #: Brackets people type around the year of a document number; the standard one is 〔〕.
 _YEAR_IN_BRACKETS = re.compile(r"[\[［(（【〔﹝]\s*(\d{4})\s*[\]］)）】〕﹞]")
 _DOCUMENT_NO = re.compile(r"^\S+〔\d{4}〕\d+号$")
 
 
 def style_widgets(form: forms.BaseForm) -> None:
-    """Bootstrap classes on every widget (checkboxes are drawn by includes/form_fields.html)."""
+    """Bootstrap classes on every widget (checkboxes are drawn by includes/form_fields.html).
+
+    Also gives every field Chinese messages that name it (core.messages), since every form passes here.
+    """
+    name_fields_in_messages(form)
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):

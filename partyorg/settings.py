@@ -18,10 +18,14 @@ env = environ.Env(
     SQLITE_BUSY_TIMEOUT=(int, 20),
     SECURE_COOKIES=(bool, False),
     LOG_LEVEL=(str, "INFO"),
+    DEBUG_PAGES=(bool, False),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
+# Django's technical error pages (tracebacks, URL lists) only when asked for:
+# under DEBUG alone the demo still shows the project's own 未找到/系统错误 pages.
+DEBUG_PAGES = env("DEBUG_PAGES")
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
@@ -35,7 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "auditlog",
+    "core.auditlog_app.AuditlogConfig",  # auditlog, named 审计日志 in the admin
     "django_filters",
     "core",
     "partyorg",
@@ -59,7 +63,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Couples every audit row written during a request to its user and IP.
     "auditlog.middleware.AuditlogMiddleware",
+    # The project's error pages under DEBUG too (core.errors); last, so it sees a view's exception first.
+    "core.errors.ErrorPagesMiddleware",
 ]
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 
 ROOT_URLCONF = "partyorg.urls"
 
@@ -98,11 +105,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organizations.User"
 
+# Django's rules with Chinese messages (its zh-Hans catalogue leaves the length rule in English).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "core.passwords.MinimumLengthValidator"},
+    {"NAME": "core.passwords.CommonPasswordValidator"},
+    {"NAME": "core.passwords.NumericPasswordValidator"},
 ]
 
 LOGIN_URL = "login"

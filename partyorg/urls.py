@@ -4,9 +4,15 @@ from django.urls import include, path
 
 from . import views
 
-admin.site.site_header = "partyorg 党组织建设管理系统"
-admin.site.site_title = "partyorg 管理后台"
+admin.site.site_header = "党组织建设管理系统"
+admin.site.site_title = "党组织建设管理系统"
 admin.site.index_title = "后台管理"
+
+# The project's own pages (templates/400.html … 500.html); under DEBUG, core.errors.ErrorPagesMiddleware.
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),

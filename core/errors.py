@@ -1,0 +1,116 @@
+"""The project's own error pages — 未找到, 无权操作, 请求无效, 系统错误 — also under DEBUG=True.
+
+Django shows its technical pages (URL patterns, tracebacks, settings) whenever
+DEBUG is on, and ``make run`` runs with DEBUG on for static files and
+reloading.  A clerk trying the demo should still see the 未找到 page, so
+:class:`ErrorPagesMiddleware` renders the project's pages under DEBUG too;
+the technical pages come back only with ``DEBUG_PAGES=True``.  Tracebacks
+are still logged to the console (``django.request``), as Django logs them.
+
+400 and 500 pages are rendered without the request: they must work when the
+database, the session or the user lookup is what failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from django.template import loader
+from django.views import csrf, defaults
+from django.views.decorators.csrf import requires_csrf_token
+
+request_logger = logging.getLogger("django.request")
+
+
+def _plain_page(template_name: str, status: int) -> HttpResponse:
+    """A page rendered with no request context: no session, no user, no database."""
+    body = loader.get_template(template_name).render({"static_url": settings.STATIC_URL})
+    return HttpResponse(body, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return defaults.page_not_found(request, exception or Http404())
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return defaults.permission_denied(request, exception or PermissionDenied())
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _plain_page("400.html", 400)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _plain_page("500.html", 500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent from a page that expired (or from elsewhere): say so, and how to go on."""
+    if settings.DEBUG and getattr(settings, "DEBUG_PAGES", False):
+        return csrf.csrf_failure(request, reason)
+    return render(request, "403_csrf.html", status=403)
+
+
+def _friendly_pages_wanted() -> bool:
+    return settings.DEBUG and not getattr(settings, "DEBUG_PAGES", False)
+
+
+class ErrorPagesMiddleware:
+    """Under DEBUG, answer with the project's error pages instead of Django's technical ones.
+
+    Does nothing when DEBUG is off (Django's handlers already render our
+    templates) or when DEBUG_PAGES is on.  Listed last in MIDDLEWARE, so it
+    sees a view's exception first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and getattr(request, "resolver_match", None) is None
+            and _friendly_pages_wanted()
+        ):
+            # No URL pattern matched: Django answered with its technical 404.
+            return page_not_found(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not _friendly_pages_wanted():
+            return None
+        if isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return None  # Django renders 403.html whatever DEBUG says
+        if isinstance(exception, SuspiciousOperation):
+            logging.getLogger(f"django.security.{exception.__class__.__name__}").error(
+                str(exception), exc_info=exception, extra={"status_code": 400, "request": request}
+            )
+            return bad_request(request, exception)
+        if isinstance(exception, BadRequest | MultiPartParserError):
+            request_logger.warning(
+                "Bad Request: %s",
+                request.path,
+                exc_info=exception,
+                extra={"status_code": 400, "request": request},
+            )
+            return bad_request(request, exception)
+        request_logger.error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exception,
+            extra={"status_code": 500, "request": request},
+        )
+        signals.got_request_exception.send(sender=None, request=request)
+        return server_error(request)
