@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django import forms
 from django.contrib.auth.password_validation import validate_password
@@ -101,6 +103,21 @@ def test_admin_sections_and_header_are_chinese(client, admin_user):
     assert "党组织建设管理系统" in html and "partyorg" not in html
     assert "审计日志" in html and "操作日志" in html
     assert "Auditlog" not in html and "Audit log" not in html and "Log entries" not in html
+
+
+@pytest.mark.django_db
+def test_every_admin_section_and_model_is_named_in_chinese(rf, admin_user):
+    """A third-party app joins INSTALLED_APPS through a Chinese AppConfig (core.auditlog_app, core.tasks_app)."""
+    from django.contrib import admin
+
+    request = rf.get("/admin/")
+    request.user = admin_user
+    names = [
+        name
+        for app in admin.site.get_app_list(request)
+        for name in (app["name"], *(model["name"] for model in app["models"]))
+    ]
+    assert names and [name for name in names if not re.search(r"[\u4e00-\u9fff]", str(name))] == []
 
 
 # --- error pages ---------------------------------------------------------------------------
