@@ -16,6 +16,12 @@ class MembersConfig(AppConfig):
         if member_services.move_members_on_close not in CLOSING_HANDLERS:
             CLOSING_HANDLERS.append(member_services.move_members_on_close)
         register_member_counts(member_selectors.direct_member_counts)
+        # the 工作台's to-dos: development, transfers, lost contact
+        from organizations.todos import register_todos
+
+        from .selectors.todos import member_todos
+
+        register_todos(member_todos)
         register_audited(models.Member, mask_fields=["id_number"])
         register_audited(models.MemberPeriod)
         # development pipeline: applicants (ID masked), steps, 公示, plans; applicants follow a merged branch

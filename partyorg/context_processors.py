@@ -7,13 +7,14 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from core.scopes import can_write
+from core.scopes import can_write, scope_root, sees_everything
 
 #: The main navigation.  Each app plugs in by providing the URL name; an
-#: entry whose URL does not exist yet is simply not shown.
+#: entry whose URL does not exist yet (dues, training, … before their apps
+#: have pages) is simply not shown, nor is any area to a user without a scope.
 NAV_ITEMS: tuple[tuple[str, str, str, str], ...] = (
     # (label, url name, url namespace that marks it active, icon)
-    ("首页", "home", "home", "bi-house"),
+    ("工作台", "home", "home", "bi-house"),
     ("组织", "organizations:tree", "organizations", "bi-diagram-3"),
     ("党员", "members:list", "members", "bi-people"),
     ("党费", "dues:index", "dues", "bi-cash-coin"),
@@ -29,7 +30,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     current = (match.namespace or match.url_name) if match else ""
     items = []
+    # A user bound to no organization has no area to use: only 首页, which says so.
+    has_scope = sees_everything(request.user) or scope_root(request.user) is not None
     for label, url_name, namespace, icon in NAV_ITEMS:
+        if url_name != "home" and not has_scope:
+            continue
         try:
             url = reverse(url_name)
         except NoReverseMatch:
