@@ -1,0 +1,178 @@
+"""Letters coming into the county: recording them and admitting the person they introduce.
+
+A member coming back into the county whose ID number is on file as having
+transferred out is re-activated (same record, profile refreshed from the
+letter, a new TRANSFER_IN period) rather than duplicated; one who left for any
+other reason (death, 出党, 停止党籍) cannot return by a transfer — 恢复党籍 is a
+different procedure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from core.audit import service
+from core.idcard import parse_id_number
+from core.scopes import check_can_edit
+from organizations.models import Organization
+
+from ...choices import LeaveReason, PeriodReason
+from ...models import Member, MemberPeriod, Transfer, TransferKind
+from ..member import build_member, validate_dates, validate_holding_org, validate_identity
+from .common import not_in_future, required, validity_days_or_default
+
+#: Member fields a transfer into the county carries (the letter's person data).
+PERSON_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "status",
+    "joined_on",
+    "full_on",
+    "education",
+    "occupation",
+    "phone",
+    "work_unit",
+)
+
+
+def _returning_member(id_number: str) -> Member | None:
+    """The member on file with this ID, if they may come back by a transfer; refuses otherwise."""
+    existing = Member.objects.filter(id_number=id_number).first()
+    if existing is None:
+        return None
+    if existing.is_current:
+        raise ValidationError(
+            {"id_number": "该公民身份号码的党员在本县在册，不能登记为县外转入（县内调动请办理县内转接）"}
+        )
+    if existing.leave_reason != LeaveReason.TRANSFERRED_OUT:
+        raise ValidationError(
+            {"id_number": "该公民身份号码的党员已因死亡、出党或停止党籍离开党组织，不能通过组织关系转入恢复"}
+        )
+    return existing
+
+
+def _incoming_candidate(to_org: Organization, person: dict[str, Any]) -> tuple[Member, Member | None]:
+    """The member a letter into the county would create (unsaved, validated) and the returning record, if any."""
+    unknown = set(person) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown person fields {sorted(unknown)}")
+    try:
+        id_number = parse_id_number(person.get("id_number")).number
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from None
+    fields = {**person, "id_number": id_number}
+    for key in ("phone", "work_unit"):
+        fields[key] = (fields.get(key) or "").strip()
+    fields["name"] = required(fields.get("name", ""), "name", "请填写姓名")
+    returning = _returning_member(id_number)
+    if returning is None:
+        return build_member(organization=to_org, **fields), None
+    candidate = Member(organization=to_org, **fields)
+    validate_identity(candidate)
+    validate_dates(candidate)
+    candidate.full_clean(validate_unique=False)
+    return candidate, returning
+
+
+@service
+def transfer_record_incoming(
+    *,
+    actor: Any,
+    to_org: Organization,
+    letter_no: str,
+    from_external: str,
+    issued_on: dt.date,
+    person: dict[str, Any],
+    validity_days: int | None = None,
+    dues_paid_until: dt.date | None = None,
+    reason: str = "",
+    note: str = "",
+) -> Transfer:
+    """Record a 介绍信 coming into the county and the person it introduces (accepted separately)."""
+    check_can_edit(actor, to_org)
+    validate_holding_org(to_org, dt.date.today(), "to_org")
+    letter_no = required(letter_no, "letter_no", "请填写介绍信编号")
+    from_external = required(from_external, "from_external", "请填写县外转出党组织")
+    not_in_future(issued_on, "issued_on")
+    days = validity_days_or_default(validity_days)
+    candidate, _ = _incoming_candidate(to_org, person)
+    if Transfer.objects.pending().filter(kind=TransferKind.IN, person_id_number=candidate.id_number).exists():
+        raise ValidationError({"id_number": "该党员已有待接收的转入介绍信"})
+    if issued_on < candidate.joined_on:
+        raise ValidationError({"issued_on": "开具日期不能早于入党日期"})
+    transfer = Transfer(
+        kind=TransferKind.IN,
+        letter_no=letter_no,
+        person_name=candidate.name,
+        person_gender=candidate.gender,
+        person_ethnicity=candidate.ethnicity,
+        person_birth_date=candidate.birth_date,
+        person_id_number=candidate.id_number,
+        person_status=candidate.status,
+        person_joined_on=candidate.joined_on,
+        person_full_on=candidate.full_on,
+        person_education=candidate.education,
+        person_occupation=candidate.occupation,
+        person_phone=candidate.phone,
+        person_work_unit=candidate.work_unit,
+        from_external=from_external,
+        to_org=to_org,
+        issued_on=issued_on,
+        validity_days=days,
+        valid_until=issued_on + dt.timedelta(days=days),
+        dues_paid_until=dues_paid_until,
+        reason=reason.strip(),
+        note=note.strip(),
+        issued_by=actor if getattr(actor, "pk", None) else None,
+    )
+    transfer.full_clean()
+    transfer.save()
+    return transfer
+
+
+def person_of(transfer: Transfer) -> dict[str, Any]:
+    """The Member fields a letter into the county carries."""
+    return {field: getattr(transfer, f"person_{field}") for field in PERSON_FIELDS}
+
+
+def admit_incoming(transfer: Transfer, day: dt.date) -> Member:
+    """Create the member a letter into the county introduces (or re-activate a returning one) on ``day``."""
+    to_org = transfer.to_org
+    candidate, returning = _incoming_candidate(to_org, person_of(transfer))
+    if day < candidate.joined_on:
+        raise ValidationError({"day": "接收日期不能早于入党日期"})
+    if candidate.full_on and day < candidate.full_on:
+        raise ValidationError({"day": "接收日期早于转正日期，请按转入时的党员类型登记"})
+    validate_holding_org(to_org, day, "day")
+    if returning is None:
+        member = candidate
+    else:
+        if day < returning.left_on:
+            raise ValidationError(
+                {"day": f"接收日期早于该党员转出本县的日期（{returning.left_on:%Y-%m-%d}）"}
+            )
+        member = returning
+        for field in PERSON_FIELDS:
+            setattr(member, field, getattr(candidate, field))
+        member.organization = to_org
+        member.left_on = None
+        member.leave_reason = ""
+        member.leave_note = ""
+        member.is_mobile = False
+        member.full_clean(validate_unique=False)
+    member.save()
+    MemberPeriod.objects.create(
+        member=member,
+        organization=to_org,
+        status=member.status,
+        start_on=day,
+        start_reason=PeriodReason.TRANSFER_IN,
+        document_no=transfer.letter_no,
+    )
+    return member

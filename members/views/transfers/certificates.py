@@ -1,0 +1,116 @@
+"""Pages of the 党员身份证明: list, issue, detail, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_safe
+
+from core.audit import history_for
+from core.scopes import can_write
+from core.views import get_visible_or_404, paginate, run_service, write_view
+
+from ...forms.transfers import CertificateForm
+from ...models import Certificate
+from ...selectors.transfers import certificate_list
+from ...services.transfers import certificate_issue
+from .common import crumbs, preselected
+
+
+@login_required
+@require_safe
+def certificates(request: HttpRequest) -> HttpResponse:
+    items = certificate_list(request.user)
+    term = request.GET.get("q", "").strip()
+    if term:
+        items = items.filter(member__name__icontains=term)
+    return render(
+        request,
+        "members/transfers/certificate_list.html",
+        {
+            "page_obj": paginate(request, items),
+            "q": term,
+            "can_write": can_write(request.user),
+            "today": dt.date.today(),
+            "breadcrumbs": crumbs(("党员身份证明", "")),
+        },
+    )
+
+
+@write_view
+def certificate_new(request: HttpRequest) -> HttpResponse:
+    form = CertificateForm(request.POST or None, user=request.user, initial=preselected(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        certificate = run_service(
+            form,
+            lambda: certificate_issue(
+                actor=request.user,
+                member=data["member"],
+                number=data["number"],
+                issued_on=data["issued_on"],
+                destination=data["destination"],
+                reason=data["reason"],
+                valid_until=data["valid_until"],
+            ),
+        )
+        if certificate is not None:
+            messages.success(request, f"已出具党员身份证明{certificate.number}")
+            return redirect(certificate)
+    return render(
+        request,
+        "members/transfers/form.html",
+        {
+            "form": form,
+            "title": "出具党员身份证明",
+            "cancel_url": reverse("members:certificate_list"),
+            "breadcrumbs": crumbs(("党员身份证明", reverse("members:certificate_list")), ("出具", "")),
+        },
+    )
+
+
+def _certificate(request: HttpRequest, pk: int) -> Certificate:
+    return get_visible_or_404(
+        Certificate.objects.select_related("member", "organization", "issued_by"), request.user, pk=pk
+    )
+
+
+@login_required
+@require_safe
+def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = _certificate(request, pk)
+    return render(
+        request,
+        "members/transfers/certificate_detail.html",
+        {
+            "certificate": certificate,
+            "history": history_for(certificate),
+            "breadcrumbs": crumbs(
+                ("党员身份证明", reverse("members:certificate_list")), (certificate.number, "")
+            ),
+        },
+    )
+
+
+@login_required
+@require_safe
+def certificate_print(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = _certificate(request, pk)
+    return render(
+        request,
+        "members/transfers/certificate_print.html",
+        {"certificate": certificate, "member": certificate.member, "show_full_id": can_write(request.user)},
+    )
+
+
+urls = [
+    path("certificates/", certificates, name="certificate_list"),
+    path("certificates/new/", certificate_new, name="certificate_new"),
+    path("certificates/<int:pk>/", certificate_detail, name="certificate_detail"),
+    path("certificates/<int:pk>/print/", certificate_print, name="certificate_print"),
+]
