@@ -19,6 +19,8 @@ env = environ.Env(
     SECURE_COOKIES=(bool, False),
     LOG_LEVEL=(str, "INFO"),
     DEBUG_PAGES=(bool, False),
+    TASKS_BACKEND=(str, "django_tasks_db.DatabaseBackend"),
+    MEDIA_ROOT=(str, ""),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "core.auditlog_app.AuditlogConfig",  # auditlog, named 审计日志 in the admin
     "django_filters",
+    "django_tasks",
+    "core.tasks_app.TasksDatabaseConfig",  # django_tasks_db, named 后台任务 in the admin
     "core",
     "partyorg",
     "organizations",
@@ -144,6 +148,16 @@ SESSION_COOKIE_SECURE = env("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env("SECURE_COOKIES")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Uploads waiting for the task worker (imports) live in the default storage:
+# local disk here, shared storage (S3 and the like) when workers run elsewhere.
+MEDIA_ROOT = env("MEDIA_ROOT") or BASE_DIR / "media"
+MEDIA_URL = "media/"
+
+# Long work (imports) runs on Django's task API (the django-tasks backport).
+# The ORM backend needs no other service; several servers switch to
+# TASKS_BACKEND=django_tasks_rq.RQBackend (see README) with no code change.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND"), "QUEUES": ["default"]}}
 
 # Uploads (imports) stream from disk beyond this size.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -27,9 +27,15 @@ PASSWORD = "demo-pass-2026"
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_static(settings):
-    """Tests hash passwords cheaply and serve static files without a collectstatic manifest."""
+def _fast_and_static(settings, tmp_path):
+    """Tests hash passwords cheaply and serve static files without a collectstatic manifest.
+
+    Tasks run at once, in the test (Django's Immediate backend), and uploads
+    land in the test's own directory.
+    """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

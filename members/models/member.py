@@ -48,6 +48,15 @@ class Member(PersonFields):
     organization = models.ForeignKey(
         Organization, verbose_name="所在党组织", on_delete=models.PROTECT, related_name="members"
     )
+    party_group = models.ForeignKey(
+        Organization,
+        verbose_name="所在党小组",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="group_members",
+        limit_choices_to={"kind": "GROUP"},
+    )
     status = models.CharField("党员类型", max_length=20, choices=MemberStatus.choices)
     joined_on = models.DateField("入党日期")
     full_on = models.DateField("转正日期", null=True, blank=True)
