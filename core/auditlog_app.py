@@ -1,7 +1,8 @@
-"""django-auditlog's app, named in Chinese in the admin (it ships no zh-Hans catalogue).
+"""django-auditlog's app, named 审计日志 in the admin.
 
 Installed as ``core.auditlog_app.AuditlogConfig`` in place of ``"auditlog"``;
 the app label stays ``auditlog``, so tables, migrations and URLs are unchanged.
+Its other strings (admin columns, filters, actions) are in ``locale/zh_Hans``.
 """
 
 from __future__ import annotations
@@ -11,11 +12,3 @@ from auditlog.apps import AuditlogConfig as BaseAuditlogConfig
 
 class AuditlogConfig(BaseAuditlogConfig):
     verbose_name = "审计日志"
-
-    def ready(self) -> None:
-        super().ready()
-        from auditlog.models import LogEntry
-
-        # The model's names are auditlog's English ("log entry"); the admin shows them as section rows.
-        LogEntry._meta.verbose_name = "操作日志"
-        LogEntry._meta.verbose_name_plural = "操作日志"

@@ -1,4 +1,4 @@
-"""django-tasks-db's app, named in Chinese in the admin (it ships no zh-Hans catalogue).
+"""django-tasks-db's app, named 后台任务 in the admin (its name is a literal, beyond translation).
 
 Install as ``core.tasks_app.TasksDatabaseConfig`` in place of ``"django_tasks_db"``;
 the app label stays ``django_tasks_database``, so tables and migrations are unchanged.
@@ -11,10 +11,3 @@ from django_tasks_db.apps import TasksAppConfig
 
 class TasksDatabaseConfig(TasksAppConfig):
     verbose_name = "后台任务"
-
-    def ready(self) -> None:
-        super().ready()
-        from django_tasks_db.models import DBTaskResult
-
-        DBTaskResult._meta.verbose_name = "任务记录"
-        DBTaskResult._meta.verbose_name_plural = "任务记录"

@@ -101,8 +101,17 @@ def test_admin_sections_and_header_are_chinese(client, admin_user):
     client.force_login(admin_user)
     html = client.get(reverse("admin:index")).content.decode()
     assert "党组织建设管理系统" in html and "partyorg" not in html
-    assert "审计日志" in html and "操作日志" in html
+    assert "审计日志" in html and "日志记录" in html
     assert "Auditlog" not in html and "Audit log" not in html and "Log entries" not in html
+
+
+@pytest.mark.django_db
+def test_the_audit_log_in_the_admin_speaks_chinese(client, admin_user, member_a):
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:auditlog_logentry_changelist")).content.decode()
+    assert "记录类型" in html and "变更内容" in html and "新建" in html
+    for english in ("Resource", ">Changes<", ">create<"):  # auditlog's "Correlation ID" column is a literal
+        assert english not in html
 
 
 @pytest.mark.django_db
