@@ -8,8 +8,10 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.urls import reverse
 
 from core.dates import working_days
+from core.models import Holiday
 from members.models import Applicant, DevelopmentStep, Member, Publicity
 from members.models.development import Outcome, PublicityResult, Stage, Step, VettingResult, WithdrawKind
 from members.selectors.development import applicant_timeline, available_steps
@@ -239,6 +241,54 @@ def test_publicity_working_days_leave_out_weekends_and_holidays():
     assert working_days(dt.date(2023, 3, 23), dt.date(2023, 3, 29)) == 5  # Thu–Wed over a weekend
     assert working_days(dt.date(2023, 4, 1), dt.date(2023, 4, 2)) == 0  # a weekend
     assert working_days(dt.date(2023, 3, 30), dt.date(2023, 4, 5)) == 4  # Wednesday 5 April is 清明节
+
+
+def test_a_publicity_over_national_day_counts_only_the_working_days(applicant_a, ctx):
+    advance(applicant_a, 2, ctx)
+    message = refused(
+        "ends_on",
+        publicity_create,
+        actor=ctx["secretary_a"],
+        applicant=applicant_a,
+        step=Step.ACTIVIST,
+        starts_on=dt.date(2025, 9, 29),
+        ends_on=dt.date(2025, 10, 8),  # ten days, but 1–8 October are 国庆节 and 中秋节
+        place="村务公开栏",
+    )
+    assert message == "公示期不少于5个工作日（当前为2个工作日）"
+    publicity = publicity_create(
+        actor=ctx["secretary_a"],
+        applicant=applicant_a,
+        step=Step.ACTIVIST,
+        starts_on=dt.date(2025, 9, 29),
+        ends_on=dt.date(2025, 10, 11),  # Saturday 11 October is a 调休 working day: the fifth
+        place="村务公开栏",
+    )
+    assert publicity.pk is not None
+
+
+def test_a_publicity_in_a_year_without_a_holiday_schedule_is_a_form_error(applicant_a, ctx, client):
+    advance(applicant_a, 2, ctx)
+    Holiday.objects.filter(day__year=2025).delete()
+    client.force_login(ctx["secretary_a"])
+    unchanged = Unchanged()
+    response = client.post(
+        reverse("members:publicity_create", args=[applicant_a.pk]),
+        {"step": Step.ACTIVIST, "starts_on": "2025-09-29", "ends_on": "2025-10-13", "place": "村务公开栏"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "starts_on": ["2025年的节假日安排尚未录入，请管理员在“节假日”中补充后再试"]
+    }
+    unchanged.check()
+
+
+def test_a_step_after_a_publicity_in_a_year_no_longer_covered_names_the_year(applicant_a, ctx):
+    advance(applicant_a, 2, ctx)
+    post_publicity(applicant_a, Step.ACTIVIST, ctx["secretary_a"], dt.date(2023, 3, 27), dt.date(2023, 3, 31))
+    Holiday.objects.filter(day__year=2023).delete()
+    message = refused("publicity", record, ctx, applicant_a, Step.ACTIVIST, DATES[3])
+    assert message == "2023年的节假日安排尚未录入，请管理员在“节假日”中补充后再试"
 
 
 def test_becoming_an_activist_needs_a_publicity_first(applicant_a, ctx):
