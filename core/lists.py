@@ -248,11 +248,34 @@ def export_response(
     return xlsx_response(content, f"{table.export_name}_{today:%Y%m%d}.xlsx")
 
 
+def _python_key(path: str) -> Callable[[Any], Any]:
+    get = _attr_getter(path.replace("__", "."))
+
+    def key(row: Any) -> tuple[bool, Any]:
+        try:
+            value = get(row, None)
+        except AttributeError:
+            value = None
+        return (value is None, value if value is not None else 0)  # empty values last
+
+    return key
+
+
+def order_rows(rows: QuerySet | Sequence[Any], ordering: Sequence[str]) -> QuerySet | list[Any]:
+    """A queryset ordered in the database; a computed list (vacancies, warnings …) sorted stably in Python."""
+    if isinstance(rows, QuerySet):
+        return rows.order_by(*ordering)
+    result = list(rows)
+    for field_name in reversed([o for o in ordering if o.removeprefix("-") != "pk"]):
+        result.sort(key=_python_key(field_name.removeprefix("-")), reverse=field_name.startswith("-"))
+    return result
+
+
 def list_page(
     request: HttpRequest,
     *,
     filters: ScopedFilterSet,
-    rows: Callable[[], QuerySet],
+    rows: Callable[[], QuerySet | Sequence[Any]],
     table: Table,
     template: str,
     context: dict[str, Any] | None = None,
@@ -260,13 +283,14 @@ def list_page(
 ) -> HttpResponse:
     """Render (or, with ``?format=xlsx``, export) one list page; see the module docstring.
 
-    ``rows`` is called only when the filters are valid.  ``prepare`` gets the
+    ``rows`` is called only when the filters are valid; it returns a queryset (ordered
+    and paged in the database) or, for rows computed in Python, a list.  ``prepare`` gets the
     rows of the shown page (at most one page of Python work, e.g. ages on a day).
     """
     queryset = rows() if filters.valid else None
     sort, ordering = chosen_sort(request, table)
     if queryset is not None:
-        queryset = queryset.order_by(*ordering)
+        queryset = order_rows(queryset, ordering)
     if request.GET.get("format") == "xlsx" and table.export_name and not table.export_url_name:
         # An invalid filter exports nothing rather than everything.
         rows_out = queryset if queryset is not None else []

@@ -287,6 +287,15 @@ def vacancies(user: Any, day: dt.date | None = None, kind: str = "") -> list[Vac
     return [row for row in rows if row.org.kind == kind] if kind else rows
 
 
+def vacancy_list(*, user: Any, filters: Any) -> list[Vacancy]:
+    """The vacancy list page's rows: ``vacancies`` narrowed by a valid ``VacancyFilterSet``."""
+    values = filters.values
+    rows = vacancies(user, kind=values.get("kind") or "")
+    if values.get("org") is not None:
+        rows = [row for row in rows if row.org.path.startswith(values["org"].path)]
+    return rows
+
+
 @dataclass(frozen=True)
 class Team:
     """An organization's leadership on a day: who holds what, what is missing, who held what before."""
@@ -404,6 +413,15 @@ def org_warnings(user: Any, code: str = "", day: dt.date | None = None) -> list[
     if code:
         found = [w for w in found if w.code == code]
     return found
+
+
+def warning_list(*, user: Any, filters: Any) -> list[OrgWarning]:
+    """The warning list page's rows: ``org_warnings`` narrowed by a valid ``WarningFilterSet``."""
+    values = filters.values
+    rows = org_warnings(user, code=values.get("code") or "")
+    if values.get("org") is not None:
+        rows = [row for row in rows if row.org.path.startswith(values["org"].path)]
+    return rows
 
 
 # ---------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,12 +20,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from core.audit import history_for
+from core.lists import list_page
 from core.scopes import can_write, in_scope
 from core.views import apply_service_errors, get_visible_or_404, write_view
 from core.xlsx import xlsx_response
 
-from . import services
-from .choices import OrgKind, PostTitle
+from . import selectors, services
+from .choices import PostTitle
+from .filters import VacancyFilterSet, WarningFilterSet
 from .forms import (
     OrgCreateForm,
     OrgDissolveForm,
@@ -41,7 +42,8 @@ from .forms import (
 )
 from .importers import import_orgs, template_workbook
 from .models import LeadershipPost, Organization
-from .selectors import WARNING_KINDS, TreeOptions, org_summary, org_tree, org_warnings, vacancies
+from .selectors import TreeOptions, org_summary, org_tree
+from .tables import VACANCY_TABLE, WARNING_TABLE
 
 #: Trees up to this many organizations open fully; bigger ones open their first level.
 EXPAND_ALL_LIMIT = 60
@@ -329,37 +331,30 @@ def end_post(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_safe
 def vacancy_list(request: HttpRequest) -> HttpResponse:
     """Organizations in scope whose required posts are unfilled today."""
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in OrgKind.values else ""
-    rows = vacancies(request.user, kind=kind)
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    context = {
-        "page_obj": page,
-        "kind": kind,
-        "kinds": OrgKind.choices,
-        "total": len(rows),
-        "can_edit": can_write(request.user),
-        "breadcrumbs": [_tree_crumb(), ("班子缺配", "")],
-    }
-    return render(request, "organizations/vacancies.html", context)
+    filters = VacancyFilterSet(request.GET, user=request.user)
+    return list_page(
+        request,
+        filters=filters,
+        rows=lambda: selectors.vacancy_list(user=request.user, filters=filters),
+        table=VACANCY_TABLE,
+        template="organizations/vacancies.html",
+        context={"can_edit": can_write(request.user), "breadcrumbs": [_tree_crumb(), ("班子缺配", "")]},
+    )
 
 
 @login_required
 @require_safe
 def warning_list(request: HttpRequest) -> HttpResponse:
     """Organizations in scope that break a rule of thumb (warn, don't block)."""
-    code = request.GET.get("code", "")
-    code = code if code in WARNING_KINDS else ""
-    rows = org_warnings(request.user, code=code)
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    context = {
-        "page_obj": page,
-        "code": code,
-        "warning_kinds": WARNING_KINDS,
-        "total": len(rows),
-        "breadcrumbs": [_tree_crumb(), ("组织预警", "")],
-    }
-    return render(request, "organizations/warnings.html", context)
+    filters = WarningFilterSet(request.GET, user=request.user)
+    return list_page(
+        request,
+        filters=filters,
+        rows=lambda: selectors.warning_list(user=request.user, filters=filters),
+        table=WARNING_TABLE,
+        template="organizations/warnings.html",
+        context={"breadcrumbs": [_tree_crumb(), ("组织预警", "")]},
+    )
 
 
 @write_view
