@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection, transaction
     from django.test.utils import override_settings, setup_test_environment
 
-    from partyorg.demo import STEPS, make_context
+    from partyorg.demo import STEPS, make_context, step
 
     if connection.vendor == "sqlite":
         connection.settings_dict["TEST"]["NAME"] = str(tmpdir / "bench.sqlite3")
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             with transaction.atomic():
                 for name in STEPS:
                     step_start = time.perf_counter()
-                    importlib.import_module(f"partyorg.demo.{name}").build(demo)
+                    step(name)(demo)
                     ctx.step_seconds[name] = time.perf_counter() - step_start
             ctx.seed_seconds = time.perf_counter() - started
             for name in bench_modules(args.only):

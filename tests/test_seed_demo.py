@@ -23,9 +23,9 @@ from core.idcard import parse_id_number
 from members.choices import HAN, LeaveReason, MemberStatus
 from members.models import Member, MemberPeriod, age_on
 from organizations.choices import COMMITTEE_KINDS, OrgCategory, OrgEventKind, OrgKind, PostTitle, Role
+from organizations.demo.users import DEMO_PASSWORD, DEMO_USERS
 from organizations.models import LeadershipPost, Organization, OrgEvent, User
 from partyorg.demo import STEPS, DemoContext
-from partyorg.demo.users import DEMO_PASSWORD, DEMO_USERS
 
 YEAR = 2025
 END = dt.date(YEAR, 12, 31)
@@ -69,7 +69,7 @@ def seeded_snapshot(**options) -> dict[str, list]:
 
 
 def test_the_pipeline_names_its_three_foundation_steps_first() -> None:
-    assert STEPS[:3] == ["organizations", "members", "users"]
+    assert STEPS[:3] == ["organizations", "users", "members"]
     assert {"rng", "seed", "year", "today", "county", "branches", "members", "users"} <= set(
         DemoContext.__dataclass_fields__
     )

@@ -1,20 +1,23 @@
-"""The demo county: a plug-in pipeline that builds a realistic 富宁县-like county.
+"""The demo county: a pipeline that builds a realistic 富宁县-like county from every app's demo steps.
 
-``python manage.py seed_demo`` creates a :class:`DemoContext` and runs every
-step named in :data:`STEPS`, in order.  Each name is a module
-``partyorg/demo/<name>.py`` exposing ``build(ctx: DemoContext) -> None``; a
-step reads what earlier steps put on the context and adds its own records.
+``python manage.py seed_demo`` creates a :class:`~core.demo.DemoContext` and
+runs every step in :data:`STEPS`, in order.  The steps live next to their apps:
+each installed app may have a ``<app>/demo.py`` module (or ``demo/`` package)
+whose ``STEPS`` lists ``(name, build)`` pairs, ``build(ctx: DemoContext) -> None``.
+The pipeline takes the apps in ``INSTALLED_APPS`` order (lower layers first:
+organizations, members, then dues, training …) and each app's steps in its
+own order; a step reads what earlier steps put on the context and adds its own
+records.
 
-Adding a step (e.g. ``development``, ``transfers``, ``care``, ``dues`` …):
+Adding a step (e.g. ``dues``):
 
-1. write ``partyorg/demo/<name>.py`` with ``def build(ctx: DemoContext) -> None``;
-2. append ``"<name>"`` to :data:`STEPS` below (order matters: later steps may use
-   anything earlier steps stored on ``ctx``);
-3. draw every random choice from ``ctx.rng`` (a ``random.Random(seed)``), take
+1. write ``dues/demo.py`` with ``def build(ctx: DemoContext) -> None`` and
+   ``STEPS = [("dues", build)]``;
+2. draw every random choice from ``ctx.rng`` (a ``random.Random(seed)``), take
    "today" from ``ctx.today`` / the year from ``ctx.year`` and iterate lists in a
    fixed order (never over a set or an unordered query), so the same ``--seed``
    gives the same county;
-4. prefer ``bulk_create`` for bulk rows (thousands), services for the few
+3. prefer ``bulk_create`` for bulk rows (thousands), services for the few
    records whose side effects matter.  Rows written with ``bulk_create`` carry
    no auditlog entry — demo data is generated, not a user's change.
 
@@ -28,47 +31,42 @@ import datetime
 import importlib
 import random
 import sys
-from dataclasses import dataclass, field
-from typing import Any, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
-#: The pipeline, in order.  Later areas append their module names.
-STEPS: list[str] = ["organizations", "members", "users", "development", "transfers", "care"]
+from django.apps import apps
+
+from core.demo import DemoContext, DemoStep
+
+__all__ = ["AS_OF_MONTH_DAY", "STEPS", "DemoContext", "make_context", "run_steps", "step"]
 
 
-@dataclass
-class DemoContext:
-    """Everything the demo steps share.
+def discover() -> list[DemoStep]:
+    """Every installed app's demo steps, apps in ``INSTALLED_APPS`` order."""
+    found: list[DemoStep] = []
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.demo"
+        if module_name == __name__:
+            continue
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name in (module_name, config.name):
+                continue  # an app without demo steps
+            raise
+        found.extend(getattr(module, "STEPS", ()))
+    return found
 
-    ``county`` is the root 县委; ``committees`` the base committees (乡镇党委,
-    机关/企业/学校/离退休 党委, 党工委); ``general_branches`` the 党总支;
-    ``branches`` every 党支部 (in creation order) that is still active;
-    ``members`` every Member created (including those who left during the
-    year); ``users`` maps a role key (``county``, ``committee``, ``secretary``,
-    ``secretary_b``, ``auditor``, ``admin``) to the demo User.
 
-    The foundation steps also leave in ``extra``: ``"units"`` (organization
-    pk → work-unit name, e.g. "新华镇各甫村"), ``"townships"`` (township name →
-    its village branches) and ``"member_homes"`` (how members were spread).
-    """
+_STEPS: dict[str, Callable[[DemoContext], None]] = dict(discover())
 
-    rng: random.Random
-    seed: int
-    year: int
-    today: datetime.date
-    actor: Any = None  # the admin user services run as
-    county: Any = None
-    committees: list[Any] = field(default_factory=list)
-    general_branches: list[Any] = field(default_factory=list)
-    branches: list[Any] = field(default_factory=list)
-    members: list[Any] = field(default_factory=list)
-    users: dict[str, Any] = field(default_factory=dict)
-    member_count: int = 8800
-    stdout: TextIO = sys.stdout
-    extra: dict[str, Any] = field(default_factory=dict)
+#: The pipeline's step names, in order.
+STEPS: list[str] = list(_STEPS)
 
-    def log(self, message: str) -> None:
-        """One progress line on the command's output."""
-        self.stdout.write(message + "\n")
+
+def step(name: str) -> Callable[[DemoContext], None]:
+    """The ``build`` function of the step called ``name``."""
+    return _STEPS[name]
 
 
 #: The demo's "today" within ``--year``: late November, so the year-end summary
@@ -93,8 +91,7 @@ def make_context(
 
 
 def run_steps(ctx: DemoContext, steps: list[str] | None = None) -> DemoContext:
-    """Run every step of the pipeline (or the given ones) on ``ctx``."""
+    """Run every step of the pipeline (or the given ones, in the order given) on ``ctx``."""
     for name in steps if steps is not None else STEPS:
-        module = importlib.import_module(f"{__name__}.{name}")
-        module.build(ctx)
+        step(name)(ctx)
     return ctx

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from members.models import Member
+from organizations.demo.users import DEMO_PASSWORD, DEMO_USERS
 from organizations.models import Organization, User
-from partyorg.demo.users import DEMO_PASSWORD, DEMO_USERS
 
 
 def width(text: str) -> int:

@@ -1,4 +1,4 @@
-"""Demo step 2: the county's members, their dated history and the leadership teams.
+"""Demo step (members): the county's members, their dated history and the leadership teams.
 
 ``ctx.member_count`` members are spread over the homes the organizations
 step registered, in proportion to each home's weight (village branches 15–45,
@@ -24,15 +24,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from core.demo import DemoContext
 from core.idcard import check_char
 from members.choices import Gender, LeaveReason, MemberStatus, Occupation, PeriodReason
 from members.models import Member, MemberPeriod
 from members.services.member import write_initial_periods
 from organizations.choices import OrgCategory, OrgKind, PostTitle
+from organizations.demo import names
+from organizations.demo.organizations import Home, Move
 from organizations.models import LeadershipPost, Organization
-
-from . import DemoContext, names
-from .organizations import Home, Move
 
 C = OrgCategory
 J = Occupation

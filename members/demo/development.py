@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.dates import add_months, add_years
+from core.demo import DemoContext
 from core.holidays import WorkCalendar
 from core.idcard import check_char
 from members.choices import Gender, MemberStatus, PeriodReason
@@ -42,10 +43,10 @@ from members.models import (
 from members.models.development import Outcome, PublicityResult, Step, VettingResult, WithdrawKind
 from members.selectors.development import probation_ends_on
 from organizations.choices import OrgKind
+from organizations.demo import names
 from organizations.models import Organization
 from organizations.rules import get_rule
 
-from . import DemoContext, names
 from .members import MINORITIES, PHONE_PREFIXES, PROFILES, pick
 
 #: Plans in all (default county size) and the open pipeline per 8,800 members.

@@ -17,11 +17,10 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from core.demo import DemoContext
 from members.models import CareFunding, CareOccasion, CareVisit, CareVisitMember, Member, MemberPeriod
 from organizations.choices import COMMITTEE_KINDS, OrgKind
 from organizations.models import Organization
-
-from . import DemoContext
 
 #: The reference's figures at the default size (8,800 members).
 MEMBERS = 326

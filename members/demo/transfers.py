@@ -23,6 +23,7 @@ import datetime as dt
 from typing import Any
 
 from core.dates import add_months
+from core.demo import DemoContext
 from members.choices import LeaveReason, MemberStatus, PeriodReason
 from members.models import (
     Certificate,
@@ -36,9 +37,9 @@ from members.models import (
     TransferStatus,
 )
 from organizations.choices import OrgKind
+from organizations.demo import names
 from organizations.models import Organization
 
-from . import DemoContext, names
 from .members import MemberFactory
 
 #: Completed transfers in and out of the county in the year (default size).

@@ -1,4 +1,4 @@
-"""Demo step 1: the organization tree of a 富宁县-like county and its events of the year.
+"""Demo step (organizations): the organization tree of a 富宁县-like county and its events of the year.
 
 Shape at the end of ``ctx.year`` (as the reference summary counts it): the
 county committee, 20 base committees (15 township committees, one 党工委 for
@@ -20,11 +20,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from core.demo import DemoContext
 from organizations.choices import OrgCategory, OrgKind
 from organizations.models import Organization
 from organizations.services import org_create, org_dissolve, org_merge, org_move, org_rename
 
-from . import DemoContext, names
+from . import names
 from .names import DOC_COUNTY_OFFICE, DOC_ORG_DEPT, document_no
 
 #: Villages per township (in the order of names.TOWNSHIPS); 146 created, one merged last year.

@@ -1,4 +1,4 @@
-"""Demo step 3: one log-in per role, each bound to its organization (its scope).
+"""Demo step (users): one log-in per role, each bound to its organization (its scope).
 
 All demo users share :data:`DEMO_PASSWORD`; ``manage.py demo_logins`` prints
 them.  Only the admin may enter Django admin (``is_staff``); everyone else
@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.demo import DemoContext
 from organizations.choices import Role
 from organizations.models import Organization, User
-
-from . import DemoContext
 
 DEMO_PASSWORD = "demo-2026"
 
