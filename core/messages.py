@@ -1,9 +1,9 @@
 """Django's stock form messages, in Chinese and naming the field: “手机号码”最多20个字符（现有25个）.
 
-Django's own messages (确保该变量包含不超过 20 字符 …) say neither which field
-nor, for a choice, what to do.  :func:`name_fields_in_messages` runs on every
-project form through ``core.forms.style_widgets`` (and so ``StyledForm``); a
-message a form sets itself is left alone.
+Django's messages (reworded in ``locale/zh_Hans``: 最多20个字符（现有25个）)
+cannot say which field; a form can.  :func:`name_fields_in_messages` runs on
+every project form through ``core.forms.style_widgets`` (and so
+``StyledForm``); a message a form sets itself is left alone.
 """
 
 from __future__ import annotations

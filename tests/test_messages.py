@@ -81,6 +81,21 @@ def test_a_message_the_form_chose_itself_is_kept():
     assert errors["day"] == ["请输入有效日期，如 2026-07-01"]
 
 
+@pytest.mark.django_db
+def test_model_validation_reads_plainly_too(member_a):
+    """What the admin and services' full_clean() show: Django's messages, reworded (locale/zh_Hans)."""
+    member_a.phone = "1" * 25
+    member_a.gender = "X"
+    member_a.name = ""
+    with pytest.raises(ValidationError) as refused:
+        member_a.full_clean()
+    assert refused.value.message_dict == {
+        "phone": ["最多20个字符（现有25个）"],
+        "gender": ["“X”不在可选范围内"],
+        "name": ["此项不能为空"],
+    }
+
+
 @pytest.mark.parametrize(
     ("password", "message"),
     [
