@@ -306,3 +306,29 @@ def list_page(
     return render(
         request, template, {"listing": listing, "filters": filters, "page_obj": page, **(context or {})}
     )
+
+
+@dataclass
+class Section:
+    """One section of a long page (a worklist's 逾期, 待审批 …) paged on its own: ``?<name>_page=N``."""
+
+    name: str
+    page_obj: Page
+    request: HttpRequest
+
+    @property
+    def count(self) -> int:
+        return self.page_obj.paginator.count
+
+    def page_url(self, number: int) -> str:
+        params = dict(self.request.GET.items())
+        params[f"{self.name}_page"] = str(number)
+        return "?" + urlencode(params) + f"#{self.name}"
+
+
+def sections(request: HttpRequest, per_page: int = 20, **items: Sequence[Any]) -> dict[str, Section]:
+    """Page each named sequence separately, so a county-wide worklist is never one endless page."""
+    return {
+        name: Section(name, Paginator(rows, per_page).get_page(request.GET.get(f"{name}_page")), request)
+        for name, rows in items.items()
+    }

@@ -173,3 +173,24 @@ def test_the_member_list_offers_the_member_export_with_its_filters(client, count
     client.force_login(county_staff)
     listing = client.get(MEMBERS, {"gender": "F", "page": 1}).context["listing"]
     assert listing.export_url == reverse("members:export") + "?gender=F"
+
+
+# --- long pages in sections ----------------------------------------------------------------
+
+
+def test_each_section_of_a_long_page_is_paged_on_its_own(rf):
+    from core.lists import sections
+
+    request = rf.get("/", {"due_page": 2, "q": "x"})
+    parts = sections(request, per_page=20, due=list(range(45)), overdue=list(range(3)))
+    assert list(parts["due"].page_obj) == list(range(20, 40))
+    assert list(parts["overdue"].page_obj) == [0, 1, 2]  # its own page 1
+    assert parts["due"].count == 45
+    url = parts["due"].page_url(3)
+    assert "due_page=3" in url and "q=x" in url and url.endswith("#due")
+
+
+def test_the_development_worklist_shows_its_sections_paged(client, county_staff):
+    client.force_login(county_staff)
+    response = client.get(reverse("members:development_index"))
+    assert set(response.context["sections"]) == {"overdue", "approvals", "probation", "publicity", "due"}

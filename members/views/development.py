@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
 from core.audit import history_for
-from core.lists import list_page
+from core.lists import list_page, sections
 from core.scopes import can_write, scope_root, sees_everything
 from core.views import apply_service_errors, get_visible_or_404, write_view
 from organizations.models import Organization
@@ -62,10 +62,18 @@ def _applicant(request: HttpRequest, pk: int) -> Applicant:
 def development_index(request: HttpRequest) -> HttpResponse:
     """The worklist of the user's scope: due and overdue steps, 公示, probation ending, approvals."""
     work = selectors.worklist(request.user, dt.date.today())
+    parts = sections(
+        request,
+        overdue=work.overdue,
+        approvals=work.approvals,
+        probation=work.probation_ending,
+        publicity=work.publicity,
+        due=work.due,
+    )
     return render(
         request,
         "members/development/index.html",
-        {"work": work, "can_write": can_write(request.user), "breadcrumbs": _crumbs()},
+        {"work": work, "sections": parts, "can_write": can_write(request.user), "breadcrumbs": _crumbs()},
     )
 
 
