@@ -41,6 +41,7 @@ from members.models import (
     age_on,
 )
 from members.models.development import Outcome, PublicityResult, Step, VettingResult, WithdrawKind
+from members.models.person import person_snapshot
 from members.selectors.development import probation_ends_on
 from organizations.choices import OrgKind
 from organizations.demo import names
@@ -277,22 +278,7 @@ class Generator:
         candidate_on = joined - self.days(74, 120)
         activist_on = add_years(candidate_on, -1) - self.days(0, 150)
         applicant = Applicant(
-            **{
-                f: getattr(member, f)
-                for f in (
-                    "name",
-                    "gender",
-                    "ethnicity",
-                    "birth_date",
-                    "id_number",
-                    "education",
-                    "occupation",
-                    "is_frontline",
-                    "is_rural",
-                    "phone",
-                    "work_unit",
-                )
-            },
+            **person_snapshot(member),
             organization=branch,
             member=member,
         )

@@ -36,6 +36,7 @@ from members.models import (
     TransferKind,
     TransferStatus,
 )
+from members.models.person import TRANSFER_PERSON_FIELDS, person_snapshot
 from organizations.choices import OrgKind
 from organizations.demo import names
 from organizations.models import Organization
@@ -111,20 +112,12 @@ class Letters:
 
 def _person(member: Member, day: dt.date) -> dict[str, Any]:
     full = member.full_on is not None and member.full_on <= day
-    return dict(
-        person_name=member.name,
-        person_gender=member.gender,
-        person_ethnicity=member.ethnicity,
-        person_birth_date=member.birth_date,
-        person_id_number=member.id_number,
-        person_status=MemberStatus.FULL if full else MemberStatus.PROBATIONARY,
-        person_joined_on=member.joined_on,
-        person_full_on=member.full_on if full else None,
-        person_education=member.education,
-        person_occupation=member.occupation,
-        person_phone=member.phone,
-        person_work_unit=member.work_unit,
-    )
+    # The letter shows the member as on ``day`` (a probationary member confirmed later was not yet full).
+    return {
+        **person_snapshot(member, TRANSFER_PERSON_FIELDS, prefix="person_"),
+        "person_status": MemberStatus.FULL if full else MemberStatus.PROBATIONARY,
+        "person_full_on": member.full_on if full else None,
+    }
 
 
 def _letter(
