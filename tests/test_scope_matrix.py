@@ -83,6 +83,10 @@ CASES: dict[str, Case] = {
         f"members:{n}": Case(kwargs=lambda c: {"pk": _import_job(c).pk})
         for n in ("import_job", "import_job_progress", "import_job_errors")
     },
+    **{
+        f"members:{n}": Case(kwargs=lambda c: {"pk": _import_job(c).pk}, get_allowed=False)
+        for n in ("import_job_confirm", "import_job_cancel")
+    },
     # transfers, certificates, mobile members, leaving, lost contact, care visits
     **{
         f"members:{n}": Case()

@@ -26,7 +26,7 @@ def test_command_imports_a_good_file(tree, county_staff, tmp_path):
         "import_members", write_file(tmp_path, [import_row(1), import_row(2)]), user="county", stdout=out
     )
 
-    assert "共导入党员 2 名" in out.getvalue()
+    assert "新增党员 2 名" in out.getvalue()
     assert Member.objects.count() == 2
 
 

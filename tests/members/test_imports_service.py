@@ -179,14 +179,27 @@ def test_duplicate_id_in_the_file_names_both_rows(tree, county_staff):
     assert Member.objects.count() == 0
 
 
-def test_id_already_registered_is_rejected(member_a, county_staff):
+def test_id_registered_in_scope_is_an_update_to_confirm_not_an_error(member_a, county_staff):
+    row = import_row(1, 公民身份号码=member_a.id_number, 出生日期=None, 性别=None, 姓名=member_a.name)
+    row.update(民族="壮族", 学历="高中/中技", 人员类别="农牧渔民", 入党日期=member_a.joined_on)
+    row.update(转正日期=member_a.full_on, 是否农村党员="是")
+
+    report = import_members(actor=county_staff, source=workbook([row]))
+
+    assert report.errors == [] and report.needs_confirmation
+    assert (report.new, report.changed, report.unchanged) == (0, 1, 0)
+    assert Member.objects.get(pk=member_a.pk).phone == ""  # nothing written before the confirmation
+
+
+def test_id_registered_outside_the_scope_is_an_error_that_says_not_where(member_c, secretary_a):
     report = import_members(
-        actor=county_staff,
-        source=workbook([import_row(1, 公民身份号码=member_a.id_number, 出生日期=None, 性别=None)]),
+        actor=secretary_a,
+        source=workbook([import_row(1, 公民身份号码=member_c.id_number, 出生日期=None, 性别=None)]),
     )
 
     assert [(e.row, e.column) for e in report.errors] == [(2, "公民身份号码")]
-    assert "已登记" in report.errors[0].message
+    assert report.errors[0].message == "该公民身份号码已在系统中登记，不能由您导入或更新"
+    assert "睦伦" not in report.errors[0].message
     assert Member.objects.count() == 1
 
 
@@ -320,13 +333,14 @@ def test_id_registered_between_validation_and_writing_rejects_the_file(tree, cou
 
     report = import_members(actor=county_staff, source=workbook(rows), progress=register_meanwhile)
 
-    assert [(e.row, e.column) for e in report.errors] == [(3, "公民身份号码")]
+    # Row 3 is no longer new: the member registered meanwhile belongs elsewhere.
+    assert [e.row for e in report.errors] == [3]
     assert list(Member.objects.values_list("id_number", flat=True)) == [number]
 
 
 def test_large_file_is_read_again_for_the_write_pass(tree, county_staff, monkeypatch):
-    monkeypatch.setattr(imports, "KEEP_ROWS_IN_MEMORY", 2)
-    monkeypatch.setattr(imports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(imports.write, "KEEP_ROWS_IN_MEMORY", 2)
+    monkeypatch.setattr(imports.parse, "CHUNK_SIZE", 2)
     rows = [import_row(i) for i in range(1, 6)]
 
     report = import_members(actor=county_staff, source=workbook(rows))
@@ -336,7 +350,7 @@ def test_large_file_is_read_again_for_the_write_pass(tree, county_staff, monkeyp
 
 
 def test_progress_is_reported_while_validating_then_writing(tree, county_staff, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(imports.parse, "CHUNK_SIZE", 2)
     ticks: list[tuple[str, int, int]] = []
     import_members(
         actor=county_staff,
@@ -357,10 +371,11 @@ def test_a_progress_tick_that_cannot_be_written_does_not_abort_the_import(monkey
     """A locked job row skips one progress tick; the import itself goes on."""
     from django.db import OperationalError
 
-    from members.services import imports
+    from core.importjobs import tick
+    from members.models import ImportJob
 
     def locked(*args, **kwargs):
         raise OperationalError("database table is locked: members_importjob")
 
-    monkeypatch.setattr(imports.ImportJob.objects, "filter", locked)
-    imports._record_progress(1, "VALIDATING", 10, 100)  # no exception
+    monkeypatch.setattr(ImportJob.objects, "filter", locked)
+    tick(ImportJob, 1, status="VALIDATING", processed=10, total=100)  # no exception

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from io import BytesIO
 
 import pytest
@@ -28,8 +27,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def inline(settings):
-    """Run the import in the request (the worker thread is tested on its own below)."""
-    settings.MEMBER_IMPORT_INLINE = True
+    """Run the import in the request: the test settings' Immediate task backend (the worker is tested below)."""
+    assert settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
 
 
 def login(client, user):
@@ -83,7 +82,8 @@ def test_template_has_exactly_the_headers_text_ids_drop_downs_and_an_example(cli
     assert [c.value for c in data[1]] == list(HEADERS)
     assert data.column_dimensions["D"].number_format == "@"  # 公民身份号码 as text
     validated = {str(dv.sqref).split(":")[0] for dv in data.data_validations.dataValidation}
-    assert {"B2", "C2", "F2", "G2", "L2", "H2", "O2", "P2", "Q2"} <= validated
+    # 性别 民族 学历 人员类别 党员类型 and the five 是/否 columns
+    assert {"B2", "C2", "F2", "G2", "M2", "H2", "P2", "Q2", "R2", "S2"} <= validated
     guide = wb["填写说明"]
     rows = [[c.value for c in row] for row in guide.iter_rows()]
     assert list(HEADERS) in rows  # the example's header row, followed by the example
@@ -186,9 +186,13 @@ def test_admin_lists_only_the_jobs_in_scope(rf, secretary_a, secretary_b):
     assert list(ImportJobAdmin(ImportJob, admin.site).get_queryset(request)) == [mine]
 
 
-def test_job_that_stopped_moving_is_shown_as_interrupted(client, secretary_a):
+def test_job_whose_worker_died_is_shown_as_failed_and_closed_by_the_next_task(client, secretary_a):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("imports/members/dead.xlsx", ContentFile(b"xlsx"))
     job = ImportJob.objects.create(
-        created_by=secretary_a, organization=secretary_a.organization, file_name="a.xlsx"
+        created_by=secretary_a, organization=secretary_a.organization, file_name="a.xlsx", upload=name
     )
     ImportJob.objects.filter(pk=job.pk).update(
         status="VALIDATING", updated_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1)
@@ -196,8 +200,29 @@ def test_job_that_stopped_moving_is_shown_as_interrupted(client, secretary_a):
     login(client, secretary_a)
 
     fragment = client.get(reverse("members:import_job_progress", args=[job.pk])).content.decode()
+    listing = client.get(reverse("members:import")).content.decode()
 
-    assert "导入被中断" in fragment and "hx-trigger" not in fragment
+    assert "失败：后台任务中断，请重新导入" in fragment and "hx-trigger" not in fragment
+    assert "失败" in listing and "校验中" not in listing
+    # The next import the worker runs closes the dead job for good and deletes its upload.
+    upload(client, [import_row(1)])
+    job.refresh_from_db()
+    assert (job.status, job.upload, job.finished_at is not None) == ("FAILED", "", True)
+    assert "后台任务中断" in job.message and not default_storage.exists(name)
+
+
+def test_job_never_picked_up_by_a_worker_is_shown_as_failed_with_a_hint(client, secretary_a):
+    job = ImportJob.objects.create(
+        created_by=secretary_a, organization=secretary_a.organization, file_name="a.xlsx"
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        updated_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1)
+    )
+    login(client, secretary_a)
+
+    fragment = client.get(reverse("members:import_job_progress", args=[job.pk])).content.decode()
+
+    assert "后台任务程序长时间未处理" in fragment and "hx-trigger" not in fragment
 
 
 def test_big_file_in_its_write_pass_gets_more_time_before_it_counts_as_interrupted(secretary_a):
@@ -239,13 +264,22 @@ def test_import_page_lists_recent_jobs_of_the_scope(client, committee_staff, sec
 
 
 @pytest.mark.django_db(transaction=True)
-def test_upload_runs_in_a_worker_thread_and_records_progress_and_outcome(tree, secretary_a):
-    file = SimpleUploadedFile("党员.xlsx", workbook([import_row(1), import_row(2)]).getvalue())
+def test_upload_runs_through_the_database_task_queue_end_to_end(tree, secretary_a, client, settings):
+    """The real backend: the upload queues a task row; the worker (db_worker) imports it and deletes the upload."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
 
-    job = start_member_import(actor=secretary_a, upload=file, file_name=file.name)
-    worker = next((t for t in threading.enumerate() if t.name == f"member-import-{job.pk}"), None)
-    if worker is not None:  # else it has finished already
-        worker.join(timeout=30)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    login(client, secretary_a)
+    upload(client, [import_row(1), import_row(2)])
+    job = ImportJob.objects.get()
+    stored = job.upload
+
+    assert (job.status, Member.objects.count()) == ("PENDING", 0)  # queued, nothing imported yet
+    assert DBTaskResult.objects.get().status == "READY" and job.task_id == str(DBTaskResult.objects.get().id)
+    assert default_storage_exists(stored)
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     job.refresh_from_db()
     assert (job.status, job.created_count, job.processed, job.finished_at is not None) == (
@@ -254,7 +288,32 @@ def test_upload_runs_in_a_worker_thread_and_records_progress_and_outcome(tree, s
         2,
         True,
     )
-    assert Member.objects.count() == 2
+    assert Member.objects.count() == 2 and DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert job.upload == "" and not default_storage_exists(stored)
+
+
+def default_storage_exists(name: str) -> bool:
+    from django.core.files.storage import default_storage
+
+    return bool(name) and default_storage.exists(name)
+
+
+@pytest.mark.parametrize("outcome", ["SUCCEEDED", "REJECTED", "FAILED"])
+def test_uploaded_file_is_deleted_when_the_job_ends_whatever_its_outcome(
+    secretary_a, inline, monkeypatch, outcome
+):
+    stored: list[str] = []
+    real_store = imports.jobs.store_upload
+    monkeypatch.setattr(imports.jobs, "store_upload", lambda *a: stored.append(real_store(*a)) or stored[-1])
+    if outcome == "FAILED":
+        monkeypatch.setattr(imports.jobs, "import_members", lambda **kw: 1 / 0)
+    rows = [import_row(1, 学历="私塾" if outcome == "REJECTED" else "大学本科")]
+    file = SimpleUploadedFile("党员.xlsx", workbook(rows).getvalue())
+
+    job = start_member_import(actor=secretary_a, upload=file, file_name=file.name)
+
+    assert job.status == outcome
+    assert len(stored) == 1 and not default_storage_exists(stored[0]) and job.upload == ""
 
 
 def test_upload_that_cannot_be_stored_fails_the_job_with_a_message(secretary_a, inline):
@@ -272,7 +331,7 @@ def test_a_crash_during_the_import_fails_the_job_and_writes_nothing(secretary_a,
     def crash(**kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(imports, "import_members", crash)
+    monkeypatch.setattr(imports.jobs, "import_members", crash)
     file = SimpleUploadedFile("党员.xlsx", workbook([import_row(1)]).getvalue())
 
     job = start_member_import(actor=secretary_a, upload=file, file_name=file.name)

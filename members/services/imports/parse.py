@@ -470,7 +470,15 @@ class ScanResult:
 
 
 def fingerprint(digest: Any, row: ParsedRow) -> None:
-    changes = sorted((name, str(getattr(value, "pk", value))) for name, value in row.changes.items())
+    """Add one row's effect (new, or each field's old and new value) to ``digest``."""
+
+    def key(value: Any) -> str:
+        return str(getattr(value, "pk", value))
+
+    changes = sorted(
+        (name, key(getattr(row.existing, f"{name}_id" if name == "party_group" else name)), key(new))
+        for name, new in row.changes.items()
+    )
     digest.update(f"{row.id_number}|{row.kind}|{changes}\n".encode())
 
 
