@@ -39,13 +39,22 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo --if-empty
 
+# The task worker (imports) runs beside the web server in one command: started
+# in the background, stopped by the trap when the server exits (Ctrl-C too).
+# With another task backend set WORKER, e.g. WORKER="$(PY) manage.py rqworker default".
+WORKER ?= $(PY) manage.py db_worker --no-reload --interval 1
+
 run: seed
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py demo_logins
-	DEBUG=$${DEBUG:-True} $(PY) manage.py runserver $(HOST):$(PORT)
+	export DEBUG=$${DEBUG:-True}; $(WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: seed
 	$(PY) manage.py collectstatic --noinput -v 0
+	$(WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn partyorg.wsgi --bind $(HOST):$(PORT) --workers 3
 
 test: install install-browser
