@@ -16,16 +16,15 @@ import time_machine
 from django.http import HttpResponse
 from django.urls import include, path, reverse
 
-from core.idcard import check_char
 from members.models import TransferKind
 from members.selectors.todos import approvals_for
-from members.services.development import applicant_create
-from members.services.transfers import lost_contact_record, transfer_issue
+from members.services.transfers import lost_contact_record
 from organizations import todos as todo_registry
 from organizations.models import Organization
 from organizations.selectors import scope_overview
 from organizations.todos import Todo, TodoGroup, collect_todos
 from partyorg.urls import urlpatterns as project_urlpatterns
+from tests.factories import make_applicant, make_member, make_transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -50,20 +49,7 @@ def counts(user, today: dt.date) -> dict[str, int]:
 
 
 def applicant(actor, org, seq: int = 1, applied_on: dt.date = APPLIED):
-    birth = dt.date(1998, 5, 4)
-    first17 = f"452628{birth:%Y%m%d}{seq:02d}{(seq % 5) * 2 + 1}"
-    return applicant_create(
-        actor=actor,
-        organization=org,
-        applied_on=applied_on,
-        name=f"申请人{seq}",
-        gender="M",
-        ethnicity="壮族",
-        birth_date=birth,
-        id_number=first17 + check_char(first17),
-        education="HIGH_SCHOOL",
-        occupation="FARMER",
-    )
+    return make_applicant(org, actor=actor, applied_on=applied_on, seq=seq, name=f"申请人{seq}")
 
 
 # --- counts per role ----------------------------------------------------------------
@@ -110,13 +96,13 @@ def test_a_deadline_within_30_days_is_due_soon_and_not_overdue(tree, secretary_a
 def test_a_letter_addressed_to_a_branch_waits_for_its_acceptance_there(
     tree, admin_user, member_c, secretary_a, secretary_b, committee_staff
 ):
-    transfer_issue(
+    make_transfer(
+        member_c,
         actor=admin_user,
         kind=TransferKind.INTERNAL,
-        member=member_c,
-        letter_no="睦组转〔2026〕1号",
         issued_on=dt.date(2026, 3, 2),
         to_org=tree.branch_a,
+        to_external="",
         validity_days=30,
     )
     day = dt.date(2026, 3, 10)
@@ -132,14 +118,8 @@ def test_a_letter_addressed_to_a_branch_waits_for_its_acceptance_there(
 def test_a_letter_out_of_the_county_waits_for_its_receipt_at_the_sending_branch(
     tree, admin_user, member_a, secretary_a, secretary_b
 ):
-    transfer_issue(
-        actor=admin_user,
-        kind=TransferKind.OUT,
-        member=member_a,
-        letter_no="富组转〔2026〕7号",
-        issued_on=dt.date(2026, 3, 2),
-        to_external="广西百色市右江区委组织部",
-        validity_days=30,
+    make_transfer(
+        member_a, actor=admin_user, kind=TransferKind.OUT, issued_on=dt.date(2026, 3, 2), validity_days=30
     )
     day = dt.date(2026, 3, 10)
     assert counts(secretary_a, day)["transfers.receipt"] == 1
@@ -234,30 +214,19 @@ def test_a_secretary_has_the_write_links_at_hand(tree, secretary_a, client):
 
 
 def _fill(tree, admin_user, secretary_a, n: int) -> None:
-    from members.services.member import member_register
-    from tests.conftest import member_fields
-
+    """``n`` of each: an applicant whose talk is overdue, a member lost since 2022, a letter out of the county."""
     for seq in range(1, n + 1):
         applicant(secretary_a, tree.branch_a, seq=seq)
-        birth = dt.date(1950, 1, seq)
-        first17 = f"452628{birth:%Y%m%d}{seq:02d}{(seq % 5) * 2 + 1}"
-        member = member_register(
+        member = make_member(
+            tree.branch_a,
             actor=admin_user,
-            organization=tree.branch_a,
-            **member_fields(
-                name=f"党员{seq}", gender="M", birth_date=birth, id_number=first17 + check_char(first17)
-            ),
+            name=f"党员{seq}",
+            gender="M",
+            birth_date=dt.date(1950, 1, seq),
+            seq=seq,
         )
         lost_contact_record(actor=admin_user, member=member, since=dt.date(2022, 1, 1))
-        transfer_issue(
-            actor=admin_user,
-            kind=TransferKind.OUT,
-            member=member,
-            letter_no=f"富组转〔2023〕{seq}号",
-            issued_on=dt.date(2023, 3, 1),
-            to_external="县外",
-            validity_days=30,
-        )
+        make_transfer(member, actor=admin_user, issued_on=dt.date(2023, 3, 1), validity_days=30)
 
 
 @pytest.mark.parametrize("rows", [1, 4])
