@@ -162,7 +162,9 @@ def worklist(user: Any, today: dt.date) -> Worklist:
                 ending.append(WorkItem(a, Step.CONFIRMATION_MEETING, ends, f"预备期{ends:%Y-%m-%d}期满"))
         if nxt is not None:
             due.append(WorkItem(a, nxt, due_on, "", earliest=nxt == Step.CANDIDATE))
-    publicity = list(publicity_list(user=user).filter(result="", starts_on__lte=today).order_by("ends_on", "id"))
+    publicity = list(
+        publicity_list(user=user).filter(result="", starts_on__lte=today).order_by("ends_on", "id")
+    )
     far = dt.date.max
     return Worklist(
         today=today,
