@@ -6,11 +6,14 @@ pages).  Then, for each URL:
 
 - anonymous → redirect to the log-in page;
 - the outsider (a user whose scope does not hold the object) → 404;
-- the auditor (read-only) → 403 on every page that writes, 200 on the rest;
+- the auditor (read-only) → 403 or 405 for a POST to *every* URL (a read-only
+  page is ``require_safe``: it answers POST with 405, never 200); on GET, 403 on
+  every page that writes (``core.views.write_view``), 200 on the rest;
 - every insider → 200 (405 for POST-only actions).
 
 A URL that has no case fails ``test_every_url_has_a_case``, so a new page
-cannot skip the matrix.
+cannot skip the matrix.  The objects come from ``tests/factories.py``.  Per-view
+tests elsewhere check rules and content, not these four answers again.
 """
 
 from __future__ import annotations
@@ -23,7 +26,19 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from organizations.services import post_appoint
+from members.models import Applicant
+from tests.factories import (
+    make_applicant,
+    make_care_visit,
+    make_certificate,
+    make_import_job,
+    make_lost_contact,
+    make_mobile,
+    make_post,
+    make_running_publicity,
+    make_transfer,
+    suspend,
+)
 
 APP_NAMESPACES = {"organizations", "members", "dues", "training", "assessments", "reports"}
 PROJECT_URLS = {"home"}
@@ -62,13 +77,7 @@ CASES: dict[str, Case] = {
     "organizations:end_post": Case(
         kwargs=lambda c: {
             "code": c.tree.branch_a.code,
-            "pk": post_appoint(
-                actor=c.admin_user,
-                org=c.tree.branch_a,
-                title="ORGANIZATION",
-                holder_name="农光明",
-                start_on=dt.date(2020, 1, 1),
-            ).pk,
+            "pk": make_post(c.tree.branch_a, actor=c.admin_user).pk,
         }
     ),
     "members:list": Case(),
@@ -82,6 +91,10 @@ CASES: dict[str, Case] = {
     **{
         f"members:{n}": Case(kwargs=lambda c: {"pk": _import_job(c).pk})
         for n in ("import_job", "import_job_progress", "import_job_errors")
+    },
+    **{
+        f"members:{n}": Case(kwargs=lambda c: {"pk": _import_job(c).pk}, get_allowed=False)
+        for n in ("import_job_confirm", "import_job_cancel")
     },
     **{
         f"members:{n}": Case(kwargs=lambda c: {"pk": _import_job(c).pk}, get_allowed=False)
@@ -164,124 +177,47 @@ CASES: dict[str, Case] = {
 
 
 def _applicant(c: Any) -> Any:
-    from members.models import Applicant
-    from members.services.development import applicant_create
-
     existing = Applicant.objects.filter(organization=c.tree.branch_a).first()
-    return existing or applicant_create(
+    return existing or make_applicant(
+        c.tree.branch_a,
         actor=c.secretary_a,
-        organization=c.tree.branch_a,
         applied_on=dt.date(2023, 3, 1),
-        name="陆文华",
-        gender="M",
-        ethnicity="壮族",
         birth_date=dt.date(1982, 1, 13),
         id_number="513101198201130014",
-        education="HIGH_SCHOOL",
-        occupation="FARMER",
     )
 
 
 def _publicity(c: Any) -> Any:
-    from members.services.development import publicity_create, step_record
-
     applicant = _applicant(c)
-    existing = applicant.publicities.first()
-    if existing:
-        return existing
-    step_record(actor=c.secretary_a, applicant=applicant, number=2, day=dt.date(2023, 3, 20))
-    today = dt.date.today()
-    return publicity_create(
-        actor=c.secretary_a,
-        applicant=applicant,
-        step=3,
-        starts_on=today,
-        ends_on=today + dt.timedelta(days=9),
-        place="村务公开栏",
-    )
+    return applicant.publicities.first() or make_running_publicity(applicant, actor=c.secretary_a)
 
 
 def _transfer(c: Any) -> Any:
-    from members.services.transfers import transfer_issue
-
-    return transfer_issue(
-        actor=c.secretary_a,
-        kind="OUT",
-        member=c.member_a,
-        letter_no="富组外〔2026〕1号",
-        issued_on=dt.date.today(),
-        to_external="中共百色市右江区委组织部",
-    )
+    return make_transfer(c.member_a, actor=c.secretary_a)
 
 
 def _certificate(c: Any) -> Any:
-    from members.services.transfers import certificate_issue
-
-    today = dt.date.today()
-    return certificate_issue(
-        actor=c.secretary_a,
-        member=c.member_a,
-        number="富组证〔2026〕1号",
-        issued_on=today,
-        destination="广东省东莞市",
-        reason="外出务工",
-        valid_until=today + dt.timedelta(days=90),
-    )
+    return make_certificate(c.member_a, actor=c.secretary_a)
 
 
 def _mobile(c: Any) -> Any:
-    from members.services.transfers import mobile_register
-
-    return mobile_register(
-        actor=c.secretary_a,
-        member=c.member_a,
-        destination="广东省东莞市",
-        contact="13800000001",
-        since=dt.date.today(),
-    )
+    return make_mobile(c.member_a, actor=c.secretary_a)
 
 
 def _lost_contact(c: Any) -> Any:
-    from members.services.transfers import lost_contact_record
-
-    return lost_contact_record(
-        actor=c.secretary_a, member=c.member_a, since=dt.date.today() - dt.timedelta(days=30)
-    )
+    return make_lost_contact(c.member_a, actor=c.secretary_a)
 
 
 def _suspended(c: Any) -> Any:
-    from members.services.transfers import member_depart
-
-    member_depart(
-        actor=c.secretary_a,
-        member=c.member_a,
-        reason="SUSPENDED",
-        day=dt.date.today(),
-        document_no="新党发〔2026〕1号",
-    )
-    return c.member_a
+    return suspend(c.member_a, actor=c.secretary_a)
 
 
 def _care_visit(c: Any) -> Any:
-    from members.services.care import care_visit_create
-
-    return care_visit_create(
-        actor=c.secretary_a,
-        organization=c.tree.branch_a,
-        visited_on=dt.date.today(),
-        occasion="JULY_FIRST",
-        visitors="支部书记",
-        funding="RETAINED_DUES",
-        entries=[(c.member_a, "100.00")],
-    )
+    return make_care_visit(c.tree.branch_a, actor=c.secretary_a, entries=[(c.member_a, "100.00")])
 
 
 def _import_job(c: Any) -> Any:
-    from members.models import ImportJob
-
-    return ImportJob.objects.create(
-        created_by=c.secretary_a, organization=c.tree.branch_a, file_name="党员.xlsx"
-    )
+    return make_import_job(c.tree.branch_a, created_by=c.secretary_a)
 
 
 def _named_urls() -> dict[str, Any]:
@@ -357,10 +293,19 @@ def test_auditor_reads_but_never_writes(client, cast, name):
     client.force_login(cast.auditor)
     url = _url(name, cast)
     if getattr(URLS[name], "writes_data", False):
-        assert client.post(url, CASES[name].extra).status_code == 403
         assert client.get(url).status_code == 403
     elif CASES[name].get_allowed:
         assert client.get(url).status_code == 200
+    else:
+        assert client.get(url).status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _names())
+def test_auditor_post_is_refused_everywhere(client, cast, name):
+    """Whatever the view, an auditor's POST is forbidden (a write page) or not allowed (a read-only page)."""
+    client.force_login(cast.auditor)
+    assert client.post(_url(name, cast), CASES[name].extra).status_code in (403, 405)
 
 
 @pytest.mark.django_db

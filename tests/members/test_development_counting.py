@@ -27,10 +27,7 @@ from members.services.development import plan_set
 from members.services.member import member_move, member_register
 from members.services.transfers import transfer_accept, transfer_record_incoming
 from organizations.choices import Role
-from tests.conftest import make_user, member_fields
-
-from .test_development_cast import *  # noqa: F403  (fixtures)
-from .test_development_cast import advance, make_id
+from tests.factories import advance, make_id, make_user, member_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -25,10 +25,7 @@ from members.services.member import member_register
 from organizations.choices import OrgCategory, OrgKind
 from organizations.models import RuleSetting
 from organizations.services import org_create, org_dissolve, org_merge
-from tests.conftest import member_fields
-
-from .test_development_cast import *  # noqa: F403  (fixtures)
-from .test_development_cast import DATES, advance, make_id, person
+from tests.factories import DATES, advance, make_id, member_fields, person
 
 pytestmark = pytest.mark.django_db
 

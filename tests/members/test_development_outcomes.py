@@ -12,9 +12,7 @@ from members.choices import LeaveReason, MemberStatus, PeriodReason
 from members.models import Applicant, DevelopmentStep, Member, MemberPeriod
 from members.models.development import Outcome, Stage, Step
 from members.services.development import step_record
-
-from .test_development_cast import *  # noqa: F403  (fixtures)
-from .test_development_cast import DATES, advance
+from tests.factories import DATES, advance
 
 pytestmark = pytest.mark.django_db
 

@@ -26,10 +26,7 @@ from members.services.development import (
 from members.services.member import member_register
 from organizations.models import RuleSetting
 from organizations.services import org_update
-from tests.conftest import member_fields
-
-from .test_development_cast import *  # noqa: F403  (fixtures)
-from .test_development_cast import DATES, TODAY, advance, make_id, person, post_publicity
+from tests.factories import DATES, TODAY, advance, make_id, member_fields, person, post_publicity
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,7 @@ from django.urls import reverse
 
 from members.models import Applicant, DevelopmentPlan, DevelopmentStep, Member, Publicity
 from members.models.development import Stage, Step
-
-from .test_development_cast import *  # noqa: F403  (fixtures)
-from .test_development_cast import DATES, advance, person, post_publicity
+from tests.factories import DATES, advance, person, post_publicity
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,7 @@ from django.urls import reverse
 from members.models.development import Step
 from members.selectors.development import worklist
 from members.services.development import applicant_create, publicity_create
-
-from .test_development_cast import *  # noqa: F403  (fixtures)
-from .test_development_cast import DATES, advance, person
+from tests.factories import DATES, advance, person
 
 pytestmark = pytest.mark.django_db
 

@@ -33,10 +33,7 @@ from members.services.transfers import (
     transfer_void,
 )
 from organizations.services import org_merge
-from tests.conftest import PASSWORD
-
-from .test_development_cast import *  # noqa: F403  (fixtures for the 取消预备资格 walk)
-from .test_development_cast import advance
+from tests.factories import PASSWORD, advance
 
 pytestmark = pytest.mark.django_db
 
