@@ -2,33 +2,33 @@
 
 The first upload has one bad row: the page lists it (row, column, reason) and
 nothing is written.  The corrected file imports every row, and the members
-appear in the roster.
+appear in the roster.  Then the clerk changes a phone number in the same
+file and uploads it again: the page previews the change (old → new) and
+writes it only when confirmed.
 
-The upload starts the import in a worker; the job page shows its progress
-and polls with htmx until the outcome is there.  To make that deterministic
-the worker is held back: the page is seen waiting (排队中, 0%), then the test
-runs the worker's function (``run_import_job``) itself and the open page must
-pick up the outcome on its own.  (A real second thread would race the live
-server on the in-memory SQLite test database, whose table locks ignore the
-busy timeout.)
+The upload queues the import on the task queue (the database backend here,
+so the task waits); the job page shows its progress and polls with htmx
+until the outcome is there.  The page is seen waiting (排队中, 0%), then the
+test runs the worker (``db_worker --batch``) itself and the open page must
+pick up the outcome on its own.  (A worker in a second thread would race the
+live server on the in-memory SQLite test database, whose table locks ignore
+the busy timeout.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from core.idcard import check_char
 from members.models import ImportJob, Member
-from members.services import imports
-from members.services.imports import HEADERS, run_import_job
+from members.services.imports import HEADERS
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -96,30 +96,20 @@ def fill_template(template: Path, data: list[dict[str, Any]], target: Path) -> P
     return target
 
 
-class HeldWorkers:
-    """Stands in for ``threading`` in the import service: workers wait until released."""
-
-    def __init__(self) -> None:
-        self.waiting: list[tuple[Any, ...]] = []
-
-    def Thread(self, *, target: Callable[..., None], args: tuple[Any, ...], **kwargs: Any) -> SimpleNamespace:
-        """A thread whose start() only records the worker's arguments."""
-        return SimpleNamespace(start=lambda: self.waiting.append(args))
+class Worker:
+    """The task worker, run on demand: every queued import runs to its end."""
 
     def release(self) -> None:
-        """Run the held import in this thread, as the worker would (job, stored upload, client address)."""
-        (job_id, path, remote_addr) = self.waiting.pop()
-        run_import_job(job_id=job_id, path=path, remote_addr=remote_addr)
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 @pytest.fixture
-def workers(monkeypatch) -> HeldWorkers:
-    held = HeldWorkers()
-    monkeypatch.setattr(imports, "threading", held)
-    return held
+def workers(settings) -> Worker:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    return Worker()
 
 
-def upload(page: Page, file: Path, workers: HeldWorkers) -> None:
+def upload(page: Page, file: Path, workers: Worker) -> None:
     """Upload ``file``, see the job waiting with its progress bar, then let the import run."""
     page.goto("/members/import/")
     page.get_by_label("党员信息表").set_input_files(file)
@@ -131,7 +121,7 @@ def upload(page: Page, file: Path, workers: HeldWorkers) -> None:
 
 
 def test_a_county_clerk_gets_a_precise_list_of_what_to_fix_then_imports_everything(
-    page: Page, tree, county_staff, workers: HeldWorkers, tmp_path: Path
+    page: Page, tree, county_staff, workers: Worker, tmp_path: Path
 ) -> None:
     log_in(page, county_staff.username)
     page.goto("/members/")
@@ -151,16 +141,16 @@ def test_a_county_clerk_gets_a_precise_list_of_what_to_fix_then_imports_everythi
     upload(page, fill_template(template, rows(BAD_ID), tmp_path / "党员名册-有误.xlsx"), workers)
     progress = page.locator("#import-progress")
     expect(progress).to_contain_text("校验未通过，未导入任何数据。共 1 处错误")
-    errors = page.locator("#import-errors tbody tr")
+    errors = page.locator("#import-errors li")
     expect(errors).to_have_count(1)
-    expect(errors.locator("td")).to_have_text(["第4行", "公民身份号码", "公民身份号码校验位错误"])
+    expect(errors).to_have_text("第4行“公民身份号码”列：公民身份号码校验位错误")
     assert Member.objects.count() == 0
     assert ImportJob.objects.get().status == "REJECTED"
 
     # The corrected file imports all three rows; the roster shows them where they belong.
     good_id = id_number(dt.date(1950, 1, 1), "035")
     upload(page, fill_template(template, rows(good_id), tmp_path / "党员名册.xlsx"), workers)
-    expect(progress).to_contain_text("导入成功：共导入 3 名党员")
+    expect(progress).to_contain_text("导入成功：新增党员 3 名")
     progress.get_by_role("link", name="查看党员名册").click()
     roster = page.locator("tbody tr")
     expect(roster.filter(has_text="陆永福")).to_contain_text("各甫村党支部")
@@ -169,6 +159,20 @@ def test_a_county_clerk_gets_a_precise_list_of_what_to_fix_then_imports_everythi
     expect(roster.filter(has_text="何建国")).to_contain_text("新华社区党支部")
     expect(roster.filter(has_text="何建国")).not_to_contain_text(good_id)  # masked in lists
     assert Member.objects.count() == 3
+
+    # The same file with one phone number changed: a preview first, written once confirmed.
+    changed = rows(good_id)
+    changed[0]["手机号码"] = "13912345678"
+    upload(page, fill_template(template, changed, tmp_path / "党员名册-改手机.xlsx"), workers)
+    expect(progress).to_contain_text("新增党员 0 名，更新 1 名，2 名无变化")
+    expect(page.locator("#import-changes")).to_contain_text("陆永福")
+    expect(page.locator("#import-changes")).to_contain_text("手机号码：（空） → 13912345678")
+    assert Member.objects.get(name="陆永福").phone == ""
+    page.get_by_role("button", name="确认导入").click()
+    expect(progress).to_contain_text("排队中")
+    workers.release()
+    expect(progress).to_contain_text("更新 1 名")
+    assert Member.objects.get(name="陆永福").phone == "13912345678"
 
     # Both uploads are on the import page, with their outcome.
     page.goto("/members/import/")
