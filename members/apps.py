@@ -34,7 +34,10 @@ class MembersConfig(AppConfig):
         register_audited(models.Publicity)
         register_audited(models.DevelopmentPlan)
         # Progress ticks are plain UPDATEs; the outcome (status, counts) is audited.
-        register_audited(models.ImportJob, exclude_fields=["processed", "total", "errors", "updated_at"])
+        register_audited(
+            models.ImportJob,
+            exclude_fields=["processed", "total", "errors", "preview", "preview_digest", "updated_at"],
+        )
         # open mobile / lost-contact records follow a member's move and end when they leave
         from .services import transfers as transfer_services
 
