@@ -38,6 +38,9 @@ logger = logging.getLogger(__name__)
 #: get more time: about ten times the measured write rate.
 STALE_AFTER = dt.timedelta(minutes=10)
 STALE_AFTER_PER_ROW = dt.timedelta(milliseconds=10)
+#: A queued job no worker has taken for this long is given up (the worker is
+#: not running); longer than STALE_AFTER, so a queue behind one big import is not.
+PENDING_STALE_AFTER = dt.timedelta(minutes=30)
 #: A preview nobody confirms is dropped (and its upload deleted) after this.
 PREVIEW_KEPT_FOR = dt.timedelta(hours=24)
 STALE_MESSAGE = "失败：后台任务中断，请重新导入（未写入任何数据）"
@@ -100,6 +103,8 @@ class ImportJobBase(models.Model):
         quiet_for = timezone.now() - self.updated_at
         if self.status == ImportJobStatus.PREVIEW:
             return quiet_for > PREVIEW_KEPT_FOR
+        if self.status == ImportJobStatus.PENDING:
+            return quiet_for > PENDING_STALE_AFTER
         return self.status in RUNNING_STATUSES and quiet_for > STALE_AFTER + self.total * STALE_AFTER_PER_ROW
 
     @property
