@@ -5,7 +5,8 @@ the cast (objects living in branch A, or in 新华镇党委 for committee-level
 pages).  Then, for each URL:
 
 - anonymous → redirect to the log-in page;
-- the outsider (a user whose scope does not hold the object) → 404;
+- the outsider (a user whose scope does not hold the object) → 404, for a GET
+  and for a POST to a page that writes (and nothing is written);
 - the auditor (read-only) → 403 or 405 for a POST to *every* URL (a read-only
   page is ``require_safe``: it answers POST with 405, never 200); on GET, 403 on
   every page that writes (``core.views.write_view``), 200 on the rest;
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.models import Applicant
@@ -288,6 +290,19 @@ def test_outsider_gets_404(client, cast, name):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    [n for n in _names() if CASES[n].kwargs and CASES[n].outsider and getattr(URLS[n], "writes_data", False)],
+)
+def test_outsider_post_to_a_write_page_gets_404(client, cast, name):
+    client.force_login(getattr(cast, CASES[name].outsider))
+    url = _url(name, cast)
+    entries = LogEntry.objects.count()
+    assert client.post(url, CASES[name].extra).status_code == 404
+    assert LogEntry.objects.count() == entries
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", _names())
 def test_auditor_reads_but_never_writes(client, cast, name):
     client.force_login(cast.auditor)
@@ -305,7 +320,10 @@ def test_auditor_reads_but_never_writes(client, cast, name):
 def test_auditor_post_is_refused_everywhere(client, cast, name):
     """Whatever the view, an auditor's POST is forbidden (a write page) or not allowed (a read-only page)."""
     client.force_login(cast.auditor)
-    assert client.post(_url(name, cast), CASES[name].extra).status_code in (403, 405)
+    url = _url(name, cast)  # builds the case's objects first
+    entries = LogEntry.objects.count()
+    assert client.post(url, CASES[name].extra).status_code in (403, 405)
+    assert LogEntry.objects.count() == entries  # no service ran: nothing audited, nothing written
 
 
 @pytest.mark.django_db

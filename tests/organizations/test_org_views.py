@@ -34,68 +34,7 @@ def post_a(tree, admin_user) -> LeadershipPost:
 
 # --- the permission matrix -------------------------------------------------
 
-#: Pages about one organization (branch A); secretary B is an outsider to them.
-OBJECT_READ = ["organizations:detail"]
-OBJECT_WRITE = [
-    "organizations:create_child",
-    "organizations:edit",
-    "organizations:rename",
-    "organizations:move",
-    "organizations:merge",
-    "organizations:dissolve",
-    "organizations:appoint",
-    "organizations:end_post",
-]
-#: Pages about the user's whole scope.
-SCOPE_READ = [
-    "organizations:tree",
-    "organizations:vacancies",
-    "organizations:warnings",
-    "organizations:import_template",
-]
-SCOPE_WRITE = ["organizations:import"]
-
-
-def url_of(name: str, post: LeadershipPost) -> str:
-    if name == "organizations:end_post":
-        return reverse(name, args=[BRANCH_A, post.pk])
-    if name in OBJECT_READ + OBJECT_WRITE:
-        return reverse(name, args=[BRANCH_A])
-    return reverse(name)
-
-
-@pytest.mark.parametrize("name", OBJECT_READ + OBJECT_WRITE + SCOPE_READ + SCOPE_WRITE)
-def test_anonymous_users_are_sent_to_log_in(client, post_a, name):
-    response = client.get(url_of(name, post_a))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-@pytest.mark.parametrize("name", OBJECT_READ + OBJECT_WRITE)
-def test_an_outsider_gets_not_found(client, post_a, secretary_b, name):
-    client.force_login(secretary_b)
-    assert client.get(url_of(name, post_a)).status_code == 404
-    if name in OBJECT_WRITE:
-        assert client.post(url_of(name, post_a), {}).status_code == 404
-
-
-@pytest.mark.parametrize("name", OBJECT_WRITE + SCOPE_WRITE)
-def test_an_auditor_gets_forbidden_on_every_write(client, post_a, auditor, name):
-    client.force_login(auditor)
-    assert client.post(url_of(name, post_a), {}).status_code == 403
-    assert client.get(url_of(name, post_a)).status_code == 403
-
-
-@pytest.mark.parametrize("name", OBJECT_READ + SCOPE_READ)
-def test_an_auditor_may_read(client, post_a, auditor, name):
-    client.force_login(auditor)
-    assert client.get(url_of(name, post_a)).status_code == 200
-
-
-@pytest.mark.parametrize("name", OBJECT_READ + OBJECT_WRITE + SCOPE_READ + SCOPE_WRITE)
-def test_an_insider_may_open_every_page(client, post_a, committee_staff, name):
-    client.force_login(committee_staff)
-    assert client.get(url_of(name, post_a)).status_code == 200
+# Anonymous → log-in, outsider → 404, auditor → 403/405, insiders → 200: tests/test_scope_matrix.py.
 
 
 def test_a_post_of_another_organization_is_not_found_under_this_one(client, tree, post_a, committee_staff):
