@@ -22,11 +22,13 @@ from core.admin import ScopedAdmin
 from core.scopes import can_write, sees_everything
 
 from .choices import Role
-from .models import LeadershipPost, Organization, OrgEvent, RuleSetting, User
+from .models import DocumentSequence, LeadershipPost, Organization, OrgEvent, RuleSetting, User
 from .rules import DEFAULTS
 from .services import (
     POST_CORRECTABLE_FIELDS,
     can_set_approval_authority,
+    document_prefix_set,
+    may_set_document_prefix,
     org_update,
     post_appoint,
     post_update,
@@ -193,6 +195,71 @@ class RuleSettingAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return sees_everything(request.user)
+
+
+@admin.register(DocumentSequence)
+class DocumentSequenceAdmin(ScopedAdmin):
+    """Prefixes of the numbers on 介绍信 and 证明信, per issuing organization and year.
+
+    County staff set a prefix (also ahead of a new year); the running number
+    only moves forward, through the services that issue the documents.
+    """
+
+    list_display = ("organization", "year", "kind", "prefix", "last_number", "next_number")
+    list_filter = ("kind", "year")
+    search_fields = ("organization__name", "prefix")
+    list_select_related = ("organization",)
+    fields = ("organization", "kind", "year", "prefix", "last_number")
+
+    @admin.display(description="下一个编号")
+    def next_number(self, obj: DocumentSequence) -> str:
+        return obj.number(obj.last_number + 1)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
+        return ("organization", "kind", "year", "last_number") if obj else ("last_number",)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return may_set_document_prefix(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return may_set_document_prefix(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False  # a number once given is never given again
+
+    def save_model(
+        self, request: HttpRequest, obj: DocumentSequence, form: forms.ModelForm, change: bool
+    ) -> None:
+        saved = document_prefix_set(
+            actor=request.user,
+            organization=obj.organization,
+            kind=obj.kind,
+            year=obj.year,
+            prefix=form.cleaned_data["prefix"],
+        )
+        obj.pk = saved.pk
+
+    def get_form(
+        self, request: HttpRequest, obj: Model | None = None, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, **kwargs)
+        instance = obj
+
+        class PrefixForm(form):  # type: ignore[misc, valid-type]
+            """The prefix is unique per kind and year; a changed sequence's kind and year are read-only."""
+
+            def clean(self) -> dict[str, Any]:
+                data = super().clean()
+                kind = data.get("kind") or getattr(instance, "kind", None)
+                year = data.get("year") or getattr(instance, "year", None)
+                prefix = (data.get("prefix") or "").strip()
+                clash = DocumentSequence.objects.filter(kind=kind, year=year, prefix=prefix)
+                # on a new row Django checks the constraint itself; on a change kind and year are read-only
+                if instance is not None and prefix and clash.exclude(pk=instance.pk).exists():
+                    self.add_error("prefix", "该编号前缀本年度已被其他党组织使用")
+                return data
+
+        return PrefixForm
 
 
 @admin.register(User)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -271,3 +272,58 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+
+class DocumentKind(models.TextChoices):
+    TRANSFER_LETTER = "TRANSFER_LETTER", "组织关系介绍信"
+    CERTIFICATE = "CERTIFICATE", "党员身份证明"
+
+
+class DocumentSequence(models.Model):
+    """The running number of one kind of document an organization issues in a year (富组转〔2026〕88号)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="出具党组织", on_delete=models.PROTECT, related_name="document_sequences"
+    )
+    kind = models.CharField("文书种类", max_length=20, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    prefix = models.CharField(
+        "编号前缀",
+        max_length=40,
+        help_text="如：富组转〔2026〕。编号为前缀、序号加“号”，如：富组转〔2026〕88号。",
+    )
+    last_number = models.PositiveIntegerField("已用到序号", default=0)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "文书编号"
+        verbose_name_plural = "文书编号"
+        ordering = ["-year", "organization", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "year"],
+                name="one_document_sequence_per_year",
+                violation_error_message="该党组织本年度已有此类文书的编号",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "year", "prefix"],
+                name="document_prefix_unique",
+                violation_error_message="该编号前缀本年度已被其他党组织使用",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.year}年{self.get_kind_display()}（{self.prefix}）"
+
+    def clean(self) -> None:
+        self.prefix = (self.prefix or "").strip()
+        if not self.prefix:
+            raise ValidationError({"prefix": "请填写编号前缀"})
+        if self.prefix.endswith("号"):
+            raise ValidationError({"prefix": "编号前缀不要以“号”结尾：序号之后自动加“号”"})
+
+    def number(self, serial: int) -> str:
+        """The document number for ``serial``: 富组转〔2026〕88号."""
+        return f"{self.prefix}{serial}号"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
@@ -14,7 +17,14 @@ from core.scopes import can_write, check_can_edit, in_scope, scope_root, sees_ev
 
 from .choices import OrgEventKind, OrgKind, PostTitle, Role
 from .hooks import CLOSING_HANDLERS
-from .models import LeadershipPost, Organization, OrgEvent, path_segment
+from .models import (
+    DocumentKind,
+    DocumentSequence,
+    LeadershipPost,
+    Organization,
+    OrgEvent,
+    path_segment,
+)
 
 #: Which kinds may sit under which (None: a root).
 ALLOWED_PARENT_KINDS: dict[str, tuple[str | None, ...]] = {
@@ -375,3 +385,113 @@ def post_update(*, actor: Any, post: LeadershipPost, **changes: Any) -> Leadersh
     post.full_clean()
     post.save()
     return post
+
+
+# --- document numbers (介绍信, 证明信) ------------------------------------------
+
+#: What a default prefix calls each kind of document: 富组转〔2026〕, 富组证〔2026〕.
+DOCUMENT_ABBREVIATIONS = {DocumentKind.TRANSFER_LETTER: "组转", DocumentKind.CERTIFICATE: "组证"}
+YEAR_IN_PREFIX = re.compile(r"〔\d{4}〕")
+
+
+def default_document_prefix(organization: Organization, kind: str, year: int) -> str:
+    """A prefix for a new year's sequence: last year's with the year changed, else from the short name.
+
+    富宁县委 gives 富组转〔2026〕; when another organization already uses that
+    prefix for the year, the short name grows (富宁组转〔2026〕 …) so numbers never clash.
+    """
+
+    def free(prefix: str) -> bool:
+        others = DocumentSequence.objects.filter(kind=kind, year=year, prefix=prefix)
+        return not others.exclude(organization=organization).exists()
+
+    previous = (
+        DocumentSequence.objects.filter(organization=organization, kind=kind, year__lt=year)
+        .order_by("-year")
+        .first()
+    )
+    if previous is not None and YEAR_IN_PREFIX.search(previous.prefix):
+        carried = YEAR_IN_PREFIX.sub(f"〔{year}〕", previous.prefix)
+        if free(carried):
+            return carried
+    name = organization.name.removeprefix("中共").strip()
+    abbreviation = DOCUMENT_ABBREVIATIONS[kind]
+    for short in (name[:1], name[:2], name):
+        candidate = f"{short}{abbreviation}〔{year}〕"
+        if free(candidate):
+            return candidate
+    return f"{name}{organization.code}{abbreviation}〔{year}〕"
+
+
+def _locked_sequence(organization: Organization, kind: str, year: int) -> DocumentSequence:
+    """The year's sequence row, created on first use, locked until the caller's transaction ends."""
+    locked = DocumentSequence.objects.select_for_update()
+    sequence = locked.filter(organization=organization, kind=kind, year=year).first()
+    if sequence is not None:
+        return sequence
+    try:
+        with transaction.atomic():  # a savepoint: a lost race must not break the caller's transaction
+            DocumentSequence.objects.create(
+                organization=organization,
+                kind=kind,
+                year=year,
+                prefix=default_document_prefix(organization, kind, year),
+            )
+    except IntegrityError:
+        pass  # a concurrent issue created it first (PostgreSQL made this insert wait for its commit)
+    try:
+        return locked.get(organization=organization, kind=kind, year=year)
+    except DocumentSequence.DoesNotExist:  # the default prefix was taken by another organization meanwhile
+        raise ValidationError("文书编号前缀冲突，请重试，或由县委组织部在管理后台设定编号前缀") from None
+
+
+def next_document_no(
+    *,
+    organization: Organization,
+    kind: str,
+    year: int,
+    taken: Callable[[str], bool] | None = None,
+) -> str:
+    """The next number ``organization`` gives a document of ``kind`` in ``year``: 富组转〔2026〕88号.
+
+    The sequence row stays locked (SELECT … FOR UPDATE) until the caller's
+    transaction commits, so two concurrent issues never get the same number,
+    and a refused issue rolls its number back.  ``taken`` says whether a
+    number is already on a document (one typed in by hand before numbering
+    was automatic); such numbers are skipped.
+    """
+    if kind not in DocumentKind.values:
+        raise ValueError(f"unknown document kind {kind!r}")
+    with transaction.atomic():
+        sequence = _locked_sequence(organization, kind, year)
+        while True:
+            sequence.last_number += 1
+            number = sequence.number(sequence.last_number)
+            if taken is None or not taken(number):
+                break
+        sequence.save(update_fields=["last_number", "updated_at"])
+    return number
+
+
+def may_set_document_prefix(user: Any) -> bool:
+    """Numbering belongs to the county department: county staff (or a superuser) set the prefixes."""
+    return sees_everything(user) or (can_write(user) and user.role == Role.COUNTY_STAFF)
+
+
+@service
+def document_prefix_set(
+    *, actor: Any, organization: Organization, kind: str, year: int, prefix: str
+) -> DocumentSequence:
+    """Set the prefix of ``organization``'s ``kind`` numbers for ``year`` (numbers already given stay)."""
+    check_can_edit(actor, organization)
+    if not may_set_document_prefix(actor):
+        raise PermissionDenied("文书编号前缀由县委组织部设定，当前账号不能修改")
+    sequence = (
+        DocumentSequence.objects.select_for_update()
+        .filter(organization=organization, kind=kind, year=year)
+        .first()
+    ) or DocumentSequence(organization=organization, kind=kind, year=year)
+    sequence.prefix = prefix
+    sequence.full_clean()
+    sequence.save()
+    return sequence

@@ -103,7 +103,7 @@ def _today() -> dt.date:
 
 
 class TransferIssueForm(ScopedMemberForm):
-    """开具介绍信: out of the county, or to another organization inside it."""
+    """开具介绍信: out of the county, or to another organization inside it; numbered automatically on issue."""
 
     kind = forms.ChoiceField(
         label="转接类型",
@@ -111,7 +111,6 @@ class TransferIssueForm(ScopedMemberForm):
         widget=forms.RadioSelect,
         initial=TransferKind.INTERNAL,
     )
-    letter_no = forms.CharField(label="介绍信编号", max_length=50)
     issued_on = forms.DateField(label="开具日期", widget=DateInput(), initial=_today)
     to_org = OrganizationChoiceField(
         Organization.objects.none(), label="接收党组织（县内）", required=False, empty_label="请选择"
@@ -247,7 +246,8 @@ class VoidForm(forms.Form):
 
 
 class ReissueForm(forms.Form):
-    letter_no = forms.CharField(label="新介绍信编号", max_length=50)
+    """重开介绍信: the new letter gets the next number of the series."""
+
     issued_on = forms.DateField(label="重开日期", widget=DateInput(), initial=_today)
     validity_days = forms.IntegerField(label="有效期（天）", min_value=1)
     note = forms.CharField(label="备注", max_length=200, required=False)
@@ -296,7 +296,8 @@ class TransferFilterForm(forms.Form):
 
 
 class CertificateForm(ScopedMemberForm):
-    number = forms.CharField(label="证明编号", max_length=50)
+    """出具党员身份证明: numbered automatically on issue."""
+
     issued_on = forms.DateField(label="出具日期", widget=DateInput(), initial=_today)
     destination = forms.CharField(label="前往地点（单位）", max_length=100)
     reason = forms.CharField(label="外出事由", max_length=200)

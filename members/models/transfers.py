@@ -195,6 +195,12 @@ class Transfer(models.Model):
         return mask_id_number(self.person_id_number)
 
     @property
+    def printed_no(self) -> str:
+        """The number as the letter prints it: 富组转〔2026〕88号 as it is, a bare 88 as 第88号 (never 号 twice)."""
+        number = self.letter_no.strip()
+        return number if number.endswith("号") else f"第{number}号"
+
+    @property
     def from_name(self) -> str:
         return self.from_org.name if self.from_org_id else self.from_external
 

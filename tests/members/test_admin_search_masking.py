@@ -69,7 +69,6 @@ def letter(admin_user, member_a):
         actor=admin_user,
         kind="OUT",
         member=member_a,
-        letter_no="富组外〔2026〕7号",
         issued_on=dt.date(2026, 6, 1),
         to_external="中共百色市右江区委组织部",
     )

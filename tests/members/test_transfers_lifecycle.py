@@ -41,13 +41,13 @@ def members_of(org, day) -> set[str]:
 
 
 def issue_internal(actor, member, to_org, **extra) -> Transfer:
-    fields = dict(letter_no="富组转〔2026〕1号", issued_on=JUNE(1), to_org=to_org)
+    fields = dict(issued_on=JUNE(1), to_org=to_org)
     fields.update(extra)
     return transfer_issue(actor=actor, kind="INTERNAL", member=member, **fields)
 
 
 def issue_out(actor, member, **extra) -> Transfer:
-    fields = dict(letter_no="富组外〔2026〕7号", issued_on=JUNE(1), to_external="中共百色市右江区委组织部")
+    fields = dict(issued_on=JUNE(1), to_external="中共百色市右江区委组织部")
     fields.update(extra)
     return transfer_issue(actor=actor, kind="OUT", member=member, **fields)
 
@@ -180,7 +180,7 @@ def test_validity_defaults_to_the_configured_days(tree, member_a, member_b, secr
     transfer = issue_out(secretary_a, member_a)
     assert (transfer.validity_days, transfer.valid_until) == (30, JUNE(1) + dt.timedelta(days=30))
     RuleSetting.objects.create(key="letter_validity_days", value="45")
-    second = issue_out(secretary_b, member_b, letter_no="富组外〔2026〕8号")
+    second = issue_out(secretary_b, member_b)
     assert second.validity_days == 45
 
 
@@ -334,10 +334,12 @@ def test_a_completed_letter_cannot_be_voided(tree, member_a, secretary_a, secret
 
 def test_an_expired_letter_is_reissued_and_the_old_one_voided(tree, member_a, secretary_a, secretary_b):
     old = issue_internal(secretary_a, member_a, tree.branch_b, issued_on=dt.date(2026, 4, 1))
-    new = transfer_reissue(actor=secretary_a, transfer=old, letter_no="富组转〔2026〕9号", issued_on=JUNE(10))
+    new = transfer_reissue(actor=secretary_a, transfer=old, issued_on=JUNE(10))
     old.refresh_from_db()
     assert old.status == "VOID"
-    assert "富组转〔2026〕9号" in old.void_reason
+    # a re-issue is a new letter: the next number of the series, named in the old one's void reason
+    assert (old.letter_no, new.letter_no) == ("富组转〔2026〕1号", "富组转〔2026〕2号")
+    assert old.void_reason == "逾期未办结，重开介绍信富组转〔2026〕2号"
     assert (new.status, new.replaces, new.to_org, new.member) == ("PENDING", old, tree.branch_b, member_a)
     transfer_accept(actor=secretary_b, transfer=new, day=JUNE(12))
     member_a.refresh_from_db()
@@ -347,7 +349,7 @@ def test_an_expired_letter_is_reissued_and_the_old_one_voided(tree, member_a, se
 def test_a_letter_still_valid_is_not_reissued(tree, member_a, secretary_a):
     old = issue_out(secretary_a, member_a)
     with pytest.raises(ValidationError) as exc:
-        transfer_reissue(actor=secretary_a, transfer=old, letter_no="富组外〔2026〕10号", issued_on=JUNE(15))
+        transfer_reissue(actor=secretary_a, transfer=old, issued_on=JUNE(15))
     assert "issued_on" in exc.value.error_dict
     old.refresh_from_db()
     assert old.status == "PENDING"

@@ -10,10 +10,24 @@ from django.core.exceptions import ValidationError
 from core.audit import service
 from core.dates import add_months
 from core.scopes import check_can_edit
+from organizations.models import DocumentKind, Organization
 from organizations.rules import get_rule
+from organizations.services import next_document_no
 
 from ...models import Certificate, Member
+from ...selectors.transfers import county_of
 from .common import current_member, not_in_future, required
+
+
+def next_certificate_no(org: Organization, year: int) -> str:
+    """The next number of the county's 证明信 series (富组证〔2026〕5号); hand-typed numbers are skipped."""
+
+    def taken(number: str) -> bool:
+        return Certificate.objects.filter(number=number).exists()
+
+    return next_document_no(
+        organization=county_of(org), kind=DocumentKind.CERTIFICATE, year=year, taken=taken
+    )
 
 
 @service
@@ -21,16 +35,14 @@ def certificate_issue(
     *,
     actor: Any,
     member: Member,
-    number: str,
     issued_on: dt.date,
     destination: str,
     reason: str,
     valid_until: dt.date,
 ) -> Certificate:
-    """Issue a 党员身份证明 for an absence of at most six months (configurable)."""
+    """Issue a 党员身份证明 for an absence of at most six months (configurable), numbered automatically."""
     check_can_edit(actor, member.organization)
     current_member(member)
-    number = required(number, "number", "请填写证明编号")
     destination = required(destination, "destination", "请填写前往地点（单位）")
     reason = required(reason, "reason", "请填写外出事由")
     not_in_future(issued_on, "issued_on")
@@ -46,7 +58,7 @@ def certificate_issue(
     certificate = Certificate(
         member=member,
         organization=member.organization,
-        number=number,
+        number=next_certificate_no(member.organization, issued_on.year),
         issued_on=issued_on,
         destination=destination,
         reason=reason,

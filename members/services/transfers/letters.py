@@ -4,6 +4,8 @@ Who may do what:
 
 - a 介绍信 out of the county or to another organization inside it is issued,
   voided and re-issued by the sending side (scope over the member's branch);
+  its number comes from the county's yearly sequence (富组转〔2026〕88号, the
+  prefix set in admin), and a re-issued letter gets a new number;
 - a letter coming into the county is recorded by the receiving side
   (:mod:`.incoming`);
 - acceptance is the receiving side's act (scope over the receiving
@@ -23,7 +25,8 @@ from django.core.exceptions import ValidationError
 
 from core.audit import service
 from core.scopes import check_can_edit
-from organizations.models import Organization
+from organizations.models import DocumentKind, Organization
+from organizations.services import next_document_no
 
 from ...choices import LeaveReason, PeriodReason
 from ...models import Member, Transfer, TransferKind, TransferStatus
@@ -33,8 +36,11 @@ from .common import current_member, not_in_future, required, validity_days_or_de
 from .incoming import admit_incoming
 
 
-def _no_open_transfer(member: Member) -> None:
-    open_letter = Transfer.objects.pending().filter(member=member).first()
+def _no_open_transfer(member: Member, replaces: Transfer | None) -> None:
+    open_letters = Transfer.objects.pending().filter(member=member)
+    if replaces is not None:
+        open_letters = open_letters.exclude(pk=replaces.pk)
+    open_letter = open_letters.first()
     if open_letter is not None:
         raise ValidationError(
             {"member": f"该党员已有办理中的组织关系转接（介绍信{open_letter.letter_no}），请先办结或作废"}
@@ -46,7 +52,6 @@ def _build_outgoing(
     actor: Any,
     kind: str,
     member: Member,
-    letter_no: str,
     issued_on: dt.date,
     to_org: Organization | None,
     to_external: str,
@@ -60,8 +65,7 @@ def _build_outgoing(
     if kind not in (TransferKind.OUT, TransferKind.INTERNAL):
         raise ValidationError({"kind": "请选择转出县外或县内转接"})
     current_member(member)
-    _no_open_transfer(member)
-    letter_no = required(letter_no, "letter_no", "请填写介绍信编号")
+    _no_open_transfer(member, replaces)
     not_in_future(issued_on, "issued_on")
     if issued_on < member.joined_on:
         raise ValidationError({"issued_on": "开具日期不能早于入党日期"})
@@ -80,7 +84,7 @@ def _build_outgoing(
         to_external = ""
     transfer = Transfer(
         kind=kind,
-        letter_no=letter_no,
+        letter_no=next_letter_no(member.organization, issued_on.year),
         member=member,
         person_name=member.name,
         person_gender=member.gender,
@@ -117,7 +121,6 @@ def transfer_issue(
     actor: Any,
     kind: str,
     member: Member,
-    letter_no: str,
     issued_on: dt.date,
     to_org: Organization | None = None,
     to_external: str = "",
@@ -126,13 +129,12 @@ def transfer_issue(
     reason: str = "",
     note: str = "",
 ) -> Transfer:
-    """Issue a 介绍信 for a member: out of the county, or to another organization inside it."""
+    """Issue a 介绍信 for a member, out of the county or inside it; the letter is numbered automatically."""
     check_can_edit(actor, member.organization)
     return _build_outgoing(
         actor=actor,
         kind=kind,
         member=member,
-        letter_no=letter_no,
         issued_on=issued_on,
         to_org=to_org,
         to_external=to_external,
@@ -140,6 +142,17 @@ def transfer_issue(
         dues_paid_until=dues_paid_until,
         reason=reason,
         note=note,
+    )
+
+
+def next_letter_no(org: Organization, year: int) -> str:
+    """The next number of the county's 介绍信 series; numbers typed in by hand before are skipped."""
+
+    def taken(number: str) -> bool:
+        return Transfer.objects.exclude(kind=TransferKind.IN).filter(letter_no=number).exists()
+
+    return next_document_no(
+        organization=county_of(org), kind=DocumentKind.TRANSFER_LETTER, year=year, taken=taken
     )
 
 
@@ -252,27 +265,21 @@ def transfer_reissue(
     *,
     actor: Any,
     transfer: Transfer,
-    letter_no: str,
     issued_on: dt.date,
     validity_days: int | None = None,
     note: str = "",
 ) -> Transfer:
-    """Re-issue an expired letter: the old one is voided and a new one goes to the same destination."""
+    """Re-issue an expired letter under a new number: the old one is voided, the new one goes to the same destination."""
     if transfer.kind == TransferKind.IN:
         raise ValidationError("转入介绍信由县外转出方重开，请作废后重新登记")
     check_can_edit(actor, transfer.from_org)
     old = _pending(transfer)
     if issued_on <= old.valid_until:
         raise ValidationError({"issued_on": f"原介绍信有效期至{old.valid_until:%Y-%m-%d}，过期后才能重开"})
-    old.status = TransferStatus.VOID
-    old.voided_on = issued_on
-    old.void_reason = f"逾期未办结，重开介绍信{letter_no.strip()}"[:200]
-    old.save()
-    return _build_outgoing(
+    new = _build_outgoing(
         actor=actor,
         kind=old.kind,
         member=old.member,
-        letter_no=letter_no,
         issued_on=issued_on,
         to_org=old.to_org,
         to_external=old.to_external,
@@ -282,3 +289,8 @@ def transfer_reissue(
         note=note or old.note,
         replaces=old,
     )
+    old.status = TransferStatus.VOID
+    old.voided_on = issued_on
+    old.void_reason = f"逾期未办结，重开介绍信{new.letter_no}"[:200]
+    old.save()
+    return new

@@ -52,7 +52,6 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
             lambda: certificate_issue(
                 actor=request.user,
                 member=data["member"],
-                number=data["number"],
                 issued_on=data["issued_on"],
                 destination=data["destination"],
                 reason=data["reason"],
@@ -68,6 +67,7 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "title": "出具党员身份证明",
+            "intro": "证明编号在出具时自动生成（本县本年度顺序编号，如：富组证〔2026〕5号）。",
             "cancel_url": reverse("members:certificate_list"),
             "breadcrumbs": crumbs(("党员身份证明", reverse("members:certificate_list")), ("出具", "")),
         },

@@ -39,6 +39,9 @@ from ...services.transfers import (
 )
 from .common import crumbs, may_edit, preselected
 
+#: Forms no longer ask for the number: the service gives the next one of the series.
+LETTER_NUMBERED = "介绍信编号在开具时自动生成（本县本年度顺序编号，如：富组转〔2026〕88号）。"
+
 
 @login_required
 @require_safe
@@ -87,7 +90,6 @@ def issue(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 kind=data["kind"],
                 member=data["member"],
-                letter_no=data["letter_no"],
                 issued_on=data["issued_on"],
                 to_org=data["to_org"],
                 to_external=data["to_external"],
@@ -103,7 +105,12 @@ def issue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "members/transfers/form.html",
-        {"form": form, "title": "开具介绍信", "breadcrumbs": crumbs(("开具介绍信", ""))},
+        {
+            "form": form,
+            "title": "开具介绍信",
+            "intro": LETTER_NUMBERED,
+            "breadcrumbs": crumbs(("开具介绍信", "")),
+        },
     )
 
 
@@ -247,7 +254,6 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: transfer_reissue(
                 actor=request.user,
                 transfer=transfer,
-                letter_no=data["letter_no"],
                 issued_on=data["issued_on"],
                 validity_days=data["validity_days"],
                 note=data["note"],
@@ -262,6 +268,7 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "title": f"重开介绍信（原{transfer.letter_no}，有效期至{transfer.valid_until:%Y-%m-%d}）",
+            "intro": f"重开的介绍信使用新的编号，原介绍信{transfer.letter_no}同时作废。{LETTER_NUMBERED}",
             "cancel_url": transfer.get_absolute_url(),
             "breadcrumbs": crumbs((f"介绍信{transfer.letter_no}", transfer.get_absolute_url()), ("重开", "")),
         },
