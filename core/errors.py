@@ -90,27 +90,24 @@ class ErrorPagesMiddleware:
         if not _friendly_pages_wanted():
             return None
         if isinstance(exception, Http404):
-            return page_not_found(request, exception)
+            return page_not_found(request, exception)  # Django logs the 404 response as usual
         if isinstance(exception, PermissionDenied):
             return None  # Django renders 403.html whatever DEBUG says
-        if isinstance(exception, SuspiciousOperation):
-            logging.getLogger(f"django.security.{exception.__class__.__name__}").error(
-                str(exception), exc_info=exception, extra={"status_code": 400, "request": request}
-            )
-            return bad_request(request, exception)
-        if isinstance(exception, BadRequest | MultiPartParserError):
-            request_logger.warning(
-                "Bad Request: %s",
-                request.path,
-                exc_info=exception,
-                extra={"status_code": 400, "request": request},
-            )
-            return bad_request(request, exception)
+        if isinstance(exception, SuspiciousOperation | BadRequest | MultiPartParserError):
+            logger = request_logger
+            if isinstance(exception, SuspiciousOperation):
+                logger = logging.getLogger(f"django.security.{exception.__class__.__name__}")
+            logger.warning("Bad Request: %s", request.path, exc_info=exception, extra={"request": request})
+            return _logged(bad_request(request, exception))
+        # Logged with its traceback, as Django does, so the console still shows what broke.
         request_logger.error(
-            "Internal Server Error: %s",
-            request.path,
-            exc_info=exception,
-            extra={"status_code": 500, "request": request},
+            "Internal Server Error: %s", request.path, exc_info=exception, extra={"request": request}
         )
         signals.got_request_exception.send(sender=None, request=request)
-        return server_error(request)
+        return _logged(server_error(request))
+
+
+def _logged(response: HttpResponse) -> HttpResponse:
+    """Mark ``response`` as logged, so Django does not log it a second time without the traceback."""
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response

@@ -184,13 +184,15 @@ def test_the_technical_404_page_only_when_asked_for(client, settings):
 
 
 @pytest.mark.django_db
-def test_a_crash_under_debug_shows_the_projects_500_page(settings):
+def test_a_crash_under_debug_shows_the_projects_500_page_and_logs_the_traceback(settings, caplog):
     settings.DEBUG = True
     settings.ROOT_URLCONF = __name__
     response = Client(raise_request_exception=False).get("/boom/")
     assert response.status_code == 500
     html = response.content.decode()
     assert "系统错误" in html and "a bug" not in html and "Traceback" not in html
+    (logged,) = [r for r in caplog.records if r.name == "django.request"]  # once, not twice
+    assert logged.exc_info and logged.exc_info[0] is RuntimeError
 
 
 def test_the_500_page_renders_without_the_database_or_a_user():
