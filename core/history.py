@@ -126,10 +126,14 @@ def _hidden(field: models.Field) -> bool:
 
 
 def _meaningful(field: models.Field | None, text: str) -> bool:
+    """Worth a line on a new record: filled in, not an unticked box, not an untouched default (排序 0)."""
     if text == EMPTY:
         return False
-    # An unticked box on a new record says nothing the record page does not.
-    return not (isinstance(field, models.BooleanField) and text == "否")
+    if isinstance(field, models.BooleanField) and text == "否":
+        return False
+    if field is not None and not field.choices and field.has_default() and not callable(field.default):
+        return display_value(field, field.default) != text
+    return True
 
 
 def _is_empty(value: Any) -> bool:

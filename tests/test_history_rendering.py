@@ -45,6 +45,15 @@ def test_a_new_record_leaves_out_empty_fields_unticked_boxes_and_bookkeeping(mem
     assert "建档时间" not in changes and "更新时间" not in changes and "ID" not in changes
 
 
+def test_a_new_organization_shows_its_kind_parent_and_date_but_not_untouched_defaults(tree):
+    (created,) = history_rows(history_for(tree.branch_a))
+    changes = {label: c.new for label, c in changes_of(created).items()}
+    assert changes["组织类型"] == "党支部"
+    assert changes["上级党组织"] == "新华镇党委"
+    assert changes["成立日期"] == "2000-01-01"
+    assert "排序" not in changes  # 0, as every new organization
+
+
 def test_the_id_number_stays_masked(member_a):
     (created,) = history_rows(history_for(member_a))
     assert changes_of(created)["公民身份号码"].new == "1101**********002X"
