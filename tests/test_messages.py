@@ -16,6 +16,8 @@ from core.forms import DateField, StyledForm, style_widgets
 from members.models import Member
 from organizations.models import Organization, User
 
+from .conftest import PASSWORD
+
 
 class ContactForm(StyledForm):
     phone = forms.CharField(label="联系电话", max_length=20)
@@ -109,6 +111,19 @@ def test_password_rules_speak_chinese(password, message):
     with pytest.raises(ValidationError) as refused:
         validate_password(password, User(username="zhangguifang", full_name="张桂芳"))
     assert message in refused.value.messages
+
+
+@pytest.mark.django_db
+def test_a_browser_asking_for_english_still_gets_chinese(client, secretary_a):
+    client.force_login(secretary_a)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Xq7#", "new_password2": "Xq7#"},
+        HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9",
+    )
+    html = response.content.decode()
+    assert "密码太短，至少需要8个字符" in html
+    assert "This password" not in html and "Your password" not in html
 
 
 @pytest.mark.django_db
