@@ -6,12 +6,14 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from .scopes import can_write
 
@@ -65,3 +67,35 @@ def run_service(form: Form, call: Callable[[], M]) -> M | None:
     except ValidationError as exc:
         apply_service_errors(form, exc)
         return None
+
+
+def form_page(
+    request: HttpRequest,
+    form: Form,
+    *,
+    save: Callable[[dict[str, Any]], M],
+    title: str,
+    success: str | Callable[[M], str],
+    cancel_url: str,
+    next_url: Callable[[M], str] | None = None,
+    template: str = "form_page.html",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The one way to write a form page: show ``form``; on a valid POST call ``save`` (a service).
+
+    ``save`` gets the form's cleaned data and returns the saved record; a
+    ``ValidationError`` it raises lands on the form (on the named field where
+    there is one) and nothing is written; 404 and 403 propagate.  On success
+    the user sees ``success`` and goes to ``next_url(record)`` (default: the
+    record's own page).  The generic template takes ``title``, ``cancel_url``
+    and, in ``context``, ``subnav`` (a template), ``active``, ``intro``,
+    ``danger``, ``submit_label``, ``subtitle`` and ``breadcrumbs``.
+    """
+    if request.method == "POST" and form.is_valid():
+        record = run_service(form, lambda: save(form.cleaned_data))
+        if record is not None:
+            messages.success(request, success(record) if callable(success) else success)
+            return redirect(next_url(record) if next_url else record.get_absolute_url())  # type: ignore[attr-defined]
+    return render(
+        request, template, {"form": form, "title": title, "cancel_url": cancel_url, **(context or {})}
+    )

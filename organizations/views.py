@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_safe
 from core.audit import history_for
 from core.lists import list_page
 from core.scopes import can_write, in_scope
-from core.views import apply_service_errors, get_visible_or_404, write_view
+from core.views import form_page, get_visible_or_404, write_view
 from core.xlsx import xlsx_response
 
 from . import selectors, services
@@ -40,8 +39,8 @@ from .forms import (
     PostEndForm,
     TreeFilterForm,
 )
-from .importers import import_orgs, template_workbook
-from .models import LeadershipPost, Organization
+from .importers import start_org_import, template_workbook
+from .models import LeadershipPost, Organization, OrgImportJob
 from .selectors import TreeOptions, org_summary, org_tree
 from .tables import VACANCY_TABLE, WARNING_TABLE
 
@@ -125,25 +124,23 @@ def _form_page(
     danger: bool = False,
     intro: str = "",
 ) -> HttpResponse:
-    """Show ``form``; on a valid POST run the service, put its errors on the form or go back to the page."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = perform(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, success)
-            target = result if isinstance(result, Organization) else org
-            return redirect(target.get_absolute_url())
-    context = {
-        "org": org,
-        "form": form,
-        "title": title,
-        "danger": danger,
-        "intro": intro,
-        "breadcrumbs": _crumbs(request, org, (title, "")),
-    }
-    return render(request, "organizations/form.html", context)
+    """An organization's form page (core.views.form_page): back to the organization (or the new one) after."""
+    return form_page(
+        request,
+        form,
+        save=perform,
+        title=title,
+        success=success,
+        cancel_url=org.get_absolute_url(),
+        next_url=lambda result: (result if isinstance(result, Organization) else org).get_absolute_url(),
+        context={
+            "subtitle": f"{org.name}（{org.get_kind_display()} · {org.code}）",
+            "intro": intro,
+            "danger": danger,
+            "submit_label": "确定",
+            "breadcrumbs": _crumbs(request, org, (title, "")),
+        },
+    )
 
 
 def _refuse_closed(request: HttpRequest, org: Organization) -> HttpResponse | None:
@@ -359,20 +356,43 @@ def warning_list(request: HttpRequest) -> HttpResponse:
 
 @write_view
 def import_page(request: HttpRequest) -> HttpResponse:
-    """Upload an organization sheet: everything is imported, or nothing and every bad row is listed."""
+    """Upload an organization sheet; the task worker imports it (all or nothing), the job page follows it."""
     form = OrgImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        report = import_orgs(form.cleaned_data["file"], actor=request.user)
-        if report.ok:
-            messages.success(request, f"导入成功：新建党组织 {report.created} 个")
-            return redirect("organizations:tree")
+        upload = form.cleaned_data["file"]
+        job = start_org_import(actor=request.user, upload=upload, file_name=upload.name)
+        return redirect("organizations:import_job", pk=job.pk)
     context = {
         "form": form,
-        "report": report,
+        "jobs": OrgImportJob.objects.visible_to(request.user).select_related("created_by")[:10],
         "breadcrumbs": [_tree_crumb(), ("导入党组织", "")],
     }
     return render(request, "organizations/import.html", context)
+
+
+def _import_job_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    job = get_visible_or_404(OrgImportJob.objects.select_related("created_by"), request.user, pk=pk)
+    return {"job": job, "error_groups": job.error_summary(1000)}
+
+
+@login_required
+@require_safe
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """One organization import: its progress, then its outcome (identical errors on one line)."""
+    context = _import_job_context(request, pk)
+    context["breadcrumbs"] = [
+        _tree_crumb(),
+        ("导入党组织", reverse("organizations:import")),
+        (context["job"].file_name, ""),
+    ]
+    return render(request, "organizations/import_job.html", context)
+
+
+@login_required
+@require_safe
+def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment htmx polls until the job ends."""
+    return render(request, "organizations/_import_progress.html", _import_job_context(request, pk))
 
 
 @login_required

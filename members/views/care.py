@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.audit import history_for
 from core.lists import list_page
 from core.scopes import can_write, in_scope
-from core.views import get_visible_or_404, paginate, run_service, write_view
+from core.views import form_page, get_visible_or_404, paginate, write_view
 from organizations.choices import OrgKind
 from organizations.rules import get_rule
 
@@ -71,30 +71,23 @@ def care_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+VISIT_FIELDS = ("visited_on", "occasion", "visitors", "funding", "note")
+
+
 @write_view
 def care_new(request: HttpRequest) -> HttpResponse:
     form = CareVisitForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        visit = run_service(
-            form,
-            lambda: care_visit_create(
-                actor=request.user,
-                organization=data["organization"],
-                visited_on=data["visited_on"],
-                occasion=data["occasion"],
-                visitors=data["visitors"],
-                funding=data["funding"],
-                note=data["note"],
-            ),
-        )
-        if visit is not None:
-            messages.success(request, "已登记走访慰问，请选择慰问对象")
-            return redirect("members:care_add_members", pk=visit.pk)
-    return render(
+    return form_page(
         request,
-        "members/care/care_form.html",
-        {"form": form, "title": "登记走访慰问", "breadcrumbs": crumbs(("登记", ""))},
+        form,
+        save=lambda data: care_visit_create(
+            actor=request.user, organization=data["organization"], **{f: data[f] for f in VISIT_FIELDS}
+        ),
+        title="登记走访慰问",
+        success="已登记走访慰问，请选择慰问对象",
+        cancel_url=reverse("members:care_list"),
+        next_url=lambda visit: reverse("members:care_add_members", kwargs={"pk": visit.pk}),
+        context={"subnav": "members/_subnav.html", "active": "care", "breadcrumbs": crumbs(("登记", ""))},
     )
 
 
@@ -102,26 +95,18 @@ def care_new(request: HttpRequest) -> HttpResponse:
 def care_edit(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit(request, pk)
     form = CareVisitForm(request.POST or None, user=request.user, instance=copy.copy(visit))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = run_service(
-            form,
-            lambda: care_visit_update(
-                actor=request.user,
-                visit=visit,
-                **{f: data[f] for f in ("visited_on", "occasion", "visitors", "funding", "note")},
-            ),
-        )
-        if done is not None:
-            messages.success(request, "已保存")
-            return redirect(done)
-    return render(
+    return form_page(
         request,
-        "members/care/care_form.html",
-        {
-            "form": form,
-            "visit": visit,
-            "title": "修改走访慰问",
+        form,
+        save=lambda data: care_visit_update(
+            actor=request.user, visit=visit, **{f: data[f] for f in VISIT_FIELDS}
+        ),
+        title="修改走访慰问",
+        success="已保存",
+        cancel_url=visit.get_absolute_url(),
+        context={
+            "subnav": "members/_subnav.html",
+            "active": "care",
             "breadcrumbs": crumbs((str(visit), visit.get_absolute_url()), ("修改", "")),
         },
     )

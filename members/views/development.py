@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from core.audit import history_for
 from core.lists import list_page, sections
 from core.scopes import can_write, scope_root, sees_everything
-from core.views import apply_service_errors, get_visible_or_404, write_view
+from core.views import apply_service_errors, form_page, get_visible_or_404, write_view
 from organizations.models import Organization
 from organizations.rules import get_rule
 
@@ -94,25 +94,30 @@ def applicant_list(request: HttpRequest) -> HttpResponse:
 @write_view
 def applicant_create(request: HttpRequest) -> HttpResponse:
     form = ApplicantForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            applicant = services.applicant_create(
-                actor=request.user,
-                organization=data.pop("organization"),
-                applied_on=data.pop("applied_on"),
-                note=data.pop("note"),
-                **data,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"已登记入党申请人“{applicant.name}”")
-            return redirect(applicant)
-    return render(
+
+    def save(data: dict[str, Any]) -> Applicant:
+        data = dict(data)
+        return services.applicant_create(
+            actor=request.user,
+            organization=data.pop("organization"),
+            applied_on=data.pop("applied_on"),
+            note=data.pop("note"),
+            **data,
+        )
+
+    return form_page(
         request,
-        "members/development/applicant_form.html",
-        {"form": form, "title": "登记入党申请人", "breadcrumbs": _crumbs(("登记入党申请人", ""))},
+        form,
+        save=save,
+        title="登记入党申请人",
+        success=lambda applicant: f"已登记入党申请人“{applicant.name}”",
+        cancel_url=reverse("members:applicant_list"),
+        context={
+            "subnav": "members/_subnav.html",
+            "active": "development",
+            "intro": "递交入党申请书时应年满18周岁；登记即记录第1步“递交入党申请书”。",
+            "breadcrumbs": _crumbs(("登记入党申请人", "")),
+        },
     )
 
 
@@ -147,21 +152,16 @@ def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = _applicant(request, pk)
     form = ApplicantForm(request.POST or None, instance=applicant, user=request.user, creating=False)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.applicant_update(actor=request.user, applicant=applicant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect(applicant)
-    return render(
+    return form_page(
         request,
-        "members/development/applicant_form.html",
-        {
-            "form": form,
-            "applicant": applicant,
-            "title": f"修改入党申请人信息：{applicant.name}",
+        form,
+        save=lambda data: services.applicant_update(actor=request.user, applicant=applicant, **data),
+        title=f"修改入党申请人信息：{applicant.name}",
+        success="已保存",
+        cancel_url=applicant.get_absolute_url(),
+        context={
+            "subnav": "members/_subnav.html",
+            "active": "development",
             "breadcrumbs": _crumbs((applicant.name, applicant.get_absolute_url()), ("修改信息", "")),
         },
     )

@@ -5,18 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
 from core.audit import history_for
 from core.lists import list_page
 from core.scopes import can_write
-from core.views import apply_service_errors, get_visible_or_404, write_view
+from core.views import form_page, get_visible_or_404, write_view
 from organizations.choices import Role
 
 from ..choices import MemberStatus
@@ -92,24 +90,23 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @write_view
 def create(request: HttpRequest) -> HttpResponse:
     form = MemberCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        fields = form.profile_changes()
-        try:
-            member = member_register(
-                actor=request.user,
-                organization=form.cleaned_data["organization"],
-                status=form.cleaned_data["status"],
-                **fields,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"已登记党员“{member.name}”")
-            return redirect(member)
-    return render(
+    return form_page(
         request,
-        "members/member_form.html",
-        {"form": form, "title": "登记党员", "breadcrumbs": [list_crumb(), ("登记党员", "")]},
+        form,
+        save=lambda data: member_register(
+            actor=request.user,
+            organization=data["organization"],
+            status=data["status"],
+            **form.profile_changes(),
+        ),
+        title="登记党员",
+        success=lambda member: f"已登记党员“{member.name}”",
+        cancel_url=reverse("members:list"),
+        context={
+            "subnav": "members/_subnav.html",
+            "active": "list",
+            "breadcrumbs": [list_crumb(), ("登记党员", "")],
+        },
     )
 
 
@@ -119,21 +116,16 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberEditForm(request.POST or None, instance=member)
     if not member.is_current:
         form.add_error(None, "已离开党组织的党员档案不能修改")
-    elif request.method == "POST" and form.is_valid():
-        try:
-            member_update(actor=request.user, member=member, **form.profile_changes())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"已保存党员“{member.name}”的信息")
-            return redirect(member)
-    return render(
+    return form_page(
         request,
-        "members/member_form.html",
-        {
-            "form": form,
-            "member": member,
-            "title": f"修改党员信息：{member.name}",
+        form,
+        save=lambda data: member_update(actor=request.user, member=member, **form.profile_changes()),
+        title=f"修改党员信息：{member.name}",
+        success=lambda member: f"已保存党员“{member.name}”的信息",
+        cancel_url=member.get_absolute_url(),
+        context={
+            "subnav": "members/_subnav.html",
+            "active": "list",
             "breadcrumbs": member_crumbs(member, ("修改信息", "")),
         },
     )
@@ -143,27 +135,34 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def move(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(Member.objects.select_related("organization"), request.user, pk=pk)
     form = MemberMoveForm(request.POST or None, user=request.user, member=member)
+    intro = (
+        f"当前所在党组织：{member.organization.name}（{member.get_status_display()}）。"
+        "调整后，原组织关系记录于调整日期截止，并自该日起在新党组织建立组织关系记录。"
+    )
     if not member.is_current:
         form.add_error(None, "该党员已离开党组织，不能调整组织关系")
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            member_move(
-                actor=request.user,
-                member=member,
-                to_org=data["to_org"],
-                day=data["day"],
-                document_no=data["document_no"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"已将党员“{member.name}”调整至{data['to_org'].name}")
-            return redirect(member)
-    return render(
+    elif not form.fields["to_org"].queryset.exists():
+        intro = "您的管理范围内没有其他可以管理党员的党组织。县外转出、转入请通过“组织关系转接”办理。"
+    return form_page(
         request,
-        "members/member_move.html",
-        {"form": form, "member": member, "breadcrumbs": member_crumbs(member, ("调整组织关系", ""))},
+        form,
+        save=lambda data: member_move(
+            actor=request.user,
+            member=member,
+            to_org=data["to_org"],
+            day=data["day"],
+            document_no=data["document_no"],
+        ),
+        title=f"调整组织关系：{member.name}",
+        success=lambda moved: f"已将党员“{moved.name}”调整至{form.cleaned_data['to_org'].name}",
+        cancel_url=member.get_absolute_url(),
+        context={
+            "subnav": "members/_subnav.html",
+            "active": "list",
+            "intro": intro,
+            "submit_label": "确认调整",
+            "breadcrumbs": member_crumbs(member, ("调整组织关系", "")),
+        },
     )
 
 
