@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.db import models
@@ -127,3 +128,19 @@ def test_the_record_page_shows_the_readable_history(client, committee_staff, mem
     history = html[html.index("修改记录") :]
     assert "困难党员</span>：否 → 是" in history
     assert "None" not in history and "True" not in history and "False" not in history
+
+
+def test_every_page_shows_history_through_the_one_include():
+    """A record page includes includes/history.html; no template renders auditlog's raw changes itself."""
+    root = Path(__file__).resolve().parent.parent
+    templates = [*root.glob("templates/**/*.html"), *root.glob("*/templates/**/*.html")]
+    raw = [
+        str(path.relative_to(root))
+        for path in templates
+        if path != root / "templates/includes/history.html"
+        and any(
+            word in path.read_text(encoding="utf-8")
+            for word in ("changes_display_dict", "changes_dict", "changes_str")
+        )
+    ]
+    assert templates and raw == []
