@@ -8,7 +8,11 @@
         └── 睦伦村党支部 (branch C)            (member_c)
 
 secretary_a and secretary_b are each other's outsiders; committee_staff is
-an outsider to 睦伦乡党委.
+an outsider to 睦伦乡党委.  member_a2 (branch A), the development walk's
+``ctx`` and ``applicant_a`` are in ``tests/members/conftest.py``.
+
+The fixtures are built on ``tests/factories.py``; a test that needs more
+records calls those builders, and imports helpers from there, not from here.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import pytest
 
 from organizations.models import User
 
-# PASSWORD, DAY0, make_user and member_fields are re-exported: older test modules import them from here.
+# PASSWORD, DAY0, make_user and member_fields stay importable from here for modules not yet moved to tests.factories.
 from tests.factories import (
     CAST_MEMBERS,
     DAY0,  # noqa: F401
