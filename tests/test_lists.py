@@ -194,3 +194,44 @@ def test_the_development_worklist_shows_its_sections_paged(client, county_staff)
     client.force_login(county_staff)
     response = client.get(reverse("members:development_index"))
     assert set(response.context["sections"]) == {"overdue", "approvals", "probation", "publicity", "due"}
+
+
+# --- every list: a bad filter value is shown, and no row ---------------------------------------------
+
+#: list URL → (its FilterSet, a query with one bad value).  A FilterSet without a case fails the build.
+BAD_FILTERS = {
+    "members:list": ("MemberFilterSet", {"gender": "X"}),
+    "members:care_list": ("CareVisitFilterSet", {"occasion": "X"}),
+    "members:applicant_list": ("ApplicantFilterSet", {"stage": "X"}),
+    "members:publicity_list": ("PublicityFilterSet", {"start": "2026-13-01"}),
+    "organizations:vacancies": ("VacancyFilterSet", {"kind": "X"}),
+    "organizations:warnings": ("WarningFilterSet", {"code": "X"}),
+}
+
+
+def all_filtersets() -> set[str]:
+    found, todo = set(), [ScopedFilterSet]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub.__module__.startswith("tests."):
+                continue
+            found.add(sub.__name__)
+            todo.append(sub)
+    return found
+
+
+def test_every_filterset_has_a_bad_filter_case():
+    assert all_filtersets() <= {name for name, _ in BAD_FILTERS.values()}
+
+
+@pytest.mark.parametrize("url_name", sorted(BAD_FILTERS))
+def test_a_bad_filter_value_is_an_error_and_lists_no_row(client, county_staff, member_a, url_name):
+    client.force_login(county_staff)
+    name, query = BAD_FILTERS[url_name]
+    response = client.get(reverse(url_name), query)
+    assert response.status_code == 200
+    filters = response.context["filters"]
+    assert type(filters).__name__ == name
+    assert not filters.valid and set(query) <= set(filters.errors)
+    assert response.context["listing"].count == 0
+    assert "筛选条件有误" in response.content.decode()
