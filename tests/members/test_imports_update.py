@@ -219,3 +219,32 @@ def test_thousands_of_identical_errors_read_as_one_line(client, secretary_a):
     assert page.count('<li class="list-group-item">') == 2
     assert "<strong>第2–2001行</strong>“学历”列：“私塾”不是有效的学历" in page and "（共2000行）" in page
     assert "<strong>第12行</strong>“姓名”列：必填" in page
+
+
+def test_a_party_group_is_found_under_the_members_branch_and_nowhere_else(tree, secretary_a, admin_user):
+    group = org_create(
+        actor=admin_user,
+        parent=tree.branch_a,
+        code="C01T01B01G1",
+        name="第一党小组",
+        kind=OrgKind.GROUP,
+        category=OrgCategory.VILLAGE,
+        established_on=DAY0,
+    )
+    org_create(
+        actor=admin_user,
+        parent=tree.branch_b,
+        code="C01T01B02G1",
+        name="社区党小组",
+        kind=OrgKind.GROUP,
+        category=OrgCategory.COMMUNITY,
+        established_on=DAY0,
+    )
+
+    wrong = import_members(actor=secretary_a, source=workbook([import_row(1, 所在党小组="社区党小组")]))
+    report = import_members(actor=secretary_a, source=workbook([import_row(1, 所在党小组="第一党小组")]))
+
+    assert [(e.column, e.message) for e in wrong.errors] == [
+        ("所在党小组", "“社区党小组”不是“各甫村党支部”下设的党小组")
+    ]
+    assert report.ok and Member.objects.get().party_group == group
