@@ -1,23 +1,41 @@
-"""Import of an existing organization tree from an ``.xlsx`` sheet, all or nothing.
+"""Import of an existing organization tree from an ``.xlsx`` sheet, all or nothing, on the task queue.
 
 Every row is checked first (codes, labels, dates, parents — in the database
 or elsewhere in the file, in any order —, placement rules, cycles, scope)
 and *every* bad row is reported; only a clean file is written, each
 organization through :func:`organizations.services.org_create`, parents
 before children, in one transaction.
+
+The page stores the upload and queues :func:`org_import_task`; the task
+ticks progress onto an :class:`~organizations.models.OrgImportJob` (the same
+job, heartbeat and error format as the member import) and deletes the
+upload when it ends, whatever the outcome.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 from zipfile import BadZipFile
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
 
-from core.scopes import can_write, in_scope, sees_everything
+from core.audit import service
+from core.importjobs import (
+    OPEN_STATUSES,
+    ImportJobStatus,
+    delete_upload,
+    local_copy,
+    store_upload,
+    tick,
+)
+from core.scopes import can_write, check_can_edit, in_scope, scope_root, sees_everything
 from core.xlsx import (
     ImportRejected,
     ImportReport,
@@ -29,8 +47,14 @@ from core.xlsx import (
 )
 
 from .choices import OrgCategory, OrgKind
-from .models import Organization
+from .models import Organization, OrgImportJob
 from .services import ALLOWED_PARENT_KINDS, org_create
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+#: Rows parsed between two progress ticks.
+TICK_EVERY = 200
 
 COL_CODE = "党组织代码"
 COL_NAME = "党组织名称"
@@ -262,7 +286,7 @@ def _create_all(rows: list[OrgRow], existing: dict[str, Organization], actor: An
     return len(created)
 
 
-def import_orgs(source: str | IO[bytes], *, actor: Any) -> ImportReport:
+def import_orgs(source: str | IO[bytes], *, actor: Any, progress: Progress | None = None) -> ImportReport:
     """Import an organization sheet: everything, or nothing and a list of every bad row."""
     report = ImportReport()
     if not can_write(actor):
@@ -276,14 +300,22 @@ def import_orgs(source: str | IO[bytes], *, actor: Any) -> ImportReport:
     if header_errors:
         report.errors = header_errors
         return report
-    rows = [_parse(number, values) for number, values in iterator]
+    rows: list[OrgRow] = []
+    for number, values in iterator:
+        rows.append(_parse(number, values))
+        if progress is not None and len(rows) % TICK_EVERY == 0:
+            progress(ImportJobStatus.VALIDATING, len(rows), 0)
     report.rows = len(rows)
+    if progress is not None:
+        progress(ImportJobStatus.VALIDATING, len(rows), len(rows))
     if not rows:
         report.errors.append(RowError(0, "", "文件中没有数据行"))
         return report
     report.errors, existing = validate_rows(rows, actor)
     if report.errors:
         return report
+    if progress is not None:
+        progress(ImportJobStatus.WRITING, len(rows), len(rows))
     try:
         with transaction.atomic():
             report.created = _create_all(rows, existing, actor)
@@ -309,3 +341,119 @@ def template_workbook() -> bytes:
             ("填写说明", ("列名", "填写要求", "示例"), notes),
         ]
     )
+
+
+# ---------------------------------------------------------------------------
+# The job: upload, task, outcome
+# ---------------------------------------------------------------------------
+
+
+@service
+def org_import_job_create(*, actor: Any, file_name: str) -> OrgImportJob:
+    """Record an upload of the organization sheet (the job the import page follows)."""
+    root = scope_root(actor)
+    if root is not None:
+        check_can_edit(actor, root)
+    elif not can_write(actor):
+        raise PermissionDenied("当前账号为只读权限，不能导入")
+    job = OrgImportJob(organization=root, created_by=actor, file_name=file_name[:255] or "未命名.xlsx")
+    job.full_clean()
+    job.save()
+    return job
+
+
+@service
+def org_import_job_finish(
+    *, actor: Any, job: OrgImportJob, report: ImportReport | None, message: str = ""
+) -> OrgImportJob:
+    """Store a job's outcome (created count or every error; None: it crashed) and delete the upload."""
+    job.refresh_from_db()  # progress ticks updated the row behind this instance's back
+    delete_upload(job.upload)
+    job.upload = ""
+    job.finished_at = timezone.now()
+    if report is None:
+        job.status = ImportJobStatus.FAILED
+        job.message = (message or "导入过程中发生错误，未写入任何数据")[:500]
+    elif report.errors:
+        job.status = ImportJobStatus.REJECTED
+        job.errors = [[e.row, e.column, e.message] for e in report.errors]
+        job.error_count = len(report.errors)
+    else:
+        job.status = ImportJobStatus.SUCCEEDED
+        job.created_count = report.created
+        job.processed = job.total = report.rows
+    job.save()
+    return job
+
+
+def close_stale_org_jobs() -> None:
+    """Fail the jobs whose worker died and delete their uploads."""
+    for job in OrgImportJob.objects.filter(status__in=OPEN_STATUSES):
+        if job.is_stale:
+            delete_upload(job.upload)
+            OrgImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJobStatus.FAILED,
+                message=job.stale_message,
+                upload="",
+                finished_at=timezone.now(),
+            )
+
+
+def run_org_import_job(*, job_id: int) -> OrgImportJob:
+    """Run one uploaded organization sheet's import and record the outcome on the job."""
+    close_stale_org_jobs()
+    job = OrgImportJob.objects.select_related("created_by__organization").get(pk=job_id)
+    if job.status != ImportJobStatus.PENDING:
+        return job  # given up as stale meanwhile
+    actor = job.created_by
+
+    def progress(status: str, processed: int, total: int) -> None:
+        tick(OrgImportJob, job_id, status=status, processed=processed, total=total)
+
+    try:
+        with local_copy(job.upload) as path:
+            report = import_orgs(path, actor=actor, progress=progress)
+    except Exception as exc:
+        logger.exception("organization import job %s failed", job_id)
+        return org_import_job_finish(
+            actor=actor,
+            job=job,
+            report=None,
+            message=f"导入过程中发生错误，未写入任何数据（{type(exc).__name__}）",
+        )
+    return org_import_job_finish(actor=actor, job=job, report=report)
+
+
+@task()
+def org_import_task(job_id: int) -> str:
+    """The task the worker runs: one organization import job to its end."""
+    return run_org_import_job(job_id=job_id).status
+
+
+def start_org_import(*, actor: Any, upload: Any, file_name: str) -> OrgImportJob:
+    """Store the upload, create its job and queue its import."""
+    job = org_import_job_create(actor=actor, file_name=file_name)
+    try:
+        name = store_upload(upload, "organizations")
+    except OSError as exc:
+        return org_import_job_finish(
+            actor=actor,
+            job=job,
+            report=None,
+            message=f"服务器无法保存上传的文件（{exc.strerror or exc}），未写入任何数据",
+        )
+    OrgImportJob.objects.filter(pk=job.pk).update(upload=name)
+    job.upload = name
+    try:
+        result = org_import_task.enqueue(job_id=job.pk)
+    except Exception as exc:
+        logger.exception("organization import job %s could not be queued", job.pk)
+        return org_import_job_finish(
+            actor=actor,
+            job=job,
+            report=None,
+            message=f"无法提交后台任务（{type(exc).__name__}），未写入任何数据",
+        )
+    OrgImportJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:64])
+    job.refresh_from_db()
+    return job

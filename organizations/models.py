@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.importjobs import ImportJobBase
 from core.scopes import PathField, ScopedQuerySet
 
 from .choices import OrgCategory, OrgEventKind, OrgKind, PostTitle, Role
@@ -327,3 +328,22 @@ class DocumentSequence(models.Model):
     def number(self, serial: int) -> str:
         """The document number for ``serial``: 富组转〔2026〕88号."""
         return f"{self.prefix}{serial}号"
+
+
+class OrgImportJob(ImportJobBase):
+    """One upload of the organization sheet, imported by the task worker: progress and outcome."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="导入人所属党组织",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta(ImportJobBase.Meta):
+        verbose_name = "党组织导入任务"
+        verbose_name_plural = "党组织导入任务"

@@ -70,6 +70,10 @@ CASES: dict[str, Case] = {
     "organizations:warnings": Case(),
     "organizations:import": Case(),
     "organizations:import_template": Case(),
+    **{
+        f"organizations:{n}": Case(kwargs=lambda c: {"pk": _org_import_job(c).pk})
+        for n in ("import_job", "import_job_progress")
+    },
     **{f"organizations:{n}": Case(kwargs=_org("branch_a")) for n in ("create_child", "edit", "appoint")},
     # a branch is renamed, moved, merged or dissolved by its superior's staff, not its secretary
     **{
@@ -216,6 +220,14 @@ def _suspended(c: Any) -> Any:
 
 def _care_visit(c: Any) -> Any:
     return make_care_visit(c.tree.branch_a, actor=c.secretary_a, entries=[(c.member_a, "100.00")])
+
+
+def _org_import_job(c: Any) -> Any:
+    from organizations.models import OrgImportJob
+
+    return OrgImportJob.objects.create(
+        created_by=c.secretary_a, organization=c.tree.branch_a, file_name="党组织.xlsx"
+    )
 
 
 def _import_job(c: Any) -> Any:

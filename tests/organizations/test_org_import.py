@@ -197,3 +197,112 @@ def test_the_command_prints_every_bad_row_and_fails(tmp_path, tree, committee_st
 def test_the_command_refuses_an_unknown_user(tmp_path, tree):
     with pytest.raises(CommandError, match="不存在"):
         call_command("import_orgs", str(tmp_path / "x.xlsx"), "--user", "nobody")
+
+
+# --- on the task queue: the job page, progress, the error format of the member import ---------
+
+
+def test_the_import_page_queues_a_task_and_its_job_page_shows_the_outcome(client, tree, committee_staff):
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+
+    from organizations.models import OrgImportJob
+
+    client.force_login(committee_staff)
+    upload = xlsx_file([("W1", "网页导入党支部", "党支部", "村", "C01T01", "2015-01-01")])
+
+    response = client.post(reverse("organizations:import"), {"file": upload})
+
+    job = OrgImportJob.objects.get()
+    assert response["Location"] == reverse("organizations:import_job", args=[job.pk])
+    assert (job.status, job.created_count, job.processed, job.created_by) == (
+        "SUCCEEDED",
+        1,
+        1,
+        committee_staff,
+    )
+    assert job.upload == "" and job.task_id  # the upload went through storage and is gone
+    assert default_storage.listdir("imports/organizations")[1] == []
+    page = client.get(response["Location"]).content.decode()
+    assert "新建党组织 <strong>1</strong> 个" in page and "hx-trigger" not in page
+    assert (
+        "o.xlsx" not in page and job.file_name in client.get(reverse("organizations:import")).content.decode()
+    )
+
+
+def test_progress_is_ticked_while_reading_then_writing(tree, committee_staff, monkeypatch):
+    from organizations import importers
+
+    monkeypatch.setattr(importers, "TICK_EVERY", 2)
+    rows = [(f"P{i}", f"党支部{i}", "党支部", "村", "C01T01", "2015-01-01") for i in range(5)]
+    ticks: list[tuple[str, int, int]] = []
+
+    report = import_orgs(xlsx_file(rows), actor=committee_staff, progress=lambda *t: ticks.append(t))
+
+    assert report.ok and report.created == 5
+    assert ticks == [("VALIDATING", 2, 0), ("VALIDATING", 4, 0), ("VALIDATING", 5, 5), ("WRITING", 5, 5)]
+
+
+def test_a_running_org_import_polls_with_a_progress_bar(client, tree, committee_staff):
+    from django.urls import reverse
+
+    from organizations.models import OrgImportJob
+
+    job = OrgImportJob.objects.create(
+        created_by=committee_staff, organization=tree.committee, file_name="o.xlsx", status="VALIDATING"
+    )
+    OrgImportJob.objects.filter(pk=job.pk).update(processed=200)
+    client.force_login(committee_staff)
+
+    fragment = client.get(reverse("organizations:import_job_progress", args=[job.pk])).content.decode()
+
+    assert 'hx-trigger="every 1s"' in fragment and "已读取 200 行" in fragment
+
+
+def test_identical_org_errors_read_as_one_line_like_the_member_import(client, tree, committee_staff):
+    from django.urls import reverse
+
+    rows = [(f"E{i}", f"甲{i}", "支部子", "村", "C01T01", "2015-01-01") for i in range(300)]
+    client.force_login(committee_staff)
+
+    page = client.post(
+        reverse("organizations:import"), {"file": xlsx_file(rows)}, follow=True
+    ).content.decode()
+
+    assert "共 300 处错误" in page
+    assert "<strong>第2–301行</strong>“组织类型”列：未知的组织类型“支部子”" in page and "（共300行）" in page
+    assert not Organization.objects.filter(code__startswith="E").exists()
+
+
+def test_an_org_import_whose_worker_died_is_shown_as_failed(client, tree, committee_staff):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from core.importjobs import STALE_AFTER
+    from organizations.models import OrgImportJob
+
+    job = OrgImportJob.objects.create(
+        created_by=committee_staff, organization=tree.committee, file_name="o.xlsx", status="WRITING"
+    )
+    OrgImportJob.objects.filter(pk=job.pk).update(
+        updated_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1)
+    )
+    client.force_login(committee_staff)
+
+    fragment = client.get(reverse("organizations:import_job_progress", args=[job.pk])).content.decode()
+
+    assert "失败：后台任务中断，请重新导入" in fragment and "hx-trigger" not in fragment
+
+
+def test_another_committee_gets_404_for_an_org_import_job(client, tree, committee_staff, secretary_a):
+    from django.urls import reverse
+
+    from organizations.models import OrgImportJob
+
+    job = OrgImportJob.objects.create(
+        created_by=committee_staff, organization=tree.committee, file_name="o.xlsx"
+    )
+    client.force_login(secretary_a)
+
+    assert client.get(reverse("organizations:import_job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("organizations:import_job_progress", args=[job.pk])).status_code == 404

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.importjobs import summarise_errors
 from organizations.importers import import_orgs
 from organizations.models import User
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"无法打开文件 {file}：{exc.strerror}") from None
         if not report.ok:
-            for error in report.errors:
-                self.stderr.write(str(error))
+            for group in summarise_errors(report.errors):  # identical errors on one line, as on the page
+                self.stderr.write(str(group))
             raise CommandError(f"导入失败：共 {len(report.errors)} 处错误，未写入任何党组织")
         self.stdout.write(self.style.SUCCESS(f"导入成功：新建党组织 {report.created} 个"))
