@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from core.audit import service
+from core.money import parse_amount
 from core.scopes import check_can_edit
 from organizations.models import Organization
 
@@ -17,25 +18,11 @@ from ..models import CareFunding, CareOccasion, CareVisit, CareVisitMember, Memb
 
 #: Header fields ``care_visit_update`` may change.
 VISIT_FIELDS = ("visited_on", "occasion", "visitors", "funding", "note")
-CENT = Decimal("0.01")
 
 
 def clean_amount(value: Any, who: str = "") -> Decimal:
-    """A money amount: a Decimal ≥ 0 with at most two decimal places."""
-    prefix = f"{who}：" if who else ""
-    if isinstance(value, float):
-        raise ValidationError({"amount": f"{prefix}金额请以Decimal传入（不使用浮点数）"})
-    try:
-        amount = Decimal(str(value).strip()) if value is not None and str(value).strip() else None
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        raise ValidationError({"amount": f"{prefix}请填写慰问金金额"})
-    if amount < 0:
-        raise ValidationError({"amount": f"{prefix}慰问金不能为负数"})
-    if amount != amount.quantize(CENT):
-        raise ValidationError({"amount": f"{prefix}慰问金最多保留两位小数"})
-    return amount.quantize(CENT)
+    """慰问金: a money amount (core.money.parse_amount) whose errors name the member."""
+    return parse_amount(value, label="慰问金", who=who)
 
 
 def _validate_header(visit: CareVisit) -> None:
