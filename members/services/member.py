@@ -262,7 +262,8 @@ def _change_branch(
     from_org = member.organization
     _close_period(member, day, reason)
     member.organization = to_org
-    member.save(update_fields=["organization", "updated_at"])
+    member.party_group = None  # a 党小组 belongs to the branch left behind
+    member.save(update_fields=["organization", "party_group", "updated_at"])
     _open_period(member, day, reason, document_no)
     for handler in MOVED_HANDLERS:
         handler(member, from_org, day, actor)

@@ -248,3 +248,25 @@ def test_a_party_group_is_found_under_the_members_branch_and_nowhere_else(tree, 
         ("所在党小组", "“社区党小组”不是“各甫村党支部”下设的党小组")
     ]
     assert report.ok and Member.objects.get().party_group == group
+
+
+def test_a_move_to_another_branch_leaves_the_old_branchs_party_group(tree, member_a, admin_user):
+    import datetime as dt
+
+    from members.services.member import member_move
+
+    group = org_create(
+        actor=admin_user,
+        parent=tree.branch_a,
+        code="C01T01B01G1",
+        name="第一党小组",
+        kind=OrgKind.GROUP,
+        category=OrgCategory.VILLAGE,
+        established_on=DAY0,
+    )
+    Member.objects.filter(pk=member_a.pk).update(party_group=group)
+    member_a.refresh_from_db()
+
+    member_move(actor=admin_user, member=member_a, to_org=tree.branch_b, day=dt.date(2024, 1, 1))
+
+    assert Member.objects.get(pk=member_a.pk).party_group is None

@@ -161,6 +161,7 @@ def admit_incoming(transfer: Transfer, day: dt.date) -> Member:
         for field in PERSON_FIELDS:
             setattr(member, field, getattr(candidate, field))
         member.organization = to_org
+        member.party_group = None  # a 党小组 of the branch they once left
         member.left_on = None
         member.leave_reason = ""
         member.leave_note = ""
