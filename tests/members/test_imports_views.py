@@ -320,3 +320,27 @@ def test_a_crash_during_the_import_fails_the_job_and_writes_nothing(secretary_a,
 
     assert (job.status, job.finished_at is not None) == ("FAILED", True)
     assert "RuntimeError" in job.message and Member.objects.count() == 0
+
+
+def test_the_recent_imports_list_costs_the_same_queries_for_one_job_or_many(client, secretary_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, secretary_a)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("members:import")).status_code == 200
+        return len(captured)
+
+    ImportJob.objects.create(
+        created_by=secretary_a, organization=secretary_a.organization, file_name="1.xlsx"
+    )
+    one = queries()
+    for n in range(2, 6):
+        ImportJob.objects.create(
+            created_by=secretary_a, organization=secretary_a.organization, file_name=f"{n}.xlsx"
+        )
+
+    # The jobs and their uploaders come in one query, however many are listed.
+    assert queries() == one

@@ -306,3 +306,28 @@ def test_another_committee_gets_404_for_an_org_import_job(client, tree, committe
 
     assert client.get(reverse("organizations:import_job", args=[job.pk])).status_code == 404
     assert client.get(reverse("organizations:import_job_progress", args=[job.pk])).status_code == 404
+
+
+def test_the_recent_org_imports_cost_the_same_queries_for_one_job_or_many(client, tree, committee_staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from organizations.models import OrgImportJob
+
+    client.force_login(committee_staff)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("organizations:import")).status_code == 200
+        return len(captured)
+
+    OrgImportJob.objects.create(created_by=committee_staff, organization=tree.committee, file_name="1.xlsx")
+    one = queries()
+    for n in range(2, 6):
+        OrgImportJob.objects.create(
+            created_by=committee_staff, organization=tree.committee, file_name=f"{n}.xlsx"
+        )
+
+    # The jobs and their uploaders come in one query, however many are listed.
+    assert queries() == one
