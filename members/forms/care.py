@@ -7,11 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
-from core.forms import DateInput, OrganizationChoiceField, scope_depth, style_widgets
+from core.forms import DateField, OrganizationChoiceField, scope_depth, style_widgets
 from organizations.models import Organization
 
-from ..models import CareVisit
+from ..models import CareVisit, Member
+from ..services.care import clean_amount
 
 ALL = [("", "全部")]
 
@@ -22,7 +24,8 @@ class CareVisitForm(forms.ModelForm):
     class Meta:
         model = CareVisit
         fields = ("organization", "visited_on", "occasion", "visitors", "funding", "note")
-        widgets = {"visited_on": DateInput()}
+        # A visit is recorded after it was made.
+        field_classes = {"visited_on": DateField}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,3 +63,42 @@ class AmountForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+
+class CareMembersForm(forms.Form):
+    """Whom the visit reached: the ticked ``pick`` boxes among ``candidates``, each with its amount.
+
+    An amount left empty takes the common one (统一慰问金); ``cleaned_data["entries"]``
+    holds the (member, amount) pairs for ``care_visit_add_members``.
+    """
+
+    default_amount = forms.CharField(label="统一慰问金（元）", max_length=20, required=False)
+
+    def __init__(self, *args: Any, candidates: QuerySet[Member], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        style_widgets(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        picked = [int(v) for v in self.data.getlist("pick") if v.isdigit()]
+        if not picked:
+            raise forms.ValidationError("请至少选择一名慰问对象")
+        chosen = {m.pk: m for m in self.candidates.filter(pk__in=picked)}
+        common = (data.get("default_amount") or "").strip()
+        entries: list[tuple[Member, Decimal]] = []
+        errors: list[str] = []
+        for pk in picked:
+            member = chosen.get(pk)
+            if member is None:
+                errors.append("所选党员不在可选范围内，请刷新后重试")
+                continue
+            raw = self.data.get(f"amount_{pk}", "").strip() or common
+            try:
+                entries.append((member, clean_amount(raw, member.name)))
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(list(dict.fromkeys(errors)))  # one line per distinct problem
+        data["entries"] = entries
+        return data

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from core.forms import DateInput, OrganizationChoiceField, scope_depth, style_widgets
+from core.forms import DateField, DocumentNoField, OrganizationChoiceField, scope_depth, style_widgets
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
 
@@ -41,14 +41,13 @@ class MemberChoiceField(forms.ModelChoiceField):
 class ApplicantForm(forms.ModelForm):
     """An applicant's personal details; on creation also the branch and the application date (step 1)."""
 
-    applied_on = forms.DateField(label="递交入党申请书日期", widget=DateInput())
+    applied_on = DateField(label="递交入党申请书日期")
     note = forms.CharField(label="备注", max_length=500, required=False)
 
     class Meta:
         model = Applicant
         fields = ["organization", *PERSON_FIELDS]
-        widgets = {"birth_date": DateInput()}
-        field_classes = {"organization": OrganizationChoiceField}
+        field_classes = {"organization": OrganizationChoiceField, "birth_date": DateField}
 
     def __init__(self, *args: Any, user: Any, creating: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,9 +71,12 @@ class ApplicantForm(forms.ModelForm):
 
 
 class StepForm(forms.Form):
-    """The date and particulars of one step; only the fields that step takes are kept."""
+    """The date and particulars of one step; only the fields that step takes are kept.
 
-    day = forms.DateField(label="日期", widget=DateInput())
+    A step is recorded once it has happened, so its date is never after today.
+    """
+
+    day = DateField(label="日期")
     first_contact = MemberChoiceField(Member.objects.none(), label="培养联系人", required=False)
     second_contact = MemberChoiceField(Member.objects.none(), label="培养联系人（二）", required=False)
     first_introducer = MemberChoiceField(Member.objects.none(), label="入党介绍人", required=False)
@@ -102,7 +104,7 @@ class StepForm(forms.Form):
         label="超期审批原因", max_length=200, required=False, help_text="支部大会讨论后超过3个月审批时填写"
     )
     handled_by = forms.CharField(label="经办人/谈话人", max_length=100, required=False)
-    document_no = forms.CharField(label="文号", max_length=100, required=False)
+    document_no = DocumentNoField()
     note = forms.CharField(
         label="备注/意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -138,7 +140,7 @@ class StepForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(label="终止日期", widget=DateInput())
+    withdrawn_on = DateField(label="终止日期")
     withdraw_kind = forms.ChoiceField(label="终止情形", choices=WithdrawKind.choices)
     withdraw_reason = forms.CharField(
         label="终止原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3})
@@ -154,8 +156,9 @@ class PublicityForm(forms.Form):
     step = forms.TypedChoiceField(
         label="公示事项", coerce=int, choices=Publicity._meta.get_field("step").choices
     )
-    starts_on = forms.DateField(label="公示开始日期", widget=DateInput())
-    ends_on = forms.DateField(label="公示截止日期", widget=DateInput())
+    # Registered when the notice goes up (not before); it runs on into the coming working days.
+    starts_on = DateField(label="公示开始日期")
+    ends_on = DateField(label="公示截止日期", allow_future=True)
     place = forms.CharField(label="公示地点/范围", max_length=200, help_text="如：村务公开栏、单位公示栏")
 
     def __init__(self, *args: Any, steps: list[int] | None = None, **kwargs: Any) -> None:
@@ -201,6 +204,7 @@ class PlanEditForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.committees = committees
+        self.plans = plans
         for c in committees:
             plan = plans.get(c.pk)
             self.fields[f"quota_{c.pk}"] = forms.IntegerField(
@@ -217,3 +221,14 @@ class PlanEditForm(forms.Form):
 
     def rows(self) -> list[tuple[Organization, forms.BoundField, forms.BoundField]]:
         return [(c, self[f"quota_{c.pk}"], self[f"note_{c.pk}"]) for c in self.committees]
+
+    def changes(self) -> list[tuple[Organization, int, str]]:
+        """(committee, quota, note) of each plan set or changed; an empty quota leaves the plan alone."""
+        changed = []
+        for c in self.committees:
+            quota, note = self.cleaned_data[f"quota_{c.pk}"], self.cleaned_data[f"note_{c.pk}"]
+            old = self.plans.get(c.pk)
+            if quota is None or (old and old.quota == quota and old.note == note):
+                continue
+            changed.append((c, quota, note))
+        return changed

@@ -21,7 +21,7 @@ from organizations.choices import OrgKind
 from organizations.rules import get_rule
 
 from ..filters import CareVisitFilterSet
-from ..forms.care import AmountForm, CareVisitForm
+from ..forms.care import AmountForm, CareMembersForm, CareVisitForm
 from ..models import CareVisit, CareVisitMember
 from ..selectors.care import care_candidates, care_visit_list, visit_recipients
 from ..services.care import (
@@ -30,7 +30,6 @@ from ..services.care import (
     care_visit_remove_member,
     care_visit_set_amount,
     care_visit_update,
-    clean_amount,
 )
 from ..tables import CARE_VISIT_TABLE
 
@@ -144,42 +143,22 @@ def care_add_members(request: HttpRequest, pk: int) -> HttpResponse:
     everyone = request.GET.get("all") == "1"
     old_age = int(get_rule("care_old_member_age"))
     candidates = care_candidates(request.user, visit, everyone=everyone, old_age=old_age)
-    errors: list[str] = []
-    default_amount = request.POST.get("default_amount", "").strip()
-    if request.method == "POST":
-        picked = [int(v) for v in request.POST.getlist("pick") if v.isdigit()]
-        chosen = {m.pk: m for m in candidates.filter(pk__in=picked)}
-        entries = []
-        for member_pk in picked:
-            member = chosen.get(member_pk)
-            if member is None:
-                errors.append("所选党员不在可选范围内，请刷新后重试")
-                continue
-            raw = request.POST.get(f"amount_{member_pk}", "").strip() or default_amount
-            try:
-                entries.append((member, clean_amount(raw, member.name)))
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if not picked:
-            errors.append("请至少选择一名慰问对象")
-        if not errors:
-            try:
-                added = care_visit_add_members(actor=request.user, visit=visit, entries=entries)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-            else:
-                messages.success(request, f"已添加{len(added)}名慰问对象")
-                return redirect(request.get_full_path())
-    return render(
+    form = CareMembersForm(request.POST or None, candidates=candidates)
+    return form_page(
         request,
-        "members/care/care_add_members.html",
-        {
+        form,
+        save=lambda data: care_visit_add_members(actor=request.user, visit=visit, entries=data["entries"]),
+        title="选择慰问对象",
+        success=lambda added: f"已添加{len(added)}名慰问对象",
+        cancel_url=visit.get_absolute_url(),
+        # Back to the same list (now without those added) to pick more.
+        next_url=lambda added: request.get_full_path(),
+        template="members/care/care_add_members.html",
+        context={
             "visit": visit,
             "page_obj": paginate(request, candidates),
             "everyone": everyone,
             "old_age": old_age,
-            "errors": errors,
-            "default_amount": default_amount,
             "breadcrumbs": crumbs((str(visit), visit.get_absolute_url()), ("选择慰问对象", "")),
         },
     )

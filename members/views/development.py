@@ -5,19 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
 from core.audit import history_for
 from core.lists import list_page, sections
 from core.scopes import can_write, scope_root, sees_everything
-from core.views import apply_service_errors, form_page, get_visible_or_404, write_view
+from core.views import form_page, get_visible_or_404, write_view
 from organizations.models import Organization
 from organizations.rules import get_rule
 
@@ -148,6 +147,16 @@ def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _applicant_page(applicant: Applicant, action: str, subtitle: str | None = None) -> dict[str, Any]:
+    """The form page's context for an action on ``applicant``: subnav, subtitle (branch · stage), crumbs."""
+    return {
+        "subnav": "members/_subnav.html",
+        "active": "development",
+        "subtitle": subtitle or f"{applicant.organization.name} · {applicant.stage.label}",
+        "breadcrumbs": _crumbs((applicant.name, applicant.get_absolute_url()), (action, "")),
+    }
+
+
 @write_view
 def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = _applicant(request, pk)
@@ -159,78 +168,72 @@ def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         title=f"修改入党申请人信息：{applicant.name}",
         success="已保存",
         cancel_url=applicant.get_absolute_url(),
-        context={
-            "subnav": "members/_subnav.html",
-            "active": "development",
-            "breadcrumbs": _crumbs((applicant.name, applicant.get_absolute_url()), ("修改信息", "")),
-        },
+        context=_applicant_page(applicant, "修改信息"),
     )
+
+
+def _htmx_redirect(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """After an htmx form's success, load the next page whole (HX-Redirect) instead of inside the target."""
+    if request.headers.get("HX-Request") and response.status_code == 302:
+        hx = HttpResponse(status=204)
+        hx["HX-Redirect"] = response["Location"]
+        return hx
+    return response
 
 
 @write_view
 def applicant_step(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    """Record step ``number``: the form (a fragment for htmx) on GET, the service on POST."""
+    """Record step ``number``: the form alone for htmx (in the detail page's panel), else a form page."""
     applicant = _applicant(request, pk)
     if number not in Step.values:
         raise Http404("没有该步骤")
+    name = Step(number).label
     form = StepForm(request.POST or None, applicant=applicant, number=number, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.step_record(
-                actor=request.user,
-                applicant=applicant,
-                number=number,
-                day=form.cleaned_data["day"],
-                **form.particulars(),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"已记录第{number}步“{Step(number).label}”")
-            if request.headers.get("HX-Request"):
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = applicant.get_absolute_url()
-                return response
-            return redirect(applicant)
-    context = {
-        "applicant": applicant,
-        "form": form,
-        "number": number,
-        "step_name": Step(number).label,
-        "breadcrumbs": _crumbs(
-            (applicant.name, applicant.get_absolute_url()), (f"第{number}步 {Step(number).label}", "")
+    fragment = bool(request.headers.get("HX-Request"))
+    response = form_page(
+        request,
+        form,
+        save=lambda data: services.step_record(
+            actor=request.user, applicant=applicant, number=number, day=data["day"], **form.particulars()
         ),
-    }
-    if request.headers.get("HX-Request"):
-        return render(request, "members/development/_step_form.html", context)
-    return render(request, "members/development/step_form.html", context)
+        title=f"第{number}步 {name}：{applicant.name}",
+        success=f"已记录第{number}步“{name}”",
+        cancel_url=applicant.get_absolute_url(),
+        next_url=lambda step: applicant.get_absolute_url(),
+        template="members/development/_step_form.html" if fragment else "form_page.html",
+        context={
+            "applicant": applicant,
+            "number": number,
+            "step_name": name,
+            **_applicant_page(applicant, f"第{number}步 {name}"),
+            "submit_label": "记录",
+        },
+    )
+    return _htmx_redirect(request, response)
 
 
 @write_view
 def applicant_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = _applicant(request, pk)
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.applicant_withdraw(
-                actor=request.user,
-                applicant=applicant,
-                day=form.cleaned_data["withdrawn_on"],
-                kind=form.cleaned_data["withdraw_kind"],
-                reason=form.cleaned_data["withdraw_reason"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"“{applicant.name}”已终止发展")
-            return redirect(applicant)
-    return render(
+    return form_page(
         request,
-        "members/development/withdraw.html",
-        {
-            "applicant": applicant,
-            "form": form,
-            "breadcrumbs": _crumbs((applicant.name, applicant.get_absolute_url()), ("终止发展", "")),
+        form,
+        save=lambda data: services.applicant_withdraw(
+            actor=request.user,
+            applicant=applicant,
+            day=data["withdrawn_on"],
+            kind=data["withdraw_kind"],
+            reason=data["withdraw_reason"],
+        ),
+        title=f"终止发展：{applicant.name}",
+        success=f"“{applicant.name}”已终止发展",
+        cancel_url=applicant.get_absolute_url(),
+        context={
+            **_applicant_page(applicant, "终止发展"),
+            "intro": "终止后该申请人不再进入发展流程（记录保留）；已接收为预备党员的，须经支部大会讨论取消预备资格。",
+            "danger": True,
+            "submit_label": "终止发展",
         },
     )
 
@@ -259,22 +262,19 @@ def publicity_create(request: HttpRequest, pk: int) -> HttpResponse:
     steps = list(applicant.steps.all())
     due = [n for n in selectors.available_steps(applicant, steps) if n in PUBLICITY_STEPS]
     form = PublicityForm(request.POST or None, steps=due)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.publicity_create(actor=request.user, applicant=applicant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "已登记公示")
-            return redirect(applicant)
-    return render(
+    working_days = get_rule("publicity_working_days")
+    return form_page(
         request,
-        "members/development/publicity_form.html",
-        {
-            "applicant": applicant,
-            "form": form,
-            "working_days": get_rule("publicity_working_days"),
-            "breadcrumbs": _crumbs((applicant.name, applicant.get_absolute_url()), ("登记公示", "")),
+        form,
+        save=lambda data: services.publicity_create(actor=request.user, applicant=applicant, **data),
+        title=f"登记公示：{applicant.name}",
+        success="已登记公示",
+        cancel_url=applicant.get_absolute_url(),
+        next_url=lambda publicity: applicant.get_absolute_url(),
+        context={
+            **_applicant_page(applicant, "登记公示"),
+            "intro": f"公示期不少于{working_days}个工作日（按国家法定节假日安排计算，调休上班日计入），"
+            "公示结束且无异议后方可进行下一步骤。",
         },
     )
 
@@ -284,30 +284,24 @@ def publicity_result(request: HttpRequest, pk: int) -> HttpResponse:
     publicity = get_visible_or_404(
         Publicity.objects.select_related("applicant__organization"), request.user, pk=pk
     )
+    applicant = publicity.applicant
     form = PublicityResultForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.publicity_close(
-                actor=request.user,
-                publicity=publicity,
-                result=form.cleaned_data["result"],
-                note=form.cleaned_data["result_note"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, "已登记公示结果")
-            return redirect(publicity.applicant)
-    return render(
+    return form_page(
         request,
-        "members/development/publicity_result.html",
-        {
-            "publicity": publicity,
-            "form": form,
-            "breadcrumbs": _crumbs(
-                (publicity.applicant.name, publicity.applicant.get_absolute_url()), ("登记公示结果", "")
-            ),
-        },
+        form,
+        save=lambda data: services.publicity_close(
+            actor=request.user, publicity=publicity, result=data["result"], note=data["result_note"]
+        ),
+        title=f"登记公示结果：{applicant.name}",
+        success="已登记公示结果",
+        cancel_url=applicant.get_absolute_url(),
+        next_url=lambda publicity: applicant.get_absolute_url(),
+        context=_applicant_page(
+            applicant,
+            "登记公示结果",
+            subtitle=f"{publicity.get_step_display()} · {publicity.starts_on:%Y-%m-%d} 至 "
+            f"{publicity.ends_on:%Y-%m-%d} · {publicity.place}",
+        ),
     )
 
 
@@ -349,26 +343,25 @@ def plan_edit(request: HttpRequest, year: int) -> HttpResponse:
         raise PermissionDenied("发展党员计划由上级党委（县委组织部）下达")
     plans = {p.committee_id: p for p in DevelopmentPlan.objects.filter(committee__in=committees, year=year)}
     form = PlanEditForm(request.POST or None, committees=committees, plans=plans)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                for c in committees:
-                    quota = form.cleaned_data[f"quota_{c.pk}"]
-                    note = form.cleaned_data[f"note_{c.pk}"]
-                    old = plans.get(c.pk)
-                    if quota is None or (old and old.quota == quota and old.note == note):
-                        continue
-                    services.plan_set(actor=request.user, committee=c, year=year, quota=quota, note=note)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"已保存{year}年发展党员计划")
-            return redirect(f"{reverse('members:development_plans')}?year={year}")
-    return render(
+    plans_page = f"{reverse('members:development_plans')}?year={year}"
+
+    @transaction.atomic
+    def save(data: dict[str, Any]) -> list[DevelopmentPlan]:
+        return [
+            services.plan_set(actor=request.user, committee=c, year=year, quota=quota, note=note)
+            for c, quota, note in form.changes()
+        ]
+
+    return form_page(
         request,
-        "members/development/plan_edit.html",
-        {
-            "form": form,
+        form,
+        save=save,
+        title=f"下达{year}年发展党员计划",
+        success=f"已保存{year}年发展党员计划",
+        cancel_url=plans_page,
+        next_url=lambda saved: plans_page,
+        template="members/development/plan_edit.html",
+        context={
             "year": year,
             "breadcrumbs": _crumbs(
                 ("发展计划与预警", reverse("members:development_plans")), (f"{year}年计划", "")

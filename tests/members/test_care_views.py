@@ -137,7 +137,7 @@ def test_a_negative_amount_on_the_page_adds_nobody(client, tree, member_a, membe
         {"pick": [member_a.pk, member_b.pk], "default_amount": "50", f"amount_{member_b.pk}": "-10"},
     )
     assert response.status_code == 200
-    assert "李明：慰问金不能为负数" in response.context["errors"]
+    assert "李明：慰问金不能为负数" in response.context["form"].non_field_errors()
     assert not CareVisitMember.objects.exists()
 
 
