@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
-from core.forms import DateInput, OrganizationChoiceField, scope_depth, style_widgets
+from core.forms import DateField, DocumentNoField, OrganizationChoiceField, scope_depth, style_widgets
 from core.idcard import parse_id_number
 from core.views import apply_service_errors
 from organizations.choices import MEMBER_HOLDING_KINDS
@@ -102,7 +102,8 @@ class MemberEditForm(MemberRulesMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = FORM_FIELDS
-        widgets = {"birth_date": DateInput(), "joined_on": DateInput(), "full_on": DateInput()}
+        # Birth, joining and becoming full are facts: none lies after today.
+        field_classes = {"birth_date": DateField, "joined_on": DateField, "full_on": DateField}
 
     def __init__(self, *args: Any, instance: Member | None = None, **kwargs: Any) -> None:
         # The form works on a copy so the services still see the stored values.
@@ -119,7 +120,7 @@ class MemberCreateForm(MemberEditForm):
 
     class Meta(MemberEditForm.Meta):
         fields = ("organization", "status", *FORM_FIELDS)
-        widgets = MemberEditForm.Meta.widgets
+        field_classes = MemberEditForm.Meta.field_classes
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,8 +143,8 @@ class MemberMoveForm(forms.Form):
     """Organization adjustment (组织关系调整) of one member inside the user's scope."""
 
     to_org = OrganizationChoiceField(Organization.objects.none(), label="调整至党组织", empty_label="请选择")
-    day = forms.DateField(label="调整日期", widget=DateInput())
-    document_no = forms.CharField(label="文号", max_length=100, required=False)
+    day = DateField(label="调整日期")
+    document_no = DocumentNoField()
 
     def __init__(self, *args: Any, user: Any, member: Member, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"day": dt.date.today()})
@@ -158,9 +159,3 @@ class MemberMoveForm(forms.Form):
         )
         field.root_depth = scope_depth(user)
         style_widgets(self)
-
-    def clean_day(self) -> dt.date:
-        day = self.cleaned_data["day"]
-        if day > dt.date.today():
-            raise ValidationError("调整日期不能晚于今天")
-        return day

@@ -166,7 +166,7 @@ def test_move_form_refuses_a_date_in_the_future(committee_staff, member_a, tree)
         {"to_org": tree.branch_b.pk, "day": tomorrow.isoformat()}, user=committee_staff, member=member_a
     )
     assert not form.is_valid()
-    assert form.errors["day"] == ["调整日期不能晚于今天"]
+    assert form.errors["day"] == ["日期不能晚于今天"]  # core.forms.DateField, under the field 调整日期
 
 
 def test_move_form_does_not_offer_the_members_own_organization(committee_staff, member_a, tree):
