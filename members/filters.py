@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import django_filters
 from django import forms
@@ -23,8 +24,31 @@ from core.scopes import can_write
 from organizations.choices import OrgKind
 from organizations.models import Organization
 
-from .choices import AGE_BANDS, ETHNICITY_CHOICES, HAN, Education, Gender, MemberStatus, Occupation
-from .models import Applicant, CareFunding, CareOccasion, CareVisit, Member, Publicity
+from .choices import (
+    AGE_BANDS,
+    ETHNICITY_CHOICES,
+    HAN,
+    Education,
+    Gender,
+    LeaveReason,
+    MemberStatus,
+    Occupation,
+)
+from .models import (
+    Applicant,
+    CareFunding,
+    CareOccasion,
+    CareVisit,
+    Certificate,
+    Departure,
+    LostContact,
+    Member,
+    MobileRegistration,
+    Publicity,
+    Transfer,
+    TransferKind,
+    TransferStatus,
+)
 from .models.development import PUBLICITY_STEPS, Stage
 
 MINORITY = "少数民族"  # the ethnicity filter's "any but 汉族"
@@ -219,3 +243,144 @@ class PublicityFilterSet(ScopedFilterSet):
         if value == "running":
             return queryset.running_on(dt.date.today())
         return queryset.filter(result="")
+
+
+# --- members in motion: letters, certificates, mobile members, leaving, lost contact -------------
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year (开具年度 …): a whole number from 1949 to 2100."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, field_name: str, **kwargs: Any) -> None:
+        kwargs.setdefault("lookup_expr", "year")
+        super().__init__(field_name=field_name, min_value=1949, max_value=2100, **kwargs)
+
+
+class TransferFilterSet(ScopedFilterSet):
+    """Filters of the letter list; 逾期未办结 is a status of its own (open past validity)."""
+
+    OVERDUE = "OVERDUE"
+
+    q = django_filters.CharFilter(label="姓名或介绍信编号", max_length=50, method="filter_q")
+    kind = django_filters.ChoiceFilter(label="转接类型", choices=TransferKind.choices)
+    status = django_filters.ChoiceFilter(
+        label="办理状态", choices=[*TransferStatus.choices, (OVERDUE, "逾期未办结")], method="filter_status"
+    )
+    year = YearFilter("issued_on", label="开具年度")
+    org = OrganizationFilter(
+        label="转出或接收党组织",
+        queryset=Organization.objects.order_by("path"),
+        to_field_name="code",
+        method="filter_org",
+    )
+
+    class Meta:
+        model = Transfer
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        term = value.strip()
+        return (
+            queryset.filter(Q(person_name__contains=term) | Q(letter_no__contains=term)) if term else queryset
+        )
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == self.OVERDUE:
+            return queryset.overdue_on(dt.date.today())
+        return queryset.filter(status=value)
+
+    def filter_org(self, queryset: QuerySet, name: str, value: Organization) -> QuerySet:
+        # either end: a committee sees the letters its branches sent and those addressed to them
+        return queryset.filter(Q(from_org__path__subtree=value.path) | Q(to_org__path__subtree=value.path))
+
+
+class CertificateFilterSet(ScopedFilterSet):
+    """Filters of the 党员身份证明 list: name or number, issuing organization, issue period."""
+
+    q = django_filters.CharFilter(label="姓名或证明编号", max_length=50, method="filter_q")
+    org = OrganizationFilter(
+        label="出具党组织", queryset=Organization.objects.order_by("path"), to_field_name="code"
+    )
+    start = DateFromFilter("issued_on", label="出具日期自")
+    end = DateToFilter("issued_on", label="出具日期至")
+
+    class Meta:
+        model = Certificate
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        term = value.strip()
+        return (
+            queryset.filter(Q(member__name__contains=term) | Q(number__contains=term)) if term else queryset
+        )
+
+
+class MobileFilterSet(ScopedFilterSet):
+    """Filters of the 流动党员 register; by default those still away (the selector reads ``show``)."""
+
+    RETURNED, ALL = "returned", "all"
+
+    show = django_filters.ChoiceFilter(
+        label="范围",
+        choices=[(RETURNED, "已返回"), (ALL, "全部")],
+        empty_label="在外流动",
+        method=handled_by_selector,
+    )
+    q = django_filters.CharFilter(label="姓名或流入地点", max_length=50, method="filter_q")
+    org = OrganizationFilter(
+        label="管理党支部", queryset=Organization.objects.order_by("path"), to_field_name="code"
+    )
+
+    class Meta:
+        model = MobileRegistration
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        term = value.strip()
+        return (
+            queryset.filter(Q(member__name__contains=term) | Q(destination__contains=term))
+            if term
+            else queryset
+        )
+
+
+class DepartureFilterSet(ScopedFilterSet):
+    """Filters of the leaving list: the way of leaving, organization, period."""
+
+    reason = django_filters.ChoiceFilter(label="处置方式", choices=LeaveReason.choices)
+    org = OrganizationFilter(
+        label="所在党组织", queryset=Organization.objects.order_by("path"), to_field_name="code"
+    )
+    start = DateFromFilter("day", label="日期自")
+    end = DateToFilter("day", label="日期至")
+
+    class Meta:
+        model = Departure
+        fields: list[str] = []
+
+
+class LostContactFilterSet(ScopedFilterSet):
+    """Filters of the 失联党员 list; by default those still out of contact (the selector reads ``show``)."""
+
+    RESOLVED, ALL = "resolved", "all"
+
+    show = django_filters.ChoiceFilter(
+        label="范围",
+        choices=[(RESOLVED, "已恢复联系或处置"), (ALL, "全部")],
+        empty_label="仍失联",
+        method=handled_by_selector,
+    )
+    q = django_filters.CharFilter(
+        label="姓名", max_length=50, field_name="member__name", lookup_expr="contains"
+    )
+    org = OrganizationFilter(
+        label="所在党组织", queryset=Organization.objects.order_by("path"), to_field_name="code"
+    )
+    start = DateFromFilter("since", label="失联日期自")
+    end = DateToFilter("since", label="失联日期至")
+
+    class Meta:
+        model = LostContact
+        fields: list[str] = []

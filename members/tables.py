@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from core.lists import Column, Table
@@ -98,4 +99,145 @@ PUBLICITY_TABLE = Table(
     default_order=("-starts_on", "-id"),
     export_name="公示记录",
     empty="暂无公示记录",
+)
+
+
+# --- members in motion ------------------------------------------------------------------
+
+
+def transfer_id(transfer: Any, user: Any) -> str:
+    """The letter's ID number as the viewer may read it."""
+    return transfer.person_id_number if can_write(user) else transfer.masked_id_number
+
+
+def member_id(record: Any, user: Any) -> str:
+    """The ID number of a record's member as the viewer may read it."""
+    return shown_id(record.member, user)
+
+
+def transfer_status(transfer: Any, user: Any) -> str:
+    """待回执 / 待接收 (逾期 when past validity today), 已完成, 已作废."""
+    overdue = transfer.is_overdue_on(dt.date.today())
+    return f"逾期{transfer.waiting_for}" if overdue else transfer.status_label
+
+
+def recorded_by(departure: Any, user: Any) -> str:
+    return str(departure.recorded_by) if departure.recorded_by_id else ""
+
+
+TRANSFER_TABLE = Table(
+    columns=(
+        Column("介绍信编号", key="no", order_by=("letter_no",), export="letter_no", nowrap=True),
+        Column("类型", key="kind", export="get_kind_display"),
+        Column("姓名", key="name", order_by=("person_name",), export="person_name"),
+        Column("公民身份号码", export=transfer_id, phone=False, nowrap=True),
+        Column("转出党组织", export="from_name", phone=False),
+        Column("接收党组织", export="to_name", phone=False),
+        Column("开具日期", key="issued", order_by=("issued_on",), export="issued_on", nowrap=True),
+        Column(
+            "有效期至", key="valid", order_by=("valid_until",), export="valid_until", phone=False, nowrap=True
+        ),
+        Column("状态", key="status", export=transfer_status),
+        Column(
+            "办结日期",
+            key="done",
+            order_by=("completed_on",),
+            export="completed_on",
+            phone=False,
+            nowrap=True,
+        ),
+    ),
+    row_template="members/transfers/_transfer_row.html",
+    default_order=("-issued_on", "-id"),
+    export_name="组织关系介绍信",
+    empty="没有符合条件的介绍信",
+)
+
+CERTIFICATE_TABLE = Table(
+    columns=(
+        Column("证明编号", key="no", order_by=("number",), export="number", nowrap=True),
+        Column("姓名", key="name", order_by=("member__name",), export="member.name"),
+        Column("公民身份号码", export=member_id, phone=False, nowrap=True),
+        Column(
+            "出具党组织", key="org", order_by=("organization__path",), export="organization.name", phone=False
+        ),
+        Column("前往地点", export="destination"),
+        Column("外出事由", export="reason", phone=False),
+        Column("出具日期", key="issued", order_by=("issued_on",), export="issued_on", nowrap=True),
+        Column(
+            "有效期至", key="valid", order_by=("valid_until",), export="valid_until", phone=False, nowrap=True
+        ),
+    ),
+    row_template="members/transfers/_certificate_row.html",
+    default_order=("-issued_on", "-id"),
+    export_name="党员身份证明",
+    empty="没有符合条件的党员身份证明",
+)
+
+MOBILE_TABLE = Table(
+    columns=(
+        Column("姓名", key="name", order_by=("member__name",), export="member.name"),
+        Column("公民身份号码", export=member_id, phone=False, nowrap=True),
+        Column(
+            "管理党支部", key="org", order_by=("organization__path",), export="organization.name", phone=False
+        ),
+        Column("流入地点", key="place", order_by=("destination",), export="destination"),
+        Column("外出单位/从业", export="work_unit", phone=False),
+        Column("联系方式", export="contact"),
+        Column("活动证编号", export="card_no", phone=False),
+        Column("外出日期", key="since", export="since", nowrap=True),
+        Column("返回日期", key="until", export="until", phone=False, nowrap=True),
+        Column(""),
+    ),
+    row_template="members/transfers/_mobile_row.html",
+    default_order=("-since", "-id"),
+    export_name="流动党员",
+    empty="没有符合条件的流动党员",
+)
+
+DEPARTURE_TABLE = Table(
+    columns=(
+        Column("姓名", key="name", order_by=("member__name",), export="member.name"),
+        Column("公民身份号码", export=member_id, phone=False, nowrap=True),
+        Column(
+            "所在党组织", key="org", order_by=("organization__path",), export="organization.name", phone=False
+        ),
+        Column("处置方式", key="reason", export="get_reason_display"),
+        Column("日期", key="day", export="day", nowrap=True),
+        Column("文号", export="document_no", phone=False),
+        Column("原因说明", export="note", phone=False),
+        Column("经办人", export=recorded_by, phone=False),
+    ),
+    row_template="members/transfers/_departure_row.html",
+    default_order=("-day", "-id"),
+    export_name="出党及党员减少",
+    empty="没有符合条件的记录",
+)
+
+LOST_CONTACT_TABLE = Table(
+    columns=(
+        Column("姓名", key="name", order_by=("member__name",), export="member.name"),
+        Column("公民身份号码", export=member_id, phone=False, nowrap=True),
+        Column(
+            "所在党组织", key="org", order_by=("organization__path",), export="organization.name", phone=False
+        ),
+        Column("失去联系日期", key="since", export="since", nowrap=True),
+        Column(
+            "限期改正通知",
+            key="notified",
+            order_by=("correction_notified_on",),
+            export="correction_notified_on",
+            phone=False,
+            nowrap=True,
+        ),
+        Column("采取的措施", export="measures", phone=False),
+        Column(
+            "恢复联系/处置日期", key="resolved", order_by=("resolved_on",), export="resolved_on", nowrap=True
+        ),
+        Column("处置结果", export="resolution", phone=False),
+    ),
+    row_template="members/transfers/_lost_contact_row.html",
+    default_order=("since", "id"),
+    export_name="失联党员",
+    empty="没有符合条件的失联党员",
 )

@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from core.dates import add_months
@@ -25,11 +25,10 @@ from organizations.models import Organization
 from organizations.rules import get_rule
 
 from ..choices import ETHNICITY_CHOICES, HAN, Education, Gender, LeaveReason, MemberStatus, Occupation
-from ..models import Member, TransferKind, TransferStatus
+from ..models import Member, TransferKind
 from ..selectors.transfers import transfer_destinations
 from ..services.transfers import DEPARTURE_REASONS
 
-ALL = [("", "全部")]
 ID_TERM = re.compile(r"[0-9Xx]+")
 PICK_LIMIT = 20
 
@@ -256,40 +255,6 @@ class ReissueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["validity_days"].initial = int(get_rule("letter_validity_days"))
         style_widgets(self)
-
-
-class TransferFilterForm(forms.Form):
-    """Filters of the transfer list; ``overdue`` is a status of its own (open past validity)."""
-
-    OVERDUE = "OVERDUE"
-
-    q = forms.CharField(label="姓名或介绍信编号", max_length=50, required=False)
-    kind = forms.ChoiceField(label="转接类型", choices=ALL + TransferKind.choices, required=False)
-    status = forms.ChoiceField(
-        label="办理状态", choices=ALL + TransferStatus.choices + [(OVERDUE, "逾期未办结")], required=False
-    )
-    year = forms.IntegerField(label="开具年度", min_value=1949, max_value=2100, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style_widgets(self)
-
-    def apply(self, transfers: QuerySet) -> QuerySet:
-        if not self.is_valid():
-            return transfers
-        data = self.cleaned_data
-        term = data["q"].strip()
-        if term:
-            transfers = transfers.filter(Q(person_name__icontains=term) | Q(letter_no__icontains=term))
-        if data["kind"]:
-            transfers = transfers.filter(kind=data["kind"])
-        if data["status"] == self.OVERDUE:
-            transfers = transfers.overdue_on(dt.date.today())
-        elif data["status"]:
-            transfers = transfers.filter(status=data["status"])
-        if data["year"]:
-            transfers = transfers.filter(issued_on__year=data["year"])
-        return transfers
 
 
 # --- certificates, mobile members -------------------------------------------------

@@ -15,6 +15,13 @@ from organizations.models import Organization
 from organizations.rules import get_rule
 
 from ..choices import LeaveReason
+from ..filters import (
+    CertificateFilterSet,
+    DepartureFilterSet,
+    LostContactFilterSet,
+    MobileFilterSet,
+    TransferFilterSet,
+)
 from ..models import (
     Certificate,
     Departure,
@@ -53,9 +60,10 @@ def transfer_destinations(user: Any) -> QuerySet[Organization]:
     return qs.within(county_of(root))
 
 
-def transfer_list(user: Any) -> QuerySet[Transfer]:
-    """Transfers either end of which lies in the user's scope, with what a list row shows."""
-    return Transfer.objects.visible_to(user).select_related("from_org", "to_org", "member")
+def transfer_list(user: Any, *, filters: TransferFilterSet | None = None) -> QuerySet[Transfer]:
+    """Transfers either end of which lies in the user's scope (narrowed by ``filters``), with what a row shows."""
+    transfers = Transfer.objects.visible_to(user).select_related("from_org", "to_org", "member")
+    return filters.filter_queryset(transfers) if filters is not None else transfers
 
 
 @dataclass(frozen=True)
@@ -122,20 +130,42 @@ def transfer_figures(org: Organization, start: dt.date, end: dt.date) -> Transfe
     )
 
 
-def certificate_list(user: Any) -> QuerySet[Certificate]:
-    return Certificate.objects.visible_to(user).select_related("member", "organization")
+def certificate_list(user: Any, *, filters: CertificateFilterSet | None = None) -> QuerySet[Certificate]:
+    """Certificates issued in the user's scope, narrowed by ``filters``."""
+    certificates = Certificate.objects.visible_to(user).select_related("member", "organization")
+    return filters.filter_queryset(certificates) if filters is not None else certificates
 
 
-def mobile_list(user: Any) -> QuerySet[MobileRegistration]:
-    return MobileRegistration.objects.visible_to(user).select_related("member", "organization")
+def mobile_list(user: Any, *, filters: MobileFilterSet | None = None) -> QuerySet[MobileRegistration]:
+    """流动党员 registrations in the user's scope; with ``filters``, those still away unless ``show`` says otherwise."""
+    registrations = MobileRegistration.objects.visible_to(user).select_related("member", "organization")
+    if filters is None:
+        return registrations
+    show = filters.values.get("show")
+    if show == MobileFilterSet.RETURNED:
+        registrations = registrations.filter(until__isnull=False)
+    elif show != MobileFilterSet.ALL:
+        registrations = registrations.filter(until__isnull=True)
+    return filters.filter_queryset(registrations)
 
 
-def departure_list(user: Any) -> QuerySet[Departure]:
-    return Departure.objects.visible_to(user).select_related("member", "organization", "recorded_by")
+def departure_list(user: Any, *, filters: DepartureFilterSet | None = None) -> QuerySet[Departure]:
+    """Deaths, 出党 and 停止党籍 recorded in the user's scope, narrowed by ``filters``."""
+    departures = Departure.objects.visible_to(user).select_related("member", "organization", "recorded_by")
+    return filters.filter_queryset(departures) if filters is not None else departures
 
 
-def lost_contact_list(user: Any) -> QuerySet[LostContact]:
-    return LostContact.objects.visible_to(user).select_related("member", "organization")
+def lost_contact_list(user: Any, *, filters: LostContactFilterSet | None = None) -> QuerySet[LostContact]:
+    """失联 records in the user's scope; with ``filters``, the open ones unless ``show`` says otherwise."""
+    records = LostContact.objects.visible_to(user).select_related("member", "organization")
+    if filters is None:
+        return records
+    show = filters.values.get("show")
+    if show == LostContactFilterSet.RESOLVED:
+        records = records.filter(resolved_on__isnull=False)
+    elif show != LostContactFilterSet.ALL:
+        records = records.filter(resolved_on__isnull=True)
+    return filters.filter_queryset(records)
 
 
 class FlagKind:

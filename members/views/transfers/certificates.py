@@ -12,29 +12,30 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
 from core.audit import history_for
+from core.lists import list_page
 from core.scopes import can_write
-from core.views import get_visible_or_404, paginate, run_service, write_view
+from core.views import get_visible_or_404, run_service, write_view
 
+from ...filters import CertificateFilterSet
 from ...forms.transfers import CertificateForm
 from ...models import Certificate
 from ...selectors.transfers import certificate_list
 from ...services.transfers import certificate_issue
+from ...tables import CERTIFICATE_TABLE
 from .common import crumbs, preselected
 
 
 @login_required
 @require_safe
 def certificates(request: HttpRequest) -> HttpResponse:
-    items = certificate_list(request.user)
-    term = request.GET.get("q", "").strip()
-    if term:
-        items = items.filter(member__name__icontains=term)
-    return render(
+    filters = CertificateFilterSet(request.GET, user=request.user)
+    return list_page(
         request,
-        "members/transfers/certificate_list.html",
-        {
-            "page_obj": paginate(request, items),
-            "q": term,
+        filters=filters,
+        rows=lambda: certificate_list(request.user, filters=filters),
+        table=CERTIFICATE_TABLE,
+        template="members/transfers/certificate_list.html",
+        context={
             "can_write": can_write(request.user),
             "today": dt.date.today(),
             "breadcrumbs": crumbs(("党员身份证明", "")),

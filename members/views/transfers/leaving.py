@@ -9,31 +9,31 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
+from core.lists import list_page
 from core.scopes import can_write
-from core.views import get_visible_or_404, paginate, run_service, write_view
+from core.views import get_visible_or_404, run_service, write_view
 
 from ...choices import LeaveReason
+from ...filters import DepartureFilterSet
 from ...forms.transfers import DepartureForm, RemovalForm
 from ...models import Member
 from ...selectors.transfers import departure_list
 from ...services.transfers import member_depart, member_remove_after_suspension
+from ...tables import DEPARTURE_TABLE
 from .common import crumbs, preselected
 
 
 @login_required
 @require_safe
 def departures(request: HttpRequest) -> HttpResponse:
-    items = departure_list(request.user)
-    reason = request.GET.get("reason", "")
-    if reason in LeaveReason.values:
-        items = items.filter(reason=reason)
-    return render(
+    filters = DepartureFilterSet(request.GET, user=request.user)
+    return list_page(
         request,
-        "members/transfers/departure_list.html",
-        {
-            "page_obj": paginate(request, items),
-            "reason": reason,
-            "reasons": LeaveReason.choices,
+        filters=filters,
+        rows=lambda: departure_list(request.user, filters=filters),
+        table=DEPARTURE_TABLE,
+        template="members/transfers/departure_list.html",
+        context={
             "can_write": can_write(request.user),
             "breadcrumbs": crumbs(("出党及党员减少", "")),
         },

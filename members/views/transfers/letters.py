@@ -13,15 +13,16 @@ from django.urls import path
 from django.views.decorators.http import require_POST, require_safe
 
 from core.audit import history_for
+from core.lists import list_page
 from core.scopes import can_write
-from core.views import get_visible_or_404, paginate, run_service, write_view
+from core.views import get_visible_or_404, run_service, write_view
 
+from ...filters import TransferFilterSet
 from ...forms.transfers import (
     DayForm,
     IncomingTransferForm,
     ReceiptForm,
     ReissueForm,
-    TransferFilterForm,
     TransferIssueForm,
     VoidForm,
     pick_members,
@@ -37,6 +38,7 @@ from ...services.transfers import (
     transfer_reissue,
     transfer_void,
 )
+from ...tables import TRANSFER_TABLE
 from .common import crumbs, may_edit, preselected
 
 #: Forms no longer ask for the number: the service gives the next one of the series.
@@ -46,14 +48,14 @@ LETTER_NUMBERED = "介绍信编号在开具时自动生成（本县本年度顺�
 @login_required
 @require_safe
 def transfer_list_view(request: HttpRequest) -> HttpResponse:
-    form = TransferFilterForm(request.GET or None)
-    transfers = form.apply(transfer_list(request.user)) if form.is_bound else transfer_list(request.user)
-    return render(
+    filters = TransferFilterSet(request.GET, user=request.user)
+    return list_page(
         request,
-        "members/transfers/transfer_list.html",
-        {
-            "form": form,
-            "page_obj": paginate(request, transfers),
+        filters=filters,
+        rows=lambda: transfer_list(request.user, filters=filters),
+        table=TRANSFER_TABLE,
+        template="members/transfers/transfer_list.html",
+        context={
             "today": dt.date.today(),
             "can_write": can_write(request.user),
             "breadcrumbs": crumbs(("介绍信", "")),

@@ -13,29 +13,30 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from core.audit import history_for
+from core.lists import list_page
 from core.scopes import can_write
-from core.views import get_visible_or_404, paginate, run_service, write_view
+from core.views import get_visible_or_404, run_service, write_view
 
+from ...filters import LostContactFilterSet
 from ...forms.transfers import LostContactForm, LostContactResolveForm, LostContactUpdateForm
 from ...models import LostContact
 from ...selectors.transfers import lost_contact_flag, lost_contact_flags, lost_contact_list
 from ...services.transfers import lost_contact_record, lost_contact_resolve, lost_contact_update
+from ...tables import LOST_CONTACT_TABLE
 from .common import crumbs, may_edit, preselected
 
 
 @login_required
 @require_safe
 def lost_contacts(request: HttpRequest) -> HttpResponse:
-    items = lost_contact_list(request.user)
-    show = request.GET.get("show", "open")
-    if show != "all":
-        items = items.filter(resolved_on__isnull=True)
-    return render(
+    filters = LostContactFilterSet(request.GET, user=request.user)
+    return list_page(
         request,
-        "members/transfers/lost_contact_list.html",
-        {
-            "page_obj": paginate(request, items),
-            "show": show,
+        filters=filters,
+        rows=lambda: lost_contact_list(request.user, filters=filters),
+        table=LOST_CONTACT_TABLE,
+        template="members/transfers/lost_contact_list.html",
+        context={
             "today": dt.date.today(),
             "can_write": can_write(request.user),
             "breadcrumbs": crumbs(("失联党员", "")),

@@ -9,29 +9,30 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
+from core.lists import list_page
 from core.scopes import can_write
-from core.views import get_visible_or_404, paginate, run_service, write_view
+from core.views import get_visible_or_404, run_service, write_view
 
+from ...filters import MobileFilterSet
 from ...forms.transfers import MobileEndForm, MobileRegisterForm
 from ...models import MobileRegistration
 from ...selectors.transfers import mobile_list
 from ...services.transfers import mobile_end, mobile_register
+from ...tables import MOBILE_TABLE
 from .common import crumbs, preselected
 
 
 @login_required
 @require_safe
 def mobile(request: HttpRequest) -> HttpResponse:
-    items = mobile_list(request.user)
-    show = request.GET.get("show", "open")
-    if show != "all":
-        items = items.filter(until__isnull=True)
-    return render(
+    filters = MobileFilterSet(request.GET, user=request.user)
+    return list_page(
         request,
-        "members/transfers/mobile_list.html",
-        {
-            "page_obj": paginate(request, items),
-            "show": show,
+        filters=filters,
+        rows=lambda: mobile_list(request.user, filters=filters),
+        table=MOBILE_TABLE,
+        template="members/transfers/mobile_list.html",
+        context={
             "can_write": can_write(request.user),
             "breadcrumbs": crumbs(("流动党员", "")),
         },
