@@ -101,6 +101,9 @@ def _changes(model: type[models.Model] | None, action: int, diff: dict[str, Any]
                 changes.append(FieldChange(label, old_text, None))
         elif old_text != new_text:
             changes.append(FieldChange(label, old_text, new_text))
+        elif name in masked:
+            # Only hidden digits changed: the masked values read the same, the change is real.
+            changes.append(FieldChange(label, old_text, f"{new_text}（隐藏部分已更改）"))
     return tuple(changes)
 
 

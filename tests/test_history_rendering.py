@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.db import models
+from django.utils import timezone
 
 from core.audit import history_for
 from core.history import EMPTY, FieldChange, display_value, history_rows
@@ -58,6 +59,13 @@ def test_a_new_organization_shows_its_kind_parent_and_date_but_not_untouched_def
 def test_the_id_number_stays_masked(member_a):
     (created,) = history_rows(history_for(member_a))
     assert changes_of(created)["公民身份号码"].new == "1101**********002X"
+
+
+def test_a_corrected_id_number_shows_as_changed_even_when_the_masked_values_read_the_same():
+    # 110105194912310020 → 110105198912310020 (birth year 1949 → 1989): both mask to 1101**********0020.
+    corrected = _entry(Member, {"id_number": ["1101**********0020", "1101**********0020"]})
+    (row,) = history_rows([corrected])
+    assert changes_of(row)["公民身份号码"].new == "1101**********0020（隐藏部分已更改）"
 
 
 def test_a_change_shows_old_and_new_values_in_words(committee_staff, member_a):
@@ -144,3 +152,18 @@ def test_every_page_shows_history_through_the_one_include():
         )
     ]
     assert templates and raw == []
+
+
+def _entry(model, changes, action=1):
+    """An unsaved LogEntry as auditlog writes it (no database needed to render it)."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    return LogEntry(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk="1",
+        object_repr="",
+        action=action,
+        changes=changes,
+        timestamp=timezone.now(),
+    )
