@@ -29,6 +29,11 @@ __all__ = [
 ]
 
 
+def party_title(name: str) -> str:
+    """An organization's name as a document signs it: 中共 in front, once (中共新华镇委员会, 中共各甫村党支部)."""
+    return name if name.startswith("中共") else f"中共{name}"
+
+
 class TransferKind(models.TextChoices):
     OUT = "OUT", "转出县外"
     IN = "IN", "从县外转入"
@@ -201,6 +206,11 @@ class Transfer(models.Model):
         return number if number.endswith("号") else f"第{number}号"
 
     @property
+    def sender_seal(self) -> str:
+        """Whose seal the letter bears: 中共 and the sending organization's name (中共 once)."""
+        return party_title(self.from_name)
+
+    @property
     def from_name(self) -> str:
         return self.from_org.name if self.from_org_id else self.from_external
 
@@ -271,6 +281,11 @@ class Certificate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("members:certificate_detail", args=[self.pk])
+
+    @property
+    def issuer_seal(self) -> str:
+        """Whose seal the certificate bears (中共 once)."""
+        return party_title(self.organization.name)
 
 
 class MobileRegistration(models.Model):

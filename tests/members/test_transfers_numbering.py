@@ -22,7 +22,7 @@ from members.services.transfers import (
     transfer_issue,
     transfer_reissue,
 )
-from organizations.models import DocumentKind, DocumentSequence
+from organizations.models import DocumentKind, DocumentSequence, Organization
 from organizations.services import document_prefix_set
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +251,13 @@ def test_concurrent_certificates_started_together_never_share_a_number(tree, mem
     assert sorted(Certificate.objects.values_list("number", flat=True)) == sorted(
         f"富组证〔{year}〕{n}号" for n in range(1, 5)
     )
+
+
+def test_the_seal_line_names_the_sender_with_zhonggong_once(client, tree, member_a, secretary_a, admin_user):
+    transfer = issue_out(secretary_a, member_a, day=dt.date.today())
+    client.force_login(secretary_a)
+    url = reverse("members:transfer_print", args=[transfer.pk])
+    assert "中共各甫村党支部（盖章）" in client.get(url).content.decode()
+    Organization.objects.filter(pk=tree.branch_a.pk).update(name="中共各甫村支部委员会")
+    html = client.get(url).content.decode()
+    assert "中共各甫村支部委员会（盖章）" in html and "中共中共" not in html
