@@ -54,8 +54,12 @@ class HistoryRow:
 
 
 def history_rows(entries: Iterable[LogEntry]) -> list[HistoryRow]:
-    """Display rows for ``entries`` (fetch them with ``core.audit.history_for``; no further query)."""
-    return [_row(entry) for entry in entries]
+    """Display rows for ``entries`` (fetch them with ``core.audit.history_for``; no further query).
+
+    A change that touched only bookkeeping (a version counter, a timestamp) is left out.
+    """
+    rows = (_row(entry) for entry in entries)
+    return [row for row in rows if row.changes or row.action != ACTIONS[LogEntry.Action.UPDATE]]
 
 
 def actor_name(actor: Any) -> str:

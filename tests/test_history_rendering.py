@@ -68,6 +68,11 @@ def test_a_corrected_id_number_shows_as_changed_even_when_the_masked_values_read
     assert changes_of(row)["公民身份号码"].new == "1101**********0020（隐藏部分已更改）"
 
 
+def test_a_change_to_bookkeeping_only_is_left_out():
+    touched = _entry(Member, {"created_at": ["2026-07-01 06:05:00", "2026-07-01 06:06:00"]})
+    assert history_rows([touched]) == []
+
+
 def test_a_change_shows_old_and_new_values_in_words(committee_staff, member_a):
     committee_staff.full_name = "王组织员"
     committee_staff.save()
