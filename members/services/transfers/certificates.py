@@ -22,11 +22,9 @@ from .common import current_member, not_in_future, required
 def next_certificate_no(org: Organization, year: int) -> str:
     """The next number of the county's 证明信 series (富组证〔2026〕5号); hand-typed numbers are skipped."""
 
-    def taken(number: str) -> bool:
-        return Certificate.objects.filter(number=number).exists()
-
+    used = set(Certificate.objects.filter(number__contains=f"〔{year}〕").values_list("number", flat=True))
     return next_document_no(
-        organization=county_of(org), kind=DocumentKind.CERTIFICATE, year=year, taken=taken
+        organization=county_of(org), kind=DocumentKind.CERTIFICATE, year=year, taken=used.__contains__
     )
 
 

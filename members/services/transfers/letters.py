@@ -148,11 +148,15 @@ def transfer_issue(
 def next_letter_no(org: Organization, year: int) -> str:
     """The next number of the county's 介绍信 series; numbers typed in by hand before are skipped."""
 
-    def taken(number: str) -> bool:
-        return Transfer.objects.exclude(kind=TransferKind.IN).filter(letter_no=number).exists()
-
+    # One query for the year's numbers already on letters (the demo's, or typed before numbering
+    # was automatic), so skipping a run of them costs nothing more.
+    used = set(
+        Transfer.objects.exclude(kind=TransferKind.IN)
+        .filter(letter_no__contains=f"〔{year}〕")
+        .values_list("letter_no", flat=True)
+    )
     return next_document_no(
-        organization=county_of(org), kind=DocumentKind.TRANSFER_LETTER, year=year, taken=taken
+        organization=county_of(org), kind=DocumentKind.TRANSFER_LETTER, year=year, taken=used.__contains__
     )
 
 
