@@ -4,6 +4,7 @@ Works with no `.env` at all: every variable has a development default, and
 `DATABASE_URL` falls back to a local SQLite file.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -21,6 +22,10 @@ env = environ.Env(
     DEBUG_PAGES=(bool, False),
     TASKS_BACKEND=(str, "django_tasks_db.DatabaseBackend"),
     MEDIA_ROOT=(str, ""),
+    SESSION_IDLE_MINUTES=(int, 30),
+    SESSION_MAX_HOURS=(int, 12),
+    LOGIN_FAILURE_LIMIT=(int, 5),
+    LOGIN_LOCK_MINUTES=(int, 30),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -45,6 +50,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "core.tasks_app.TasksDatabaseConfig",  # django_tasks_db, named 后台任务 in the admin
+    "core.axes_app.AxesConfig",  # django-axes (log-in lock-out), named 登录安全 in the admin
     "core",
     "partyorg",
     "organizations",
@@ -64,9 +70,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a log-in after SESSION_IDLE_MINUTES idle or SESSION_MAX_HOURS in all, with a message.
+    "core.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Couples every audit row written during a request to its user and IP.
     "auditlog.middleware.AuditlogMiddleware",
+    # Turns a locked-out log-in into the log-in page with the lock-out message (core.axes_app).
+    "axes.middleware.AxesMiddleware",
     # The project's error pages under DEBUG too (core.errors); last, so it sees a view's exception first.
     "core.errors.ErrorPagesMiddleware",
 ]
@@ -116,6 +126,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "core.passwords.CommonPasswordValidator"},
     {"NAME": "core.passwords.NumericPasswordValidator"},
 ]
+
+# Axes first: it refuses a locked-out log-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Log-in lock-out (django-axes): LOGIN_FAILURE_LIMIT failures for one user name
+# from one address lock that pair for LOGIN_LOCK_MINUTES; an administrator
+# unlocks in admin (登录安全 → 登录锁定) or with `manage.py axes_reset_username`.
+# Behind a proxy, REMOTE_ADDR must be the client's address (see README 登录安全).
+AXES_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env("LOGIN_LOCK_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lock lasts LOGIN_LOCK_MINUTES from the last counted failure; tries while locked do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "core.axes_app.lockout_response"
+AXES_ENABLE_ADMIN = False  # core.admin_axes registers Chinese, administrator-only admins instead
+AXES_VERBOSE = False
+
+# Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS
+# after log-in, whatever the activity (core.sessions).
+SESSION_IDLE_MINUTES = env("SESSION_IDLE_MINUTES")
+SESSION_MAX_HOURS = env("SESSION_MAX_HOURS")
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -47,6 +47,8 @@ def _fast_and_static(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # client.login() authenticates without a request, which axes refuses; lock-out is tested on its own.
+    settings.AXES_ENABLED = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
