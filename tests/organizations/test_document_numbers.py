@@ -173,3 +173,10 @@ def test_committee_staff_only_look_at_the_numbers_in_admin(client, tree, committ
     client.post(url, {"prefix": "新党转〔2026〕"})
     sequence.refresh_from_db()
     assert sequence.prefix == "新组转〔2026〕"
+
+
+def test_a_prefix_set_ahead_of_a_year_numbers_its_first_document(tree, county_staff):
+    document_prefix_set(
+        actor=county_staff, organization=tree.county, kind=LETTER, year=2027, prefix="富组转字〔2027〕"
+    )
+    assert next_letter(tree.county, year=2027) == "富组转字〔2027〕1号"
