@@ -23,6 +23,7 @@ from core.scopes import can_write, sees_everything
 
 from .choices import Role
 from .models import DocumentSequence, LeadershipPost, Organization, OrgEvent, RuleSetting, User
+from .roles import SELF_LOCKED_FIELDS, SUPERUSER_FIELDS, assignable_roles, check_user_change, may_manage_user
 from .rules import DEFAULTS
 from .services import (
     POST_CORRECTABLE_FIELDS,
@@ -264,7 +265,12 @@ class DocumentSequenceAdmin(ScopedAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Users bound to an organization in the admin user's subtree (a superuser sees all)."""
+    """Users bound to an organization in the admin user's subtree (a superuser sees all).
+
+    Roles are privileges (``organizations.roles``): one's own role, organization
+    and flags are read-only; others' accounts change only when their role is
+    below one's own, and only to roles below it and organizations in scope.
+    """
 
     list_display = ("username", "full_name", "role", "organization", "is_active", "is_staff", "last_login")
     list_filter = ("role", "is_active", "is_staff", "is_superuser")
@@ -292,10 +298,13 @@ class UserAdmin(DjangoUserAdmin):
         )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
-        readonly = ("last_login", "date_joined")
+        readonly: tuple[str, ...] = ("last_login", "date_joined")
         if not sees_everything(request.user):
             # No one grants more than they hold.
-            readonly += ("is_superuser", "groups", "user_permissions", "is_staff")
+            readonly += SUPERUSER_FIELDS
+        if obj is not None and obj.pk == request.user.pk:
+            # Nobody raises or moves their own account, a superuser included.
+            readonly += tuple(f for f in SELF_LOCKED_FIELDS if f not in readonly)
         return readonly
 
     def formfield_for_foreignkey(
@@ -308,8 +317,18 @@ class UserAdmin(DjangoUserAdmin):
 
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "role" and not sees_everything(request.user):
-            kwargs["choices"] = [(v, label) for v, label in Role.choices if v != Role.ADMIN]
+            allowed = assignable_roles(request.user)
+            kwargs["choices"] = [(v, label) for v, label in Role.choices if v in allowed]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool) -> None:
+        # The form already offers only what the user may give; this refuses anything that got past it.
+        names = form.changed_data if change else [*form.changed_data, "role", "organization"]
+        changes = {name: form.cleaned_data.get(name, getattr(obj, name, None)) for name in names}
+        check_user_change(
+            actor=request.user, target=User.objects.get(pk=obj.pk) if change else None, changes=changes
+        )
+        super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return can_write(request.user) and super().has_add_permission(request)
@@ -318,11 +337,16 @@ class UserAdmin(DjangoUserAdmin):
         # Also guards the password-change view, which asks with the target user.
         if self._is_superuser_out_of_reach(request, obj):
             return False
+        # One's own account: name, e-mail and password; its privileges stay read-only (get_readonly_fields).
+        if obj is not None and obj.pk != request.user.pk and not may_manage_user(request.user, obj):
+            return False  # a peer's or a senior's account: looked at, not changed
         return can_write(request.user) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         if self._is_superuser_out_of_reach(request, obj):
             return False
+        if obj is not None and not may_manage_user(request.user, obj):
+            return False  # nor one's own account
         return can_write(request.user) and super().has_delete_permission(request, obj)
 
     @staticmethod
