@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install install-browser migrate seed run serve test test-only lint format check bench clean
+.PHONY: install install-browser install-pg-client migrate seed run serve test test-only lint format check bench clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -33,6 +33,14 @@ install-browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else echo "缺少$$missing 且非 root：请以 root 运行 make install-browser（浏览器测试将跳过，截图中文可能显示为方框）"; fi
 
+# PostgreSQL's client tools (pg_dump, pg_restore, psql) for `manage.py backup` / `restore` on PostgreSQL.
+install-pg-client:
+	@if command -v pg_dump >/dev/null 2>&1 && command -v pg_restore >/dev/null 2>&1 && command -v psql >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "安装 postgresql-client（PostgreSQL 的备份与恢复需要）…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null; \
+	else echo "缺少 pg_dump/pg_restore/psql 且非 root：PostgreSQL 的备份与恢复需要 postgresql-client（其测试将跳过）"; fi
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
@@ -51,13 +59,14 @@ run: seed
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-serve: seed
+# Production: never seeds demo data (a real installation starts empty; demo only with `make run` or seed_demo).
+serve: migrate
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(WORKER) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn partyorg.wsgi --bind $(HOST):$(PORT) --workers 3
 
-test: install install-browser
+test: install install-browser install-pg-client
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 

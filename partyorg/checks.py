@@ -7,12 +7,16 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
-DEV_SECRET_KEY = "dev-insecure-partyorg-key-change-me"
+from core.security import DEV_SECRET_KEY
 
 
 @register(Tags.security, deploy=True)
 def check_secret_key(app_configs: Any, **kwargs: Any) -> list[Error]:
-    """A deployment must not run on the development SECRET_KEY that ships in the code."""
+    """A deployment must not run on the development SECRET_KEY that ships in the code.
+
+    The WSGI entry point refuses it too (core.security.refuse_development_key); this
+    check says so earlier, in `check --deploy`, whatever DEBUG is.
+    """
     if settings.SECRET_KEY == DEV_SECRET_KEY:
         return [
             Error(

@@ -8,16 +8,23 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env(
     DEBUG=(bool, False),
-    SECRET_KEY=(str, "dev-insecure-partyorg-key-change-me"),  # refused by `check --deploy`
+    # core.security.DEV_SECRET_KEY: with DEBUG=False the server refuses to start on it (partyorg/wsgi.py).
+    SECRET_KEY=(str, "dev-insecure-partyorg-key-change-me"),
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost", "testserver"]),
     CSRF_TRUSTED_ORIGINS=(list, []),
     SQLITE_BUSY_TIMEOUT=(int, 20),
     SECURE_COOKIES=(bool, False),
+    SECURE_SSL_REDIRECT=(bool, False),
+    SECURE_HSTS_SECONDS=(int, 0),
+    SECURE_HSTS_INCLUDE_SUBDOMAINS=(bool, False),
+    SECURE_HSTS_PRELOAD=(bool, False),
+    SECURE_PROXY_SSL_HEADER=(tuple, ()),
     LOG_LEVEL=(str, "INFO"),
     DEBUG_PAGES=(bool, False),
     TASKS_BACKEND=(str, "django_tasks_db.DatabaseBackend"),
@@ -69,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on everything a logged-in user gets (personal data); static files keep theirs.
+    "core.security.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends a log-in after SESSION_IDLE_MINUTES idle or SESSION_MAX_HOURS in all, with a message.
     "core.sessions.SessionTimeoutMiddleware",
@@ -95,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partyorg.context_processors.navigation",
+                "core.demo_accounts.demo_banner",  # the 演示数据 banner while demo accounts exist
             ],
         },
     },
@@ -184,6 +194,15 @@ STORAGES = {
 
 SESSION_COOKIE_SECURE = env("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env("SECURE_COOKIES")
+# HTTPS, set per installation (README 配置): off by default so `make run` works on plain http://127.0.0.1.
+SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env("SECURE_HSTS_PRELOAD")
+# Behind an HTTPS proxy that sets the header (and strips it from clients): "HTTP_X_FORWARDED_PROTO,https".
+SECURE_PROXY_SSL_HEADER = env("SECURE_PROXY_SSL_HEADER") or None
+if SECURE_PROXY_SSL_HEADER is not None and len(SECURE_PROXY_SSL_HEADER) != 2:
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER 应为“请求头,取值”，如 HTTP_X_FORWARDED_PROTO,https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 

@@ -20,7 +20,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 
+from core.demo_accounts import CACHE_KEY as DEMO_ACCOUNTS_CACHE_KEY
 from organizations.models import User
 
 # PASSWORD, DAY0, make_user and member_fields stay importable from here for modules not yet moved to tests.factories.
@@ -47,6 +49,9 @@ def _fast_and_static(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # No demo accounts unless a test makes them: the banner's answer is cached, so no page's query count
+    # depends on whether an earlier test left it in the cache (tests/test_production_settings.py clears it).
+    cache.set(DEMO_ACCOUNTS_CACHE_KEY, False)
     # client.login() authenticates without a request, which axes refuses; lock-out is tested on its own.
     settings.AXES_ENABLED = False
     settings.STORAGES = {

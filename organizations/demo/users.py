@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.demo import DemoContext
+from core.demo_accounts import mark_demo_account
 from organizations.choices import Role
 from organizations.models import Organization, User
 
@@ -65,6 +66,7 @@ def ensure_admin(ctx: DemoContext) -> User:
             role=ADMIN.role,
             full_name=ADMIN.full_name,
         )
+        mark_demo_account(user)  # its password is public: every page shows 演示数据 while it exists
     return user
 
 
@@ -86,5 +88,6 @@ def build(ctx: DemoContext) -> None:
             full_name=spec.full_name,
             is_staff=False,
         )
+        mark_demo_account(user)
         ctx.users[spec.key] = user
     ctx.log(f"演示账号：{'、'.join(s.username for s in DEMO_USERS)}（密码均为 {DEMO_PASSWORD}）")
