@@ -20,6 +20,20 @@ class AxesConfig(BaseAxesConfig):
     verbose_name = "登录安全"
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The address a lock is kept for (``AXES_CLIENT_IP_CALLABLE``).
+
+    ``REMOTE_ADDR``, unless ``LOGIN_CLIENT_IP_HEADER`` names a header that the
+    proxy in front sets itself (e.g. nginx's ``X-Real-IP`` as ``HTTP_X_REAL_IP``):
+    behind a proxy every REMOTE_ADDR is the proxy's, and a lock would hold a
+    user name for everyone. Never name a header clients can send unfiltered.
+    """
+    header = settings.LOGIN_CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
 def lockout_message() -> str:
     """The message of a locked-out log-in, with the lock's length from the settings."""
     from axes.helpers import get_cool_off  # not at import time: this module is an AppConfig

@@ -33,6 +33,7 @@ env = environ.Env(
     SESSION_MAX_HOURS=(int, 12),
     LOGIN_FAILURE_LIMIT=(int, 5),
     LOGIN_LOCK_MINUTES=(int, 30),
+    LOGIN_CLIENT_IP_HEADER=(str, ""),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -145,7 +146,9 @@ AUTHENTICATION_BACKENDS = [
 # Log-in lock-out (django-axes): LOGIN_FAILURE_LIMIT failures for one user name
 # from one address lock that pair for LOGIN_LOCK_MINUTES; an administrator
 # unlocks in admin (登录安全 → 登录锁定) or with `manage.py axes_reset_username`.
-# Behind a proxy, REMOTE_ADDR must be the client's address (see README 登录安全).
+# Behind a proxy, LOGIN_CLIENT_IP_HEADER names the header it sets to the client's address (README 登录安全).
+LOGIN_CLIENT_IP_HEADER = env("LOGIN_CLIENT_IP_HEADER")
+AXES_CLIENT_IP_CALLABLE = "core.axes_app.client_ip"
 AXES_FAILURE_LIMIT = env("LOGIN_FAILURE_LIMIT")
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env("LOGIN_LOCK_MINUTES"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -99,6 +99,27 @@ def test_a_successful_log_in_resets_the_count(client, axes_on, secretary_a):
 
 
 @pytest.mark.django_db
+def test_behind_a_proxy_the_lock_holds_the_address_the_proxy_names(client, settings, axes_on, secretary_a):
+    settings.LOGIN_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    proxy = "127.0.0.1"
+    for _ in range(5):
+        client.post(
+            reverse("login"),
+            {"username": "secretary_a", "password": "wrong"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_REAL_IP="203.0.113.7",
+        )
+    assert AccessAttempt.objects.get(username="secretary_a").ip_address == "203.0.113.7"
+    other = Client().post(
+        reverse("login"),
+        {"username": "secretary_a", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_REAL_IP="203.0.113.8",
+    )
+    assert other.status_code == 302  # the same proxy, another client: not locked
+
+
+@pytest.mark.django_db
 def test_the_admin_log_in_is_locked_too(client, axes_on, admin_user):
     url = reverse("admin:login")
     for _ in range(5):
