@@ -106,6 +106,17 @@ def test_nobody_deletes_their_own_account(client, committee_admin):
     assert User.objects.filter(pk=committee_admin.pk).exists()
 
 
+@pytest.mark.django_db
+def test_the_bulk_delete_action_spares_ones_own_and_a_peers_account(client, tree, committee_admin):
+    peer = make_user("peer", Role.COMMITTEE_STAFF, tree.committee)
+    client.force_login(committee_admin)
+    client.post(
+        reverse("admin:organizations_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [committee_admin.pk, peer.pk], "post": "yes"},
+    )
+    assert User.objects.filter(pk__in=[committee_admin.pk, peer.pk]).count() == 2
+
+
 # --- flags -------------------------------------------------------------------------------------
 
 
