@@ -204,6 +204,11 @@ BAD_FILTERS = {
     "members:care_list": ("CareVisitFilterSet", {"occasion": "X"}),
     "members:applicant_list": ("ApplicantFilterSet", {"stage": "X"}),
     "members:publicity_list": ("PublicityFilterSet", {"start": "2026-13-01"}),
+    "members:transfer_list": ("TransferFilterSet", {"year": "1800"}),
+    "members:certificate_list": ("CertificateFilterSet", {"start": "2026-13-01"}),
+    "members:mobile_list": ("MobileFilterSet", {"show": "X"}),
+    "members:departure_list": ("DepartureFilterSet", {"reason": "X"}),
+    "members:lost_contact_list": ("LostContactFilterSet", {"start": "2026-13-01"}),
     "organizations:vacancies": ("VacancyFilterSet", {"kind": "X"}),
     "organizations:warnings": ("WarningFilterSet", {"code": "X"}),
 }
