@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -78,6 +79,11 @@ class CareMembersForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.candidates = candidates
         style_widgets(self)
+
+    def rows(self, members: Iterable[Member]) -> list[tuple[Member, bool, str]]:
+        """(member, ticked, amount typed) for the page's members, so a refused form keeps what was entered."""
+        picked = set(self.data.getlist("pick")) if self.is_bound else set()
+        return [(m, str(m.pk) in picked, self.data.get(f"amount_{m.pk}", "")) for m in members]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

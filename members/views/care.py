@@ -144,6 +144,7 @@ def care_add_members(request: HttpRequest, pk: int) -> HttpResponse:
     old_age = int(get_rule("care_old_member_age"))
     candidates = care_candidates(request.user, visit, everyone=everyone, old_age=old_age)
     form = CareMembersForm(request.POST or None, candidates=candidates)
+    page = paginate(request, candidates)
     return form_page(
         request,
         form,
@@ -156,7 +157,8 @@ def care_add_members(request: HttpRequest, pk: int) -> HttpResponse:
         template="members/care/care_add_members.html",
         context={
             "visit": visit,
-            "page_obj": paginate(request, candidates),
+            "page_obj": page,
+            "rows": form.rows(page),
             "everyone": everyone,
             "old_age": old_age,
             "breadcrumbs": crumbs((str(visit), visit.get_absolute_url()), ("选择慰问对象", "")),

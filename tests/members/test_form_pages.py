@@ -164,3 +164,18 @@ def test_the_members_picked_for_a_visit_are_added_and_the_list_comes_back(
     response = client.post(url, {"pick": [member_a.pk], "default_amount": "100"})
     assert response["Location"] == url
     assert [(r.member, str(r.amount)) for r in visit.recipients.all()] == [(member_a, "100.00")]
+
+
+def test_a_refused_pick_keeps_the_ticks_and_amounts_typed(
+    frozen, client, tree, committee_staff, member_a, member_b
+):
+    visit = make_care_visit(tree.committee, actor=committee_staff)
+    client.force_login(committee_staff)
+    response = client.post(
+        reverse("members:care_add_members", args=[visit.pk]) + "?all=1",
+        {"pick": [member_b.pk], "default_amount": "50", f"amount_{member_b.pk}": "-10"},
+    )
+    assert response.status_code == 200
+    rows = {m: (ticked, amount) for m, ticked, amount in response.context["rows"]}
+    assert rows[member_a] == (False, "") and rows[member_b] == (True, "-10")
+    assert 'value="-10"' in response.content.decode()
