@@ -192,6 +192,15 @@ def test_every_page_shows_the_banner_while_demo_accounts_exist(client, county_st
     assert 'id="demo-banner"' in client.get(reverse("members:list")).content.decode()
 
 
+def test_the_admin_shows_the_banner_too(client, admin_user, no_cached_answer):
+    assert 'id="demo-banner"' not in client.get(reverse("admin:login")).content.decode()
+    cache.delete("core:demo-accounts-exist")
+    mark_demo_account(admin_user)
+    assert 'id="demo-banner"' in client.get(reverse("admin:login")).content.decode()
+    client.force_login(admin_user)
+    assert 'id="demo-banner"' in client.get(reverse("admin:index")).content.decode()
+
+
 def test_the_banner_costs_one_query_then_none(county_staff, no_cached_answer, django_assert_num_queries):
     with django_assert_num_queries(1):  # is any user in the group 演示账号?
         assert demo_accounts_exist() is False
