@@ -104,7 +104,17 @@ def check(path: Path) -> BackupInfo:
     return _pg_check(path)
 
 
-def has_tables(alias: str = "default") -> int:
+def check_for(alias: str, path: Path) -> BackupInfo:
+    """:func:`check`, and that the backup is of the same kind of database as ``alias``."""
+    kind = database_kind(alias)
+    info = check(path)
+    if info.kind != kind:
+        names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+        raise BackupError(f"备份文件是 {names[info.kind]} 的备份，当前数据库是 {names[kind]}，不能恢复")
+    return info
+
+
+def table_count(alias: str = "default") -> int:
     """How many tables database ``alias`` has now (0: nothing to overwrite)."""
     connection = connections[alias]
     with connection.cursor() as cursor:
@@ -113,12 +123,8 @@ def has_tables(alias: str = "default") -> int:
 
 def restore(alias: str, path: Path) -> BackupInfo:
     """Replace every table of database ``alias`` with the backup in ``path``."""
-    kind = database_kind(alias)
-    info = check(path)
-    if info.kind != kind:
-        names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-        raise BackupError(f"备份文件是 {names[info.kind]} 的备份，当前数据库是 {names[kind]}，不能恢复")
-    if kind == "sqlite":
+    info = check_for(alias, path)
+    if info.kind == "sqlite":
         target = _sqlite_path(alias)
         connections[alias].close()
         _sqlite_restore(path, target)

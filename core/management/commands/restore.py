@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
-from core.backup import BackupError, check, has_tables, restore, unapplied_migrations
+from core.backup import BackupError, check_for, restore, table_count, unapplied_migrations
 
 
 class Command(BaseCommand):
@@ -24,8 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         alias, path = options["database"], Path(options["file"])
         try:
-            check(path)  # a bad file is refused before anything else is asked
-            tables = has_tables(alias)
+            check_for(alias, path)  # a bad file is refused before --force is asked for
+            tables = table_count(alias)
             if tables and not options["force"]:
                 raise CommandError(
                     f"当前数据库已有 {tables} 张表，恢复会用备份替换其中全部数据。"
