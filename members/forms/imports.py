@@ -14,7 +14,7 @@ class MemberImportForm(forms.Form):
 
     file = forms.FileField(
         label="党员信息表",
-        help_text="请使用导入模板填写，.xlsx 格式，不超过50MB。",
+        help_text="请使用导入模板填写，或用导出的名册修改后上传（已登记的党员将在确认后更新）；.xlsx 格式，不超过50MB。",
         widget=forms.ClearableFileInput(
             attrs={
                 "class": "form-control",
