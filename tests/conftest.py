@@ -39,6 +39,29 @@ from tests.factories import (
 )
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """Put back what data migrations seed after a transactional test flushed it.
+
+    Live-server (browser) and ``transaction=True`` tests end with a flush that
+    empties every table, the holiday calendar of ``core/0002_seed_holidays``
+    too, and the tests after them would find no calendar.  This runs after
+    every fixture of the test is torn down, so after the flush.
+    """
+    yield
+    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        from core.holidays import sync_from_package
+        from core.models import Holiday
+
+        with item.config.stash[blocking_manager_key].unblock():
+            # A live-server test that never touched the database has no test tables to refill.
+            if Holiday._meta.db_table in connection.introspection.table_names():
+                sync_from_package()
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_static(settings, tmp_path):
     """Tests hash passwords cheaply and serve static files without a collectstatic manifest.
