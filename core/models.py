@@ -1,8 +1,12 @@
-"""Reference tables every app reads: the national holiday calendar."""
+"""Reference tables every app reads (the national holiday calendar) and the record of data access."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from .scopes import PathField, ScopedQuerySet
 
 
 class HolidayKind(models.TextChoices):
@@ -24,3 +28,55 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d} {self.name}（{self.get_kind_display()}）"
+
+
+class AccessKind(models.TextChoices):
+    EXPORT = "EXPORT", "导出"
+    REVEAL_ID = "REVEAL_ID", "查看完整身份证号"
+    DOWNLOAD = "DOWNLOAD", "下载"
+
+
+class AccessRecordQuerySet(ScopedQuerySet):
+    # The organization the user belonged to when they looked: county staff see their county's records.
+    scope_path = "organization_path"
+
+
+class AccessRecord(models.Model):
+    """One export, download or full-ID reveal: who, when, what and with which filters (append-only).
+
+    Written only by ``core.access.record_access``; never changed or deleted.
+    The user's name and organization are copied, so the record still says who
+    it was after the account is renamed, moved or removed.
+    """
+
+    kind = models.CharField("类别", max_length=16, choices=AccessKind.choices)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_records",
+    )
+    username = models.CharField("账号", max_length=150)
+    user_name = models.CharField("姓名", max_length=150, blank=True)
+    organization_path = PathField("所属党组织路径", max_length=255, blank=True, db_index=True)
+    organization_name = models.CharField("所属党组织", max_length=100, blank=True)
+    what = models.CharField("内容", max_length=200)
+    page = models.CharField("页面地址", max_length=500, blank=True)
+    filters = models.TextField("筛选条件", blank=True)
+    query = models.TextField("查询参数", blank=True)
+    rows = models.PositiveIntegerField("行数", null=True, blank=True)
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+
+    objects = AccessRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "访问记录"
+        verbose_name_plural = "访问记录"
+        ordering = ["-at", "-pk"]
+        permissions = [("reveal_id_number", "查看完整公民身份号码")]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()} {self.what}"
