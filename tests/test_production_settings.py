@@ -37,10 +37,12 @@ PRODUCTION_ENV = {
 
 def _run(args: list[str], env: dict[str, str], timeout: int = 60) -> subprocess.CompletedProcess[str]:
     """``args`` in the project directory with only ``env`` on top of a clean environment."""
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests (Playwright) in this process; check --deploy refuses it.
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "DEBUG", "SECRET_KEY") and not k.startswith("SECURE_")
+        if k not in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        and not k.startswith("SECURE_")
     }
     return subprocess.run(
         args, cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=timeout
