@@ -37,7 +37,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from .access import record_access
 from .filters import ScopedFilterSet
+from .models import AccessKind
 from .xlsx import build_workbook, xlsx_response
 
 PAGE_SIZES = (20, 50, 100, 200)
@@ -238,11 +240,34 @@ def export_headers(table: Table) -> list[str]:
 
 
 def export_response(
-    table: Table, rows: QuerySet, user: Any, prepare: Callable[[Sequence[Any]], None] | None = None
+    table: Table,
+    rows: QuerySet,
+    user: Any,
+    prepare: Callable[[Sequence[Any]], None] | None = None,
+    *,
+    request: HttpRequest,
+    filters: ScopedFilterSet | None = None,
 ) -> HttpResponse:
-    """The filtered, sorted rows as an .xlsx named after the list and today's date."""
-    content = build_workbook(
-        [(table.export_name, export_headers(table), export_rows(table, rows, user, prepare))]
+    """The filtered, sorted rows as an .xlsx named after the list and today's date; the export is recorded.
+
+    The record (``core.access.record_access``) names the list, the filters and
+    the number of rows written, so no list view records its export itself.
+    """
+    written = 0
+
+    def counted() -> Iterator[list[Any]]:
+        nonlocal written
+        for cells in export_rows(table, rows, user, prepare):
+            written += 1
+            yield cells
+
+    content = build_workbook([(table.export_name, export_headers(table), counted())])
+    record_access(
+        request=request,
+        kind=AccessKind.EXPORT,
+        what=table.export_name,
+        form=filters.form if filters is not None else None,
+        rows=written,
     )
     today = timezone.localdate()
     return xlsx_response(content, f"{table.export_name}_{today:%Y%m%d}.xlsx")
@@ -294,7 +319,9 @@ def list_page(
     if request.GET.get("format") == "xlsx" and table.export_name and not table.export_url_name:
         # An invalid filter exports nothing rather than everything.
         rows_out = queryset if queryset is not None else []
-        return export_response(table, rows_out, request.user, prepare)  # type: ignore[arg-type]
+        return export_response(  # type: ignore[arg-type]
+            table, rows_out, request.user, prepare, request=request, filters=filters
+        )
 
     per_page = chosen_page_size(request)
     paginator = Paginator(queryset if queryset is not None else [], per_page)

@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from core.access import record_access
+from core.models import AccessKind
 from core.views import get_visible_or_404, write_view
 from core.xlsx import build_workbook, xlsx_response
 
@@ -130,9 +132,11 @@ def import_job_errors(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def export(request: HttpRequest) -> HttpResponse:
-    """The roster as filtered on the list page (same GET parameters), as .xlsx in the template's columns."""
-    _form, members = filter_members(request.user, request.GET)
-    return xlsx_response(export_members(request.user, members), f"党员名册-{dt.date.today():%Y%m%d}.xlsx")
+    """The roster as filtered on the list page (same GET parameters), as .xlsx in the template's columns; recorded."""
+    form, members = filter_members(request.user, request.GET)
+    content = export_members(request.user, members)
+    record_access(request=request, kind=AccessKind.EXPORT, what="党员名册", form=form, rows=members.count())
+    return xlsx_response(content, f"党员名册-{dt.date.today():%Y%m%d}.xlsx")
 
 
 urls = [
