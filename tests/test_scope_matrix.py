@@ -88,6 +88,10 @@ CASES: dict[str, Case] = {
     ),
     "members:list": Case(),
     "members:detail": Case(kwargs=lambda c: {"pk": c.member_a.pk}),
+    # a full ID number: county and committee staff (members.permissions.may_reveal_id); POST only, recorded
+    "members:reveal_id": Case(
+        kwargs=lambda c: {"pk": c.member_a.pk}, insiders=COMMITTEE_INSIDERS, get_allowed=False
+    ),
     "members:create": Case(),
     "members:edit": Case(kwargs=lambda c: {"pk": c.member_a.pk}),
     "members:move": Case(kwargs=lambda c: {"pk": c.member_a.pk}, insiders=COMMITTEE_INSIDERS),

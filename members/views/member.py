@@ -6,13 +6,16 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
+from core.access import record_access
 from core.audit import history_for
 from core.lists import list_page
+from core.models import AccessKind
 from core.scopes import can_write
 from core.views import form_page, get_visible_or_404, write_view
 from organizations.choices import Role
@@ -21,6 +24,7 @@ from ..choices import MemberStatus
 from ..filters import MemberFilterSet
 from ..forms.member import MemberCreateForm, MemberEditForm, MemberMoveForm
 from ..models import Member, MemberPeriod
+from ..permissions import may_reveal_id
 from ..selectors import member as selectors
 from ..services.member import member_move, member_register, member_update
 from ..tables import MEMBER_TABLE
@@ -64,6 +68,11 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(Member.objects.select_related("organization"), request.user, pk=pk)
+    return _detail_page(request, member)
+
+
+def _detail_page(request: HttpRequest, member: Member, revealed_id: str = "") -> HttpResponse:
+    """A member's page; ``revealed_id`` is the full ID number just asked for (reveal_id without htmx)."""
     # The history belongs to the member's record: earlier organizations are
     # shown even when they lie outside today's scope.
     periods = (
@@ -81,10 +90,29 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_move": may_edit
             and member.is_current
             and (request.user.is_superuser or request.user.role in MOVING_ROLES),
-            "show_full_id": may_edit,
+            # The page shows the masked number; the full one only through reveal_id, recorded.
+            "may_reveal_id": may_reveal_id(request.user),
+            "revealed_id": revealed_id,
             "breadcrumbs": member_crumbs(member),
         },
     )
+
+
+@write_view
+@require_POST
+def reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member's full ID number for 查看完整号码 (htmx swaps the cell; without it, the page); recorded."""
+    member = get_visible_or_404(Member.objects.select_related("organization"), request.user, pk=pk)
+    if not may_reveal_id(request.user):
+        raise PermissionDenied("无权查看完整的公民身份号码")
+    record_access(
+        request=request,
+        kind=AccessKind.REVEAL_ID,
+        what=f"党员“{member.name}”（{member.organization.name}）的公民身份号码",
+    )
+    if request.headers.get("HX-Request"):
+        return render(request, "members/_member_id.html", {"member": member, "revealed_id": member.id_number})
+    return _detail_page(request, member, revealed_id=member.id_number)
 
 
 @write_view
@@ -170,6 +198,7 @@ urls = [
     path("", member_list, name="list"),
     path("new/", create, name="create"),
     path("<int:pk>/", detail, name="detail"),
+    path("<int:pk>/id-number/", reveal_id, name="reveal_id"),
     path("<int:pk>/edit/", edit, name="edit"),
     path("<int:pk>/move/", move, name="move"),
 ]

@@ -64,10 +64,12 @@ def edit_data(member: Member, **overrides) -> dict:
 # --- detail -------------------------------------------------------------------
 
 
-def test_detail_shows_the_full_id_number_to_a_user_who_may_edit(client, secretary_a, member_a):
-    client.force_login(secretary_a)
+def test_detail_shows_only_the_masked_id_number_even_to_a_user_who_may_edit(client, county_staff, member_a):
+    # The full number comes only from the recorded 查看完整号码 (tests/test_access_records.py).
+    client.force_login(county_staff)
     html = client.get(member_a.get_absolute_url()).content.decode()
-    assert "11010519491231002X" in html
+    assert "11010519491231002X" not in html
+    assert member_a.masked_id_number in html
 
 
 def test_detail_masks_the_id_number_for_an_auditor(client, auditor, member_a):
