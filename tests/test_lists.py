@@ -211,6 +211,7 @@ BAD_FILTERS = {
     "members:lost_contact_list": ("LostContactFilterSet", {"start": "2026-13-01"}),
     "organizations:vacancies": ("VacancyFilterSet", {"kind": "X"}),
     "organizations:warnings": ("WarningFilterSet", {"code": "X"}),
+    "audit:access": ("AccessRecordFilterSet", {"kind": "X"}),
 }
 
 
