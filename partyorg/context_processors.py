@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from core.access import may_view_access_records
 from core.scopes import can_write, scope_root, sees_everything
 
 #: The main navigation.  Each app plugs in by providing the URL name; an
@@ -40,4 +41,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         except NoReverseMatch:
             continue
         items.append({"label": label, "url": url, "active": current == namespace, "icon": icon})
-    return {"nav_items": items, "user_can_write": can_write(request.user)}
+    return {
+        "nav_items": items,
+        "user_can_write": can_write(request.user),
+        "may_view_access_records": may_view_access_records(request.user),
+    }

@@ -273,3 +273,10 @@ def test_the_records_page_runs_a_fixed_number_of_queries(
         # 4 COUNT for the paginator, 5 the page of records (names are copied on the record: no joins)
         response = client.get(ACCESS)
     assert len(response.context["page_obj"]) == 6
+
+
+def test_the_menu_offers_the_records_to_the_county_only(client, county_staff, secretary_a):
+    client.force_login(county_staff)
+    assert ACCESS in client.get(reverse("home")).content.decode()
+    client.force_login(secretary_a)
+    assert ACCESS not in client.get(reverse("home")).content.decode()
