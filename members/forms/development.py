@@ -69,6 +69,12 @@ class ApplicantForm(forms.ModelForm):
         self.fields["id_number"].widget.attrs["autocomplete"] = "off"
         style_widgets(self)
 
+    def _get_validation_exclusions(self) -> set[str]:
+        # The model's check of the ID number includes the one-open-application constraint, whose
+        # message would tell of an application the user may not see; the service checks the number
+        # with the user's scope in mind (refuse_id_number) and its errors land on this field.
+        return {*super()._get_validation_exclusions(), "id_number"}
+
 
 class StepForm(forms.Form):
     """The date and particulars of one step; only the fields that step takes are kept.

@@ -18,7 +18,13 @@ from organizations.models import Organization
 
 from ..choices import Gender
 from ..models import Member
-from ..services.member import PROFILE_FIELDS, validate_dates, validate_holding_org, validate_identity
+from ..services.member import (
+    PROFILE_FIELDS,
+    check_id_number_free,
+    validate_dates,
+    validate_holding_org,
+    validate_identity,
+)
 
 
 class MemberRulesMixin:
@@ -31,6 +37,8 @@ class MemberRulesMixin:
     fields: dict[str, forms.Field]
     cleaned_data: dict[str, Any]
     instance: Member
+    #: The user filling the form in, when the form knows them: the ID number is checked against their scope.
+    user: Any = None
 
     def relax_derived_fields(self) -> None:
         if "id_number" in self.fields:
@@ -53,6 +61,11 @@ class MemberRulesMixin:
             self.add_error("id_number", exc)  # type: ignore[attr-defined]
             return data
         data["id_number"] = info.number
+        if self.user is not None:
+            try:
+                check_id_number_free(self.user, info.number, member=self.instance)
+            except ValidationError as exc:
+                apply_service_errors(self, exc)  # type: ignore[arg-type]
         if "birth_date" in self.fields and not data.get("birth_date") and "birth_date" not in self.errors:  # type: ignore[attr-defined]
             data["birth_date"] = info.birth_date
         if "gender" in self.fields and not data.get("gender") and "gender" not in self.errors:  # type: ignore[attr-defined]
@@ -72,6 +85,18 @@ class MemberRulesMixin:
         except ValidationError as exc:
             apply_service_errors(self, exc)  # type: ignore[arg-type]
         return data
+
+    def validate_unique(self) -> None:
+        """Model uniqueness minus the ID number's: that one depends on who asks (``check_id_number_free``).
+
+        Django's own check would say "已登记" for a record the user may not
+        see; the form (when it knows the user) or the service says it instead.
+        """
+        exclude = {*self._get_validation_exclusions(), "id_number"}  # type: ignore[attr-defined]
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)  # type: ignore[attr-defined]
 
 
 #: The profile fields in the order a clerk fills them in.
@@ -124,6 +149,7 @@ class MemberCreateForm(MemberEditForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         field = self.fields["organization"]
         orgs = (
             Organization.objects.editable_by(user)

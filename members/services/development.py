@@ -59,7 +59,14 @@ from ..selectors.development import (
     probation_ends_on,
     sequence_error,
 )
-from .member import build_member, member_confirm, member_leave, validate_holding_org, write_initial_periods
+from .member import (
+    build_member,
+    member_confirm,
+    member_leave,
+    refuse_id_number,
+    validate_holding_org,
+    write_initial_periods,
+)
 
 #: Particulars stored as text (blank rather than NULL).
 TEXT_PARTICULARS = ("handled_by", "document_no", "note", "late_reason", "outcome", "vetting_result")
@@ -68,7 +75,7 @@ TEXT_PARTICULARS = ("handled_by", "document_no", "note", "late_reason", "outcome
 # --- applicants ------------------------------------------------------------------
 
 
-def _validate_person(applicant: Applicant, applied_on: dt.date) -> None:
+def _validate_person(applicant: Applicant, applied_on: dt.date, actor: Any) -> None:
     """ID number valid and agreeing with birth date and gender; 18 or older on the application date."""
     try:
         info = parse_id_number(applicant.id_number)
@@ -82,13 +89,13 @@ def _validate_person(applicant: Applicant, applied_on: dt.date) -> None:
     age = age_on(info.birth_date, applied_on)
     if age < MIN_AGE:
         raise ValidationError({"applied_on": f"递交入党申请书时应年满{MIN_AGE}周岁（申请之日为{age}周岁）"})
+    # Precise only about records the actor may see: no hint of a person elsewhere (refuse_id_number).
     open_applications = Applicant.objects.filter(id_number=info.number, withdrawn_on__isnull=True)
     if applicant.pk:
         open_applications = open_applications.exclude(pk=applicant.pk)
-    if open_applications.exists():
-        raise ValidationError({"id_number": "该公民身份号码已有正在培养中的入党申请"})
-    if Member.objects.filter(id_number=info.number).exclude(applicant__pk=applicant.pk or 0).exists():
-        raise ValidationError({"id_number": "该公民身份号码已登记为党员"})
+    refuse_id_number(actor, open_applications, "该公民身份号码已有正在培养中的入党申请")
+    members = Member.objects.filter(id_number=info.number).exclude(applicant__pk=applicant.pk or 0)
+    refuse_id_number(actor, members, "该公民身份号码已登记为党员")
 
 
 def _not_future(day: dt.date, field: str) -> None:
@@ -108,7 +115,7 @@ def applicant_create(
     _not_future(applied_on, "applied_on")
     validate_holding_org(organization, applied_on)
     applicant = Applicant(organization=organization, **person)
-    _validate_person(applicant, applied_on)
+    _validate_person(applicant, applied_on, actor)
     applicant.full_clean()
     applicant.save()
     step = DevelopmentStep(applicant=applicant, number=Step.APPLICATION, day=applied_on, note=note)
@@ -131,7 +138,7 @@ def applicant_update(*, actor: Any, applicant: Applicant, **changes: Any) -> App
     for name, value in changes.items():
         setattr(applicant, name, value)
     applied_on = applicant.steps.get(number=Step.APPLICATION).day
-    _validate_person(applicant, applied_on)
+    _validate_person(applicant, applied_on, actor)
     applicant.full_clean()
     applicant.save()
     return applicant

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from core.audit import service
 from core.idcard import parse_id_number
@@ -69,6 +70,34 @@ PROFILE_FIELDS = (
     "is_hardship",
     "is_mobile",
 )
+
+
+#: What registering an ID number held by a record outside the actor's scope says, whatever that
+#: record is (in the county, left, dead, transferred out): nothing about where or whether.
+ID_NUMBER_UNAVAILABLE = "该公民身份号码无法在此登记，请联系上级组织部门"
+
+
+def refuse_id_number(actor: Any, holders: QuerySet[Any], precise: str) -> None:
+    """Refuse an ID number held by ``holders`` (a scoped queryset): ``precise`` when the actor may see one.
+
+    Outside the actor's scope the message is :data:`ID_NUMBER_UNAVAILABLE`, so
+    registering a number cannot be used to learn whether a person is on file
+    elsewhere, has left or has died (as a record page outside scope is 404).  Without an
+    ``actor`` (a step no user asked for) the message is the generic one.
+    """
+    if not holders.exists():
+        return
+    if actor is not None and holders.visible_to(actor).exists():
+        raise ValidationError({"id_number": precise})
+    raise ValidationError({"id_number": ID_NUMBER_UNAVAILABLE})
+
+
+def check_id_number_free(actor: Any, id_number: str, *, member: Member | None = None) -> None:
+    """No other member record holds ``id_number`` (the member being corrected aside)."""
+    holders = Member.objects.filter(id_number=id_number)
+    if member is not None and member.pk:
+        holders = holders.exclude(pk=member.pk)
+    refuse_id_number(actor, holders, "该公民身份号码已登记")
 
 
 def validate_holding_org(org: Organization, day: dt.date, field: str = "organization") -> None:
@@ -180,6 +209,12 @@ def write_initial_periods(member: Member, reason: str = PeriodReason.REGISTERED)
 def member_register(*, actor: Any, organization: Organization, **fields: Any) -> Member:
     """Register (建档) an existing member with their history from the dates on record."""
     check_can_edit(actor, organization)
+    try:
+        number = parse_id_number(fields.get("id_number")).number
+    except ValidationError:
+        number = ""  # build_member says what is wrong with it, on the field
+    if number:
+        check_id_number_free(actor, number)
     member = build_member(organization=organization, **fields)
     member.save()
     for period in write_initial_periods(member):
@@ -200,6 +235,7 @@ def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
     for field, value in changes.items():
         setattr(member, field, value)
     validate_identity(member)
+    check_id_number_free(actor, member.id_number, member=member)
     validate_dates(member)
     member.full_clean()
     member.save()

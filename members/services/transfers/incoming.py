@@ -21,7 +21,13 @@ from organizations.models import Organization
 
 from ...choices import LeaveReason, PeriodReason
 from ...models import Member, MemberPeriod, Transfer, TransferKind
-from ..member import build_member, validate_dates, validate_holding_org, validate_identity
+from ..member import (
+    build_member,
+    refuse_id_number,
+    validate_dates,
+    validate_holding_org,
+    validate_identity,
+)
 from .common import not_in_future, required, validity_days_or_default
 
 #: Member fields a transfer into the county carries (the letter's person data).
@@ -41,23 +47,29 @@ PERSON_FIELDS = (
 )
 
 
-def _returning_member(id_number: str) -> Member | None:
-    """The member on file with this ID, if they may come back by a transfer; refuses otherwise."""
+def _returning_member(id_number: str, actor: Any) -> Member | None:
+    """The member on file with this ID, if they may come back by a transfer; refuses otherwise.
+
+    The refusal says why only when ``actor`` may see that record: otherwise one
+    message for all (refuse_id_number), whether the person is in the county,
+    has left or has died.
+    """
     existing = Member.objects.filter(id_number=id_number).first()
     if existing is None:
         return None
     if existing.is_current:
-        raise ValidationError(
-            {"id_number": "该公民身份号码的党员在本县在册，不能登记为县外转入（县内调动请办理县内转接）"}
-        )
-    if existing.leave_reason != LeaveReason.TRANSFERRED_OUT:
-        raise ValidationError(
-            {"id_number": "该公民身份号码的党员已因死亡、出党或停止党籍离开党组织，不能通过组织关系转入恢复"}
-        )
-    return existing
+        precise = "该公民身份号码的党员在本县在册，不能登记为县外转入（县内调动请办理县内转接）"
+    elif existing.leave_reason != LeaveReason.TRANSFERRED_OUT:
+        precise = "该公民身份号码的党员已因死亡、出党或停止党籍离开党组织，不能通过组织关系转入恢复"
+    else:
+        return existing
+    refuse_id_number(actor, Member.objects.filter(pk=existing.pk), precise)
+    return None  # not reached: refuse_id_number raised
 
 
-def _incoming_candidate(to_org: Organization, person: dict[str, Any]) -> tuple[Member, Member | None]:
+def _incoming_candidate(
+    to_org: Organization, person: dict[str, Any], actor: Any = None
+) -> tuple[Member, Member | None]:
     """The member a letter into the county would create (unsaved, validated) and the returning record, if any."""
     unknown = set(person) - set(PERSON_FIELDS)
     if unknown:
@@ -70,7 +82,7 @@ def _incoming_candidate(to_org: Organization, person: dict[str, Any]) -> tuple[M
     for key in ("phone", "work_unit"):
         fields[key] = (fields.get(key) or "").strip()
     fields["name"] = required(fields.get("name", ""), "name", "请填写姓名")
-    returning = _returning_member(id_number)
+    returning = _returning_member(id_number, actor)
     if returning is None:
         return build_member(organization=to_org, **fields), None
     candidate = Member(organization=to_org, **fields)
@@ -101,9 +113,9 @@ def transfer_record_incoming(
     from_external = required(from_external, "from_external", "请填写县外转出党组织")
     not_in_future(issued_on, "issued_on")
     days = validity_days_or_default(validity_days)
-    candidate, _ = _incoming_candidate(to_org, person)
-    if Transfer.objects.pending().filter(kind=TransferKind.IN, person_id_number=candidate.id_number).exists():
-        raise ValidationError({"id_number": "该党员已有待接收的转入介绍信"})
+    candidate, _ = _incoming_candidate(to_org, person, actor)
+    pending = Transfer.objects.pending().filter(kind=TransferKind.IN, person_id_number=candidate.id_number)
+    refuse_id_number(actor, pending, "该党员已有待接收的转入介绍信")
     if issued_on < candidate.joined_on:
         raise ValidationError({"issued_on": "开具日期不能早于入党日期"})
     transfer = Transfer(
@@ -141,10 +153,13 @@ def person_of(transfer: Transfer) -> dict[str, Any]:
     return {field: getattr(transfer, f"person_{field}") for field in PERSON_FIELDS}
 
 
-def admit_incoming(transfer: Transfer, day: dt.date) -> Member:
-    """Create the member a letter into the county introduces (or re-activate a returning one) on ``day``."""
+def admit_incoming(transfer: Transfer, day: dt.date, actor: Any = None) -> Member:
+    """Create the member a letter into the county introduces (or re-activate a returning one) on ``day``.
+
+    Without ``actor`` a refusal of the ID number is the generic one (refuse_id_number).
+    """
     to_org = transfer.to_org
-    candidate, returning = _incoming_candidate(to_org, person_of(transfer))
+    candidate, returning = _incoming_candidate(to_org, person_of(transfer), actor)
     if day < candidate.joined_on:
         raise ValidationError({"day": "接收日期不能早于入党日期"})
     if candidate.full_on and day < candidate.full_on:
