@@ -11,3 +11,6 @@ class CoreConfig(AppConfig):
         from .models import Holiday
 
         register_audited(Holiday)
+
+        # The log-in stamp (core.sessions) must listen before the first log-in, not from the first request on.
+        from . import sessions  # noqa: F401

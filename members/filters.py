@@ -20,6 +20,7 @@ from core.filters import (
     ScopedFilterSet,
     handled_by_selector,
 )
+from core.importjobs import ImportJobStatus
 from core.scopes import can_write
 from organizations.choices import OrgKind
 from organizations.models import Organization
@@ -41,6 +42,7 @@ from .models import (
     CareVisit,
     Certificate,
     Departure,
+    ImportJob,
     LostContact,
     Member,
     MobileRegistration,
@@ -383,4 +385,16 @@ class LostContactFilterSet(ScopedFilterSet):
 
     class Meta:
         model = LostContact
+        fields: list[str] = []
+
+
+class ImportJobFilterSet(ScopedFilterSet):
+    """Filters of the member-import history: outcome and upload period."""
+
+    status = django_filters.ChoiceFilter(label="状态", choices=ImportJobStatus.choices)
+    start = DateFromFilter("created_at__date", label="上传日期自")
+    end = DateToFilter("created_at__date", label="上传日期至")
+
+    class Meta:
+        model = ImportJob
         fields: list[str] = []

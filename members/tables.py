@@ -241,3 +241,26 @@ LOST_CONTACT_TABLE = Table(
     export_name="失联党员",
     empty="没有符合条件的失联党员",
 )
+
+
+IMPORT_JOB_TABLE = Table(
+    columns=(
+        Column("上传时间", key="at", order_by=("created_at",), export="created_at", nowrap=True),
+        Column("文件", key="file", order_by=("file_name",), export="file_name"),
+        Column(
+            "导入人",
+            key="user",
+            order_by=("created_by__full_name", "created_by__username"),
+            export="created_by",
+            phone=False,
+        ),
+        Column("状态", key="status", export="get_status_display"),
+        Column("新增", key="created", order_by=("created_count",), export="created_count", phone=False),
+        Column("更新", key="updated", order_by=("updated_count",), export="updated_count", phone=False),
+        Column("错误数", key="errors", order_by=("error_count",), export="error_count"),
+    ),
+    row_template="members/imports/_job_row.html",
+    default_order=("-created_at", "-id"),
+    export_name="党员导入记录",
+    empty="暂无导入记录",
+)

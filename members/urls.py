@@ -1,5 +1,5 @@
-from .views import care, development, imports, member, transfers
+from .views import care, development, import_jobs, imports, member, transfers
 
 app_name = "members"
 
-urlpatterns = member.urls + development.urls + transfers.urls + care.urls + imports.urls
+urlpatterns = member.urls + development.urls + transfers.urls + care.urls + imports.urls + import_jobs.urls

@@ -18,11 +18,11 @@ from django.db.models import Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
-from core.admin import ScopedAdmin
+from core.admin import ScopedAdmin, ViewOnlyScopedAdmin
 from core.scopes import can_write, sees_everything
 
 from .choices import Role
-from .models import DocumentSequence, LeadershipPost, Organization, OrgEvent, RuleSetting, User
+from .models import DocumentSequence, LeadershipPost, Organization, OrgEvent, OrgImportJob, RuleSetting, User
 from .roles import SELF_LOCKED_FIELDS, SUPERUSER_FIELDS, assignable_roles, check_user_change, may_manage_user
 from .rules import DEFAULTS
 from .services import (
@@ -261,6 +261,41 @@ class DocumentSequenceAdmin(ScopedAdmin):
                 return data
 
         return PrefixForm
+
+
+@admin.register(OrgImportJob)
+class OrgImportJobAdmin(ViewOnlyScopedAdmin):
+    """Organization-sheet uploads, written by the import service and its task only: the admin looks."""
+
+    list_display = (
+        "file_name",
+        "created_by",
+        "organization",
+        "status",
+        "created_count",
+        "error_count",
+        "created_at",
+    )
+    list_filter = ("status",)
+    search_fields = ("file_name", "created_by__username", "created_by__full_name")
+    list_select_related = ("created_by", "organization")
+    date_hierarchy = "created_at"
+    exclude = ("errors",)
+    readonly_fields = (
+        "file_name",
+        "created_by",
+        "organization",
+        "status",
+        "task_id",
+        "total",
+        "processed",
+        "created_count",
+        "error_count",
+        "message",
+        "created_at",
+        "updated_at",
+        "finished_at",
+    )
 
 
 @admin.register(User)

@@ -209,9 +209,9 @@ BAD_FILTERS = {
     "members:mobile_list": ("MobileFilterSet", {"show": "X"}),
     "members:departure_list": ("DepartureFilterSet", {"reason": "X"}),
     "members:lost_contact_list": ("LostContactFilterSet", {"start": "2026-13-01"}),
+    "members:import_jobs": ("ImportJobFilterSet", {"status": "X"}),
     "organizations:vacancies": ("VacancyFilterSet", {"kind": "X"}),
     "organizations:warnings": ("WarningFilterSet", {"code": "X"}),
-    "audit:access": ("AccessRecordFilterSet", {"kind": "X"}),
 }
 
 

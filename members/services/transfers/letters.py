@@ -30,6 +30,7 @@ from organizations.services import next_document_no
 
 from ...choices import LeaveReason, PeriodReason
 from ...models import Member, Transfer, TransferKind, TransferStatus
+from ...models.person import TRANSFER_PERSON_FIELDS, person_snapshot
 from ...selectors.transfers import county_of
 from ..member import member_leave, member_move, validate_holding_org
 from .common import current_member, not_in_future, required, validity_days_or_default
@@ -86,18 +87,7 @@ def _build_outgoing(
         kind=kind,
         letter_no=next_letter_no(member.organization, issued_on.year),
         member=member,
-        person_name=member.name,
-        person_gender=member.gender,
-        person_ethnicity=member.ethnicity,
-        person_birth_date=member.birth_date,
-        person_id_number=member.id_number,
-        person_status=member.status,
-        person_joined_on=member.joined_on,
-        person_full_on=member.full_on,
-        person_education=member.education,
-        person_occupation=member.occupation,
-        person_phone=member.phone,
-        person_work_unit=member.work_unit,
+        **person_snapshot(member, TRANSFER_PERSON_FIELDS, prefix="person_"),
         from_org=member.organization,
         to_org=to_org,
         to_external=to_external,
