@@ -33,14 +33,20 @@ STYLE_BLOCK = re.compile(r"<style\b", re.I)
 JAVASCRIPT_URL = re.compile(r"""=\s*["']?\s*javascript:""", re.I)
 
 
+def ours(path: Path, base: Path) -> bool:
+    """An app in this repository, not a third-party one installed in a virtualenv inside it (.venv/…/site-packages)."""
+    path = path.resolve()
+    return path.is_relative_to(base) and not any(
+        part.startswith(".") or part == "site-packages" for part in path.relative_to(base).parts
+    )
+
+
 def template_files() -> Iterator[Path]:
     """Every file in the project's template folders (settings DIRS and our own apps' templates/)."""
     base = Path(settings.BASE_DIR).resolve()
     folders = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
     folders += [
-        Path(config.path) / "templates"
-        for config in apps.get_app_configs()
-        if Path(config.path).resolve().is_relative_to(base)
+        Path(config.path) / "templates" for config in apps.get_app_configs() if ours(Path(config.path), base)
     ]
     seen: set[Path] = set()
     for folder in folders:
