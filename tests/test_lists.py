@@ -212,6 +212,7 @@ BAD_FILTERS = {
     "members:import_jobs": ("ImportJobFilterSet", {"status": "X"}),
     "organizations:vacancies": ("VacancyFilterSet", {"kind": "X"}),
     "organizations:warnings": ("WarningFilterSet", {"code": "X"}),
+    "audit:access": ("AccessRecordFilterSet", {"kind": "X"}),
 }
 
 

@@ -42,7 +42,7 @@ from tests.factories import (
     suspend,
 )
 
-APP_NAMESPACES = {"organizations", "members", "dues", "training", "assessments", "reports"}
+APP_NAMESPACES = {"organizations", "members", "dues", "training", "assessments", "reports", "audit"}
 PROJECT_URLS = {"home"}
 BRANCH_INSIDERS = ("secretary_a", "committee_staff", "county_staff")
 COMMITTEE_INSIDERS = ("committee_staff", "county_staff")
@@ -88,6 +88,10 @@ CASES: dict[str, Case] = {
     ),
     "members:list": Case(),
     "members:detail": Case(kwargs=lambda c: {"pk": c.member_a.pk}),
+    # a full ID number: county and committee staff (members.permissions.may_reveal_id); POST only, recorded
+    "members:reveal_id": Case(
+        kwargs=lambda c: {"pk": c.member_a.pk}, insiders=COMMITTEE_INSIDERS, get_allowed=False
+    ),
     "members:create": Case(),
     "members:edit": Case(kwargs=lambda c: {"pk": c.member_a.pk}),
     "members:move": Case(kwargs=lambda c: {"pk": c.member_a.pk}, insiders=COMMITTEE_INSIDERS),
@@ -176,6 +180,8 @@ CASES: dict[str, Case] = {
     "members:applicant_step": Case(kwargs=lambda c: {"pk": _applicant(c).pk, "number": 2}),
     "members:publicity_create": Case(kwargs=lambda c: {"pk": _applicant(c).pk}),
     "members:publicity_result": Case(kwargs=lambda c: {"pk": _publicity(c).pk}),
+    # the access records (访问记录): the county's accounts (and superusers), read only
+    "audit:access": Case(insiders=("county_staff",), outsider=None),
     # plans are set from above the committees: county staff only
     "members:development_plan_edit": Case(
         kwargs=lambda c: {"year": 2026}, insiders=("county_staff",), outsider=None
