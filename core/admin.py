@@ -13,8 +13,10 @@ from django.db.models import Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
-from . import admin_axes  # noqa: F401  (registers the log-in records, 登录安全)
-from . import admin_holidays  # noqa: F401  (registers the holiday calendar)
+from . import (
+    admin_axes,  # noqa: F401  (registers the log-in records, 登录安全)
+    admin_holidays,  # noqa: F401  (registers the holiday calendar)
+)
 from .scopes import can_write
 
 
