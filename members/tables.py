@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from core.lists import Column, Table
@@ -10,25 +11,49 @@ from core.scopes import can_write
 
 
 def shown_id(member: Any, user: Any) -> str:
-    """The ID number as the viewer may read it: whole for those who may write, masked for auditors."""
+    """The ID number as the viewer may read it: whole for those who may write, masked for auditors.
+
+    Empty on a past day's row of a member who has since left the viewer's scope (``history_only``).
+    """
+    if getattr(member, "history_only", False):
+        return ""
     return member.id_number if can_write(user) else member.masked_id_number
+
+
+def today_only(attr: str) -> Callable[[Any, Any], Any]:
+    """An export getter of today's data: empty on a ``history_only`` row (members.selectors.member.member_list)."""
+
+    def value(row: Any, user: Any) -> Any:
+        if getattr(row, "history_only", False):
+            return ""
+        found = getattr(row, attr)
+        return found() if callable(found) else found
+
+    return value
+
+
+def full_on_then(member: Any, user: Any) -> Any:
+    """转正日期 as the row's day knew it: none while the member was then probationary."""
+    if getattr(member, "history_only", False) and member.status_on != "FULL":
+        return None
+    return member.full_on
 
 
 MEMBER_TABLE = Table(
     columns=(
         Column("姓名", key="name", export="name"),
-        Column("性别", key="gender", export="get_gender_display", phone=False),
-        Column("民族", key="ethnicity", export="ethnicity", phone=False),
-        Column("年龄", key="age", order_by=("-birth_date",), export="age_shown"),
+        Column("性别", key="gender", export=today_only("get_gender_display"), phone=False),
+        Column("民族", key="ethnicity", export=today_only("ethnicity"), phone=False),
+        Column("年龄", key="age", order_by=("-birth_date",), export=today_only("age_shown")),
         Column("公民身份号码", export=shown_id, phone=False, nowrap=True),
-        Column("学历", key="education", export="get_education_display", phone=False),
-        Column("人员类别", key="occupation", export="get_occupation_display", phone=False),
+        Column("学历", key="education", export=today_only("get_education_display"), phone=False),
+        Column("人员类别", key="occupation", export=today_only("get_occupation_display"), phone=False),
         Column("所在党组织", key="org", order_by=("organization_on_path",), export="organization_on_name"),
         Column("党员类型", key="status", order_by=("status_on",), export="status_label"),
         Column(
             "入党日期", key="joined", order_by=("joined_on",), export="joined_on", phone=False, nowrap=True
         ),
-        Column("转正日期", key="full", order_by=("full_on",), export="full_on", phone=False, nowrap=True),
+        Column("转正日期", key="full", order_by=("full_on",), export=full_on_then, phone=False, nowrap=True),
     ),
     row_template="members/_member_row.html",
     default_order=("organization_on_path", "name", "id"),

@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from organizations.hooks import DirectCounts
 
 from ..choices import MemberStatus
-from ..filters import MemberFilterSet
+from ..filters import ID_TERM, MemberFilterSet
 from ..models import Member, MemberPeriod
 
 
@@ -38,6 +38,13 @@ def member_list(*, user: Any, filters: MemberFilterSet) -> QuerySet[Member]:
     ``organization_on_code`` and ``organization_on_path``: today's values, or,
     with the ``on`` filter, the member's status and organization on that day
     read from ``MemberPeriod`` history.
+
+    Each row also carries ``visible_now`` (the member's record is in the
+    user's scope today, so the detail page opens) and ``history_only``: on a
+    past day, a member who has since left the user's scope or the Party.  Of
+    those the list and the export show only what that day's record says
+    (name, status and organization that day, join date), never today's ID
+    number, phone, work unit, education or occupation.
     """
     data = filters.values
     day: dt.date | None = data.get("on")
@@ -54,6 +61,8 @@ def member_list(*, user: Any, filters: MemberFilterSet) -> QuerySet[Member]:
             organization_on_name=F("organization__name"),
             organization_on_code=F("organization__code"),
             organization_on_path=F("organization__path"),
+            visible_now=Value(True),
+            history_only=Value(False),
         )
     else:
         # On a past day the organization of that day decides the scope and
@@ -66,14 +75,46 @@ def member_list(*, user: Any, filters: MemberFilterSet) -> QuerySet[Member]:
             periods = periods.within(data["org"])
         if data.get("status"):
             periods = periods.filter(status=data["status"])
+        visible_now = Exists(Member.objects.visible_to(user).filter(pk=OuterRef("pk")))
         members = Member.objects.filter(periods__in=periods).annotate(
             status_on=F("periods__status"),
             organization_on_name=F("periods__organization__name"),
             organization_on_code=F("periods__organization__code"),
             organization_on_path=F("periods__organization__path"),
+            visible_now=visible_now,
+            history_only=Case(
+                When(visible_now & Q(left_on__isnull=True), then=Value(False)),
+                default=Value(True),
+                output_field=BooleanField(),
+            ),
         )
     members = filters.filter_queryset(members)
+    if day is not None and _filters_on_todays_data(data):
+        # Matching a filter on today's private data would tell it of a member
+        # the user no longer sees: such a filter matches members still in scope only.
+        members = members.filter(history_only=False)
     return members.select_related("organization").order_by("organization_on_path", "name", "id")
+
+
+#: Member filters that read today's personal data (hidden on a past day's ``history_only`` rows).
+TODAYS_DATA_FILTERS = (
+    "gender",
+    "ethnicity",
+    "education",
+    "age_band",
+    "occupation",
+    "retired",
+    "rural",
+    "hardship",
+    "mobile",
+    "frontline",
+)
+
+
+def _filters_on_todays_data(data: dict[str, Any]) -> bool:
+    """A filter on today's personal data is set (a search by ID number counts; one by name does not)."""
+    term = (data.get("q") or "").strip()
+    return bool(ID_TERM.fullmatch(term)) or any(data.get(name) for name in TODAYS_DATA_FILTERS)
 
 
 def filter_members(user: Any, params: Any) -> tuple[Any, QuerySet[Member]]:

@@ -32,6 +32,9 @@ def export_rows(user: Any, members: models.QuerySet[Member]) -> Iterator[list[An
     for m in members.select_related("organization", "party_group").iterator(chunk_size=2000):
         status = getattr(m, "status_on", None) or m.status
         org_path = getattr(m, "organization_on_path", None) or m.organization.path
+        if getattr(m, "history_only", False):
+            yield _row_of_that_day(m, status, name_path(org_path, names))
+            continue
         yield [
             m.name,
             m.get_gender_display(),
@@ -53,6 +56,25 @@ def export_rows(user: Any, members: models.QuerySet[Member]) -> Iterator[list[An
             _yes_no(m.is_hardship),
             _yes_no(m.is_mobile),
         ]
+
+
+def _row_of_that_day(m: Member, status: str, org_name: str) -> list[Any]:
+    """A past day's row of a member who has since left the user's scope or the Party.
+
+    Only what that day's record says (name, status and organization that
+    day, join date, 转正日期 if then full): never today's ID number, phone,
+    work unit, education or occupation (members.selectors.member.member_list).
+    """
+    return [
+        m.name,
+        *[""] * 9,  # 性别 … 工作单位及职务
+        org_name,
+        "",  # 党小组 of today
+        MemberStatus(status).label,
+        m.joined_on,
+        m.full_on if status == MemberStatus.FULL else None,
+        *[""] * 4,  # 离退休 … 流动党员
+    ]
 
 
 def export_members(user: Any, members: models.QuerySet[Member]) -> bytes:
