@@ -1,4 +1,7 @@
-from django.apps import AppConfig
+from pathlib import Path
+
+from django.apps import AppConfig, apps
+from django.conf import settings
 
 
 class CoreConfig(AppConfig):
@@ -14,3 +17,7 @@ class CoreConfig(AppConfig):
 
         # The log-in stamp (core.sessions) must listen before the first log-in, not from the first request on.
         from . import sessions  # noqa: F401
+        from .validators import install_model_validators, project_app_configs
+
+        # Every editable text and date field of the project's models refuses implausible input.
+        install_model_validators(project_app_configs(apps.get_app_configs(), Path(settings.BASE_DIR)))

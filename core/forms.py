@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from core.messages import name_fields_in_messages
+from core.validators import attach_to_form
 
 #: Brackets people type around the year of a document number; the standard one is 〔〕.
 _YEAR_IN_BRACKETS = re.compile(r"[\[［(（【〔﹝]\s*(\d{4})\s*[\]］)）】〕﹞]")
@@ -19,9 +20,11 @@ _DOCUMENT_NO = re.compile(r"^\S+〔\d{4}〕\d+号$")
 def style_widgets(form: forms.BaseForm) -> None:
     """Bootstrap classes on every widget (checkboxes are drawn by includes/form_fields.html).
 
-    Also gives every field Chinese messages that name it (core.messages), since every form passes here.
+    Also gives every field Chinese messages that name it (core.messages) and the plausibility checks of
+    its text and dates (core.validators), since every form passes here.
     """
     name_fields_in_messages(form)
+    attach_to_form(form)
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
