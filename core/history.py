@@ -21,6 +21,8 @@ from auditlog.models import LogEntry
 from django.db import models
 from django.utils import timezone
 
+from .idcard import mask_id_number
+
 EMPTY = "（空）"
 SYSTEM = "系统"
 ACTIONS = {
@@ -154,7 +156,9 @@ def display_value(field: models.Field | None, value: Any, *, masked: bool = Fals
     if masked:
         text = str(value)
         # auditlog masks "None" too: a value of stars only was no value at all.
-        return EMPTY if set(text) <= {"*"} else text
+        # Masked again: entries written under the older mask (5326**********9072)
+        # kept the last four, which with the birth date give the number away.
+        return EMPTY if set(text) <= {"*"} else mask_id_number(text)
     if field is None:
         return _plain(value)
     if isinstance(value, list) and getattr(getattr(field, "base_field", None), "choices", None):

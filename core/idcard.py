@@ -51,9 +51,33 @@ def validate_id_number(value: object) -> None:
     parse_id_number(value)
 
 
+#: Characters a masked number keeps: the region (省市县 code, digits 1–6) and nothing after it.
+MASK_KEEP = 6
+
+
 def mask_id_number(value: str) -> str:
-    """Show the region and the last four characters only: 4405**********0014."""
+    """Show the region code only: 532628************ (the same length, every other character a star).
+
+    Pages that show the masked number also show the birth date and the gender,
+    which are digits 7–14 and the parity of digit 17.  What a reader must then
+    still guess is what the mask hides besides those:
+
+    - region + last four (the old 5326**********9072): region digits 5–6 only,
+      about 100 / 11 ≈ 9 numbers pass the checksum — the number is given away;
+    - region + check character (532628***********2): sequence digits 15–16 and
+      the gender-bound digit 17 give 10 × 10 × 5 = 500 numbers, of which the
+      shown check character keeps about 500 / 11 ≈ 45 — too few;
+    - region only (this mask): those 500 numbers, every one valid (each has its
+      own check character).  The region itself is no secret in a county's
+      records (most members' numbers begin with the county's code), so hiding
+      it would buy little and cost the clerk the one useful hint (born in the
+      county or not).
+
+    ``tests/test_id_masking.py`` counts the candidates from what a member's
+    page shows.  A value shorter than a 15-character (first generation) number
+    is not an ID number: it is starred whole.
+    """
     value = str(value or "")
-    if len(value) < 8:
+    if len(value) < 15:
         return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return value[:MASK_KEEP] + "*" * (len(value) - MASK_KEEP)

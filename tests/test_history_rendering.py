@@ -58,14 +58,20 @@ def test_a_new_organization_shows_its_kind_parent_and_date_but_not_untouched_def
 
 def test_the_id_number_stays_masked(member_a):
     (created,) = history_rows(history_for(member_a))
-    assert changes_of(created)["公民身份号码"].new == "1101**********002X"
+    assert changes_of(created)["公民身份号码"].new == "110105************"
 
 
 def test_a_corrected_id_number_shows_as_changed_even_when_the_masked_values_read_the_same():
-    # 110105194912310020 → 110105198912310020 (birth year 1949 → 1989): both mask to 1101**********0020.
-    corrected = _entry(Member, {"id_number": ["1101**********0020", "1101**********0020"]})
+    # 110105194912310020 → 110105198912310020 (birth year 1949 → 1989): both mask to 110105************.
+    corrected = _entry(Member, {"id_number": ["110105************", "110105************"]})
     (row,) = history_rows([corrected])
-    assert changes_of(row)["公民身份号码"].new == "1101**********0020（隐藏部分已更改）"
+    assert changes_of(row)["公民身份号码"].new == "110105************（隐藏部分已更改）"
+
+
+def test_an_entry_written_under_the_older_mask_shows_the_region_only():
+    # Before the mask hid the ending, entries kept the last four (1101**********002X).
+    (row,) = history_rows([_entry(Member, {"id_number": ["None", "1101**********002X"]})])
+    assert changes_of(row)["公民身份号码"].new == "1101**************"
 
 
 def test_a_change_to_bookkeeping_only_is_left_out():

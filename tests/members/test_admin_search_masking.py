@@ -19,7 +19,7 @@ MEMBERS = reverse("admin:members_member_changelist")
 APPLICANTS = reverse("admin:members_applicant_changelist")
 TRANSFERS = reverse("admin:members_transfer_changelist")
 
-#: member_a's ID 11010519491231002X is shown as 1101**********002X; "0519491231" is hidden.
+#: member_a's ID 11010519491231002X is shown as 110105************; "0519491231" is hidden.
 MEMBER_A_ID = "11010519491231002X"
 HIDDEN_MIDDLE = "0519491231"
 

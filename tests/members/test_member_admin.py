@@ -85,7 +85,7 @@ def test_changelist_shows_only_the_members_in_the_staff_users_scope(
 def test_changelist_masks_id_numbers(client, admin_user, member_a, member_b):
     client.force_login(admin_user)
     html = client.get(CHANGELIST).content.decode()
-    assert "1101**********002X" in html and "4405**********0014" in html
+    assert "110105************" in html and "440524************" in html
     assert "11010519491231002X" not in html and "440524188001010014" not in html
 
 
@@ -201,7 +201,7 @@ def test_an_auditor_on_staff_may_look_but_not_add_or_change_and_sees_the_id_mask
     assert client.get(ADD).status_code == 403
     response = client.get(change_url(member_a))
     html = response.content.decode()
-    assert "1101**********002X" in html and "11010519491231002X" not in html
+    assert "110105************" in html and "11010519491231002X" not in html
     client.post(change_url(member_a), admin_data(member_a, phone="1"))
     member_a.refresh_from_db()
     assert member_a.phone == ""

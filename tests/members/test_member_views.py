@@ -76,7 +76,7 @@ def test_detail_masks_the_id_number_for_an_auditor(client, auditor, member_a):
     client.force_login(auditor)
     html = client.get(member_a.get_absolute_url()).content.decode()
     assert "11010519491231002X" not in html
-    assert "1101**********002X" in html
+    assert "110105************" in html
     assert reverse("members:edit", args=[member_a.pk]) not in html
 
 
@@ -142,7 +142,7 @@ def test_registering_a_member_writes_an_audit_entry_with_the_id_number_masked(cl
     assert entry.actor == secretary_a
     assert entry.remote_addr == "127.0.0.1"
     assert "513101198201130014" not in json.dumps(entry.changes, ensure_ascii=False)
-    assert "5131**********0014" in json.dumps(entry.changes, ensure_ascii=False)
+    assert "513101************" in json.dumps(entry.changes, ensure_ascii=False)
 
 
 def test_registering_a_member_with_bad_input_writes_nothing_and_names_the_field(client, secretary_a, tree):
@@ -197,7 +197,7 @@ def test_correcting_an_id_number_keeps_both_numbers_masked_in_the_audit_entry(cl
     text = json.dumps(entry.changes, ensure_ascii=False)
     assert entry.action == LogEntry.Action.UPDATE
     assert "513101198201130014" not in text and "440524188001010014" not in text
-    assert entry.changes_dict["id_number"] == ["5131**********0014", "4405**********0014"]
+    assert entry.changes_dict["id_number"] == ["513101************", "440524************"]
 
 
 def test_correcting_the_join_date_re_dates_the_history(client, secretary_a, member_a):
