@@ -42,18 +42,44 @@ def full_on_then(member: Any, user: Any) -> Any:
 MEMBER_TABLE = Table(
     columns=(
         Column("姓名", key="name", export="name"),
-        Column("性别", key="gender", export=today_only("get_gender_display"), phone=False),
-        Column("民族", key="ethnicity", export=today_only("ethnicity"), phone=False),
-        Column("年龄", key="age", order_by=("-birth_date",), export=today_only("age_shown")),
+        Column(
+            "性别",
+            key="gender",
+            order_by=("gender_shown",),
+            export=today_only("get_gender_display"),
+            phone=False,
+        ),
+        Column(
+            "民族",
+            key="ethnicity",
+            order_by=("ethnicity_shown",),
+            export=today_only("ethnicity"),
+            phone=False,
+        ),
+        Column("年龄", key="age", order_by=("-birth_date_shown",), export=today_only("age_shown")),
         Column("公民身份号码", export=shown_id, phone=False, nowrap=True),
-        Column("学历", key="education", export=today_only("get_education_display"), phone=False),
-        Column("人员类别", key="occupation", export=today_only("get_occupation_display"), phone=False),
+        Column(
+            "学历",
+            key="education",
+            order_by=("education_shown",),
+            export=today_only("get_education_display"),
+            phone=False,
+        ),
+        Column(
+            "人员类别",
+            key="occupation",
+            order_by=("occupation_shown",),
+            export=today_only("get_occupation_display"),
+            phone=False,
+        ),
         Column("所在党组织", key="org", order_by=("organization_on_path",), export="organization_on_name"),
         Column("党员类型", key="status", order_by=("status_on",), export="status_label"),
         Column(
             "入党日期", key="joined", order_by=("joined_on",), export="joined_on", phone=False, nowrap=True
         ),
-        Column("转正日期", key="full", order_by=("full_on",), export=full_on_then, phone=False, nowrap=True),
+        Column(
+            "转正日期", key="full", order_by=("full_on_shown",), export=full_on_then, phone=False, nowrap=True
+        ),
     ),
     row_template="members/_member_row.html",
     default_order=("organization_on_path", "name", "id"),

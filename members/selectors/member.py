@@ -6,7 +6,21 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Field,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from organizations.hooks import DirectCounts
 
@@ -88,12 +102,37 @@ def member_list(*, user: Any, filters: MemberFilterSet) -> QuerySet[Member]:
                 output_field=BooleanField(),
             ),
         )
-    members = filters.filter_queryset(members)
+    members = _with_sort_keys(filters.filter_queryset(members))
     if day is not None and _filters_on_todays_data(data):
         # Matching a filter on today's private data would tell it of a member
         # the user no longer sees: such a filter matches members still in scope only.
         members = members.filter(history_only=False)
     return members.select_related("organization").order_by("organization_on_path", "name", "id")
+
+
+def _with_sort_keys(members: QuerySet[Member]) -> QuerySet[Member]:
+    """Sort keys of the columns of today's data, empty on ``history_only`` rows.
+
+    Sorting by a value the row hides would still tell it (who is older, who is
+    a graduate): those rows sort together, by their order of registration.
+    """
+    hidden = Q(history_only=True)
+
+    def shown(field: str, output: Field) -> Case:
+        return Case(When(hidden, then=Value(None)), default=F(field), output_field=output)
+
+    return members.annotate(
+        gender_shown=shown("gender", CharField()),
+        ethnicity_shown=shown("ethnicity", CharField()),
+        birth_date_shown=shown("birth_date", DateField()),
+        education_shown=shown("education", CharField()),
+        occupation_shown=shown("occupation", CharField()),
+        full_on_shown=Case(
+            When(hidden & ~Q(status_on=MemberStatus.FULL), then=Value(None)),
+            default=F("full_on"),
+            output_field=DateField(),
+        ),
+    )
 
 
 #: Member filters that read today's personal data (hidden on a past day's ``history_only`` rows).

@@ -105,3 +105,15 @@ def test_a_filter_on_todays_data_does_not_match_a_member_who_moved_away(secretar
     assert list(members) == []
     _, members = filter_members(secretary_a, QueryDict(f"on={BEFORE}&q=张桂"))
     assert [m.name for m in members] == ["张桂芳"]  # her name is that day's record too
+
+
+def test_sorting_by_a_hidden_column_does_not_order_members_who_moved_away_by_it(
+    client, tree, secretary_a, committee_staff, moved_away, stayed
+):
+    member_move(actor=committee_staff, member=stayed, to_org=tree.branch_b, day=MOVED_ON)
+    client.force_login(secretary_a)
+    orders = set()
+    for sort in ("age", "-age", "education", "-education", "gender", "-gender"):
+        response = client.get(reverse("members:list"), {"on": BEFORE, "sort": sort})
+        orders.add(tuple(m.name for m in response.context["page_obj"]))
+    assert orders == {("张桂芳", "黄志明")}  # registration order whichever way: 1949 and 1970 births untold
