@@ -7,17 +7,22 @@ from collections.abc import Callable
 from typing import Any
 
 from core.lists import Column, Table
-from core.scopes import can_write
+
+from .permissions import may_reveal_id
 
 
 def shown_id(member: Any, user: Any) -> str:
-    """The ID number as the viewer may read it: whole for those who may write, masked for auditors.
+    """The ID number as a list's export gives it: whole for those who may reveal it, masked for the rest.
 
-    Empty on a past day's row of a member who has since left the viewer's scope (``history_only``).
+    An export is a recorded access (``core.lists.list_page`` records it), so the
+    whole number goes only to ``may_reveal_id`` users, as on the member's page.
+    (The member roster's own export, ``members:export``, keeps whole numbers for
+    every writer: it is the import template, re-imported by them.)  Empty on a
+    past day's row of a member who has since left the viewer's scope (``history_only``).
     """
     if getattr(member, "history_only", False):
         return ""
-    return member.id_number if can_write(user) else member.masked_id_number
+    return member.id_number if may_reveal_id(user) else member.masked_id_number
 
 
 def today_only(attr: str) -> Callable[[Any, Any], Any]:
@@ -157,8 +162,8 @@ PUBLICITY_TABLE = Table(
 
 
 def transfer_id(transfer: Any, user: Any) -> str:
-    """The letter's ID number as the viewer may read it."""
-    return transfer.person_id_number if can_write(user) else transfer.masked_id_number
+    """The letter's ID number as a list's export gives it (see ``shown_id``)."""
+    return transfer.person_id_number if may_reveal_id(user) else transfer.masked_id_number
 
 
 def member_id(record: Any, user: Any) -> str:

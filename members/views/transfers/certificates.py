@@ -11,14 +11,17 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
+from core.access import record_access
 from core.audit import history_for
 from core.lists import list_page
+from core.models import AccessKind
 from core.scopes import can_write
 from core.views import get_visible_or_404, run_service, write_view
 
 from ...filters import CertificateFilterSet
 from ...forms.transfers import CertificateForm
 from ...models import Certificate
+from ...permissions import may_reveal_id
 from ...selectors.transfers import certificate_list
 from ...services.transfers import certificate_issue
 from ...tables import CERTIFICATE_TABLE
@@ -101,11 +104,19 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def certificate_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 党员身份证明 for the printer: the full ID number for ``may_reveal_id`` users, recorded (see transfer_print)."""
     certificate = _certificate(request, pk)
+    show_full_id = may_reveal_id(request.user)
+    if show_full_id:
+        record_access(
+            request=request,
+            kind=AccessKind.DOWNLOAD,
+            what=f"打印党员身份证明{certificate.number}（含{certificate.member.name}的完整公民身份号码）",
+        )
     return render(
         request,
         "members/transfers/certificate_print.html",
-        {"certificate": certificate, "member": certificate.member, "show_full_id": can_write(request.user)},
+        {"certificate": certificate, "member": certificate.member, "show_full_id": show_full_id},
     )
 
 

@@ -12,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST, require_safe
 
+from core.access import record_access
 from core.audit import history_for
 from core.lists import list_page
+from core.models import AccessKind
 from core.scopes import can_write
 from core.views import get_visible_or_404, run_service, write_view
 
@@ -29,6 +31,7 @@ from ...forms.transfers import (
 )
 from ...models import Member, Transfer, TransferKind
 from ...models.member import age_on
+from ...permissions import may_reveal_id
 from ...selectors.transfers import transfer_list, transfer_queue
 from ...services.transfers import (
     transfer_accept,
@@ -171,7 +174,8 @@ def _detail(request: HttpRequest, transfer: Transfer, **forms: Form) -> HttpResp
         "today": today,
         "overdue": transfer.is_overdue_on(today),
         "replaced_by": replaced_by,
-        "show_full_id": can_write(user),
+        # The page shows the masked number; the full one only on the printed letter (recorded).
+        "may_print_full_id": may_reveal_id(user),
         "accept_form": forms.get("accept_form") or (DayForm(label="接收日期") if can_accept else None),
         "receipt_form": forms.get("receipt_form") or (ReceiptForm(label="回执日期") if can_receipt else None),
         "void_form": forms.get("void_form") or (VoidForm() if can_void else None),
@@ -280,15 +284,29 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def transfer_print(request: HttpRequest, pk: int) -> HttpResponse:
-    """The three-part 介绍信 (存根 / 介绍信 / 回执), ready for the printer."""
+    """The three-part 介绍信 (存根 / 介绍信 / 回执), ready for the printer.
+
+    The letter goes to the receiving organization and names the member by the
+    full ID number, so the organization department's staff — those who may
+    reveal it (``may_reveal_id``) — print it in full, and each print is a
+    recorded download.  Anyone else (a branch secretary printing a working copy,
+    an auditor) gets the sheet with the masked number, and nothing is recorded.
+    """
     transfer = _transfer(request, pk)
+    show_full_id = may_reveal_id(request.user)
+    if show_full_id:
+        record_access(
+            request=request,
+            kind=AccessKind.DOWNLOAD,
+            what=f"打印介绍信{transfer.letter_no}（含{transfer.person_name}的完整公民身份号码）",
+        )
     return render(
         request,
         "members/transfers/letter_print.html",
         {
             "transfer": transfer,
             "age": age_on(transfer.person_birth_date, transfer.issued_on),
-            "show_full_id": can_write(request.user),
+            "show_full_id": show_full_id,
         },
     )
 
