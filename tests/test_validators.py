@@ -185,3 +185,16 @@ def test_model_fields_refuse_the_same_input_for_the_admin_and_the_services(tree)
     with pytest.raises(ValidationError) as exc:
         org.clean_fields(exclude=[f.name for f in Organization._meta.fields if f.name != "name"])
     assert "含有不允许的控制字符或方向控制符" in " ".join(exc.value.message_dict["name"])
+
+
+@pytest.mark.django_db
+def test_bidi_characters_are_refused_in_the_admin_by_the_model_fields(client, admin_user, tree):
+    from tests.members.test_member_admin import ADD, admin_data
+
+    client.force_login(admin_user)
+    response = client.post(ADD, admin_data(organization=tree.branch_a.pk, name=BIDI_NAME))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["name"] == [NAME_REFUSED]
+    response = client.post(ADD, admin_data(organization=tree.branch_a.pk, work_unit=f"富宁县{RLO}医院"))
+    assert "含有不允许的控制字符或方向控制符" in response.context["adminform"].form.errors["work_unit"][0]
+    assert not Member.objects.exists()
