@@ -16,7 +16,8 @@ not repeated here.
 Applied in two places, so nothing is left out:
 
 - every project form: ``core.forms.style_widgets`` calls :func:`attach_to_form`;
-- every editable text and date field of the project's models, at start-up
+- every editable text and date field of the project's models (text: line
+  breaks and tabs allowed, as the model cannot tell a note from a name), at start-up
   (``CoreConfig.ready`` → :func:`install_model_validators`): so the admin's
   forms, ModelForms, imports and services (which ``full_clean``) refuse the
   same input.  The validators are added to the fields' validator lists at run
@@ -174,7 +175,10 @@ def model_field_validator(field: models.Field) -> PlausibleText | PlausibleDate 
     if isinstance(field, models.DateField):
         return PlausibleDate(label, birth=is_birth_date(field.name))
     if isinstance(field, models.CharField | models.TextField):
-        return PlausibleText(label, multiline=isinstance(field, models.TextField))
+        # A model cannot tell a one-line field from a note typed in a Textarea
+        # (many notes are CharFields): here line breaks and tabs pass, and the
+        # forms (by their widget) and the import (one-line columns) refuse them.
+        return PlausibleText(label, multiline=True)
     return None
 
 

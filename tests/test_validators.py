@@ -198,3 +198,14 @@ def test_bidi_characters_are_refused_in_the_admin_by_the_model_fields(client, ad
     response = client.post(ADD, admin_data(organization=tree.branch_a.pk, work_unit=f"富宁县{RLO}医院"))
     assert "含有不允许的控制字符或方向控制符" in response.context["adminform"].form.errors["work_unit"][0]
     assert not Member.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_line_break_is_refused_in_an_imported_name_but_kept_in_a_note_a_model_field_holds(
+    tree, county_staff
+):
+    report = import_members(actor=county_staff, source=workbook([import_row(1, 姓名="张\n桂芳")]))
+    assert [(e.row, e.column, e.message) for e in report.errors] == [(2, "姓名", NAME_REFUSED)]
+    # A note typed in a Textarea may be a CharField: the model's check lets its line breaks pass.
+    member = Member(organization=tree.branch_a, **member_fields(leave_note="病故\r\n家属已告知"))
+    member.clean_fields(exclude=["organization", "party_group"])

@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 
 from core.idcard import IdInfo, mask_id_number, parse_id_number
 from core.scopes import check_can_edit, in_scope, scope_root, sees_everything
+from core.validators import check_text
 from core.xlsx import FORMULA_PREFIXES, RowError, cell_bool, cell_date, cell_text, open_rows
 from organizations.choices import OrgKind
 from organizations.models import Organization
@@ -194,7 +195,11 @@ def parse_row(number: int, cells: dict[str, Any], resolver: OrgResolver) -> Pars
 
     fields: dict[str, Any] = {}
     for column in TEXT_COLUMNS:
-        fields[COLUMN_FIELDS[column]] = _unneutralise(cell_text(cells.get(column)))
+        fields[COLUMN_FIELDS[column]] = text = _unneutralise(cell_text(cells.get(column)))
+        try:
+            check_text(text, column)  # one-line columns: the model's own check lets line breaks pass
+        except ValidationError as exc:
+            error(column, exc.messages[0])
     if not fields["name"]:
         error("姓名", "必填")
 
