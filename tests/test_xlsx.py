@@ -29,8 +29,8 @@ def test_a_file_that_is_not_a_spreadsheet_is_one_error():
     assert list(rows) == [] and "无法读取文件" in errors[0].message
 
 
-def test_a_file_that_inflates_past_the_limit_is_refused_unopened(monkeypatch):
-    monkeypatch.setattr(xlsx, "MAX_INFLATED_BYTES", 1000)
+def test_a_file_that_inflates_past_the_limit_is_refused_unopened(settings):
+    settings.IMPORT_MAX_INFLATED_BYTES = 1000
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/sharedStrings.xml", "a" * 5000)

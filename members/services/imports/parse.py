@@ -18,12 +18,19 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404
-from openpyxl import load_workbook
 
 from core.idcard import IdInfo, mask_id_number, parse_id_number
 from core.scopes import check_can_edit, in_scope, scope_root, sees_everything
 from core.validators import check_text
-from core.xlsx import FORMULA_PREFIXES, RowError, cell_bool, cell_date, cell_text, open_rows
+from core.xlsx import (
+    FORMULA_PREFIXES,
+    RowError,
+    cell_bool,
+    cell_date,
+    cell_text,
+    load_checked_workbook,
+    open_rows,
+)
 from organizations.choices import OrgKind
 from organizations.models import Organization
 
@@ -429,8 +436,9 @@ def estimate_rows(source: Source) -> int:
     if hasattr(source, "seek"):
         source.seek(0)  # type: ignore[union-attr]
     try:
-        wb = load_workbook(source, read_only=True)  # type: ignore[arg-type]
-    except Exception:  # an unreadable file is reported by the import itself
+        # Checked first: openpyxl inflates the shared strings even to read the dimension.
+        wb = load_checked_workbook(source, read_only=True)  # type: ignore[arg-type]
+    except Exception:  # an unreadable (or refused) file is reported by the import itself
         return 0
     try:
         return max(0, (wb.worksheets[0].max_row or 1) - 1)
