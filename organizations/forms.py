@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 
 from core.forms import DateField, DocumentNoField, StyledForm
+from core.uploads import check_upload
 
 from .choices import OrgCategory, OrgKind, PostTitle
 from .models import LeadershipPost, Organization, code_validator
@@ -241,6 +242,7 @@ class OrgImportForm(StyledForm):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）")
+        check_upload(upload)  # size (UPLOAD_MAX_MB) and the inflated size, before it is stored
         return upload
 
 

@@ -36,6 +36,7 @@ from core.importjobs import (
     tick,
 )
 from core.scopes import can_write, check_can_edit, in_scope, scope_root, sees_everything
+from core.uploads import check_no_open_import, claim_import_slot, wait_for_slot
 from core.xlsx import (
     ImportRejected,
     ImportReport,
@@ -356,6 +357,7 @@ def org_import_job_create(*, actor: Any, file_name: str) -> OrgImportJob:
         check_can_edit(actor, root)
     elif not can_write(actor):
         raise PermissionDenied("当前账号为只读权限，不能导入")
+    check_no_open_import(actor)
     job = OrgImportJob(organization=root, created_by=actor, file_name=file_name[:255] or "未命名.xlsx")
     job.full_clean()
     job.save()
@@ -405,6 +407,11 @@ def run_org_import_job(*, job_id: int) -> OrgImportJob:
     job = OrgImportJob.objects.select_related("created_by__organization").get(pk=job_id)
     if job.status != ImportJobStatus.PENDING:
         return job  # given up as stale meanwhile
+    if not claim_import_slot(OrgImportJob, job_id):
+        # IMPORT_MAX_CONCURRENT imports run already: stay 排队中 and come back later.
+        wait_for_slot(org_import_task, OrgImportJob, job_id, job_id=job_id)
+        job.refresh_from_db()
+        return job
     actor = job.created_by
 
     def progress(status: str, processed: int, total: int) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -360,8 +361,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
     form = OrgImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = start_org_import(actor=request.user, upload=upload, file_name=upload.name)
-        return redirect("organizations:import_job", pk=job.pk)
+        try:
+            job = start_org_import(actor=request.user, upload=upload, file_name=upload.name)
+        except ValidationError as exc:  # another import of this user's is still queued or running
+            form.add_error("file", exc)
+        else:
+            return redirect("organizations:import_job", pk=job.pk)
     context = {
         "form": form,
         "jobs": OrgImportJob.objects.visible_to(request.user).select_related("created_by")[:10],

@@ -34,6 +34,9 @@ env = environ.Env(
     LOGIN_FAILURE_LIMIT=(int, 5),
     LOGIN_LOCK_MINUTES=(int, 30),
     LOGIN_CLIENT_IP_HEADER=(str, ""),
+    UPLOAD_MAX_MB=(int, 20),
+    IMPORT_MAX_INFLATED_MB=(int, 400),
+    IMPORT_MAX_CONCURRENT=(int, 2),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 413 for a body past UPLOAD_MAX_BYTES, before anything parses it (file fields escape DATA_UPLOAD_MAX_MEMORY_SIZE).
+    "core.uploads.UploadSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -238,6 +243,12 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND"), "QUEUES": ["default"]}}
 
 # Uploads (imports) stream from disk beyond this size.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Bounds on imports (core.uploads, core.xlsx): the request body, the .xlsx's
+# inflated size (judged from its zip directory before it is opened), and how
+# many imports run at once in the whole installation (more wait 排队中).
+UPLOAD_MAX_BYTES = env("UPLOAD_MAX_MB") * 1024 * 1024
+IMPORT_MAX_INFLATED_BYTES = env("IMPORT_MAX_INFLATED_MB") * 1024 * 1024
+IMPORT_MAX_CONCURRENT = env("IMPORT_MAX_CONCURRENT")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 AUDITLOG_MASK_CALLABLE = "core.idcard.mask_id_number"

@@ -41,8 +41,12 @@ def import_page(request: HttpRequest) -> HttpResponse:
     form = MemberImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = start_member_import(actor=request.user, upload=upload, file_name=upload.name)
-        return redirect("members:import_job", pk=job.pk)
+        try:
+            job = start_member_import(actor=request.user, upload=upload, file_name=upload.name)
+        except ValidationError as exc:  # another import of this user's is still queued or running
+            form.add_error("file", exc)
+        else:
+            return redirect("members:import_job", pk=job.pk)
     jobs = ImportJob.objects.visible_to(request.user).select_related("created_by")[:10]
     return render(
         request,

@@ -25,6 +25,7 @@ from core.importjobs import (
     tick,
 )
 from core.scopes import can_write, check_can_edit, scope_root
+from core.uploads import check_no_open_import, claim_import_slot, wait_for_slot
 
 from ...models import ImportJob, ImportJobStatus
 from .write import MemberImportReport, current_remote_addr, import_members
@@ -40,6 +41,7 @@ def import_job_create(*, actor: Any, file_name: str) -> ImportJob:
         check_can_edit(actor, root)
     elif not can_write(actor):
         raise PermissionDenied("当前账号为只读权限，不能导入党员")
+    check_no_open_import(actor)
     job = ImportJob(organization=root, created_by=actor, file_name=file_name[:255] or "未命名.xlsx")
     job.full_clean()
     job.save()
@@ -92,6 +94,7 @@ def import_job_confirm(*, actor: Any, job: ImportJob) -> ImportJob:
         raise PermissionDenied("只有上传该文件的用户可以确认导入")
     if job.status != ImportJobStatus.PREVIEW or job.is_stale:
         raise ValidationError("该导入不在待确认状态（可能已确认、已取消或已过期），请重新导入")
+    check_no_open_import(actor, except_job=job)
     job.status = ImportJobStatus.PENDING
     job.confirmed = True
     job.save()
@@ -141,7 +144,11 @@ def run_import_job(*, job_id: int, remote_addr: str | None = None) -> ImportJob:
     actor = job.created_by
     if job.status != ImportJobStatus.PENDING:
         return job  # closed meanwhile (cancelled, or given up as stale): nothing to do
-    tick(ImportJob, job_id, status=ImportJobStatus.VALIDATING)
+    if not claim_import_slot(ImportJob, job_id):
+        # IMPORT_MAX_CONCURRENT imports run already: stay 排队中 and come back later.
+        wait_for_slot(member_import_task, ImportJob, job_id, job_id=job_id, remote_addr=remote_addr)
+        job.refresh_from_db()
+        return job
     try:
         with local_copy(job.upload) as path:
             report = import_members(
