@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -21,7 +24,7 @@ from core import uploads, xlsx
 from core.importjobs import ImportJobStatus, store_upload
 from members.forms.imports import MemberImportForm
 from members.models import ImportJob, Member
-from members.services.imports import import_members, run_import_job, start_member_import
+from members.services.imports import import_job_create, import_members, run_import_job, start_member_import
 from organizations.forms import OrgImportForm
 from organizations.importers import import_orgs, start_org_import
 from organizations.models import OrgImportJob
@@ -309,3 +312,83 @@ def test_a_job_without_a_slot_is_queued_again_for_later_on_the_database_backend(
     retry = DBTaskResult.objects.get()
     assert job.status == ImportJobStatus.PENDING and job.task_id == str(retry.id)
     assert retry.run_after > timezone.now() and retry.args_kwargs["kwargs"]["job_id"] == waiting.pk
+
+
+def in_thread(target) -> threading.Thread:
+    def run() -> None:
+        try:
+            target()
+        finally:
+            connection.close()  # the thread's own connection
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def held_open_while_another_tries(first, second) -> tuple[dict[str, object], list[BaseException]]:
+    """Run ``first`` in a transaction held open until ``second`` (in another thread) has had a second."""
+    done, release = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+    errors: list[BaseException] = []
+
+    def run_first() -> None:
+        try:
+            with transaction.atomic():
+                results["first"] = first()
+                done.set()
+                release.wait(10)  # uncommitted: the second must wait for this commit
+        except BaseException as exc:  # noqa: BLE001  (reported by the main thread)
+            errors.append(exc)
+            done.set()
+
+    def run_second() -> None:
+        try:
+            done.wait(10)
+            results["second"] = second()
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [in_thread(run_first), in_thread(run_second)]
+    threads[1].join(1.0)
+    waited = threads[1].is_alive()
+    release.set()
+    for thread in threads:
+        thread.join(20)
+    results["second waited"] = waited
+    return results, errors
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL's locks (SQLite serialises writers)"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claiming_the_last_slot_at_once_get_it_once(secretary_a, secretary_b, settings):
+    settings.IMPORT_MAX_CONCURRENT = 1
+    a, b = running_member_job(secretary_a), running_member_job(secretary_b)
+
+    results, errors = held_open_while_another_tries(
+        lambda: uploads.claim_import_slot(ImportJob, a.pk), lambda: uploads.claim_import_slot(ImportJob, b.pk)
+    )
+
+    assert not errors, errors
+    assert results == {"first": True, "second": False, "second waited": True}
+    assert ImportJob.objects.get(pk=b.pk).status == ImportJobStatus.PENDING
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL's locks (SQLite serialises writers)"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_uploads_by_one_user_at_once_start_one_import(secretary_a):
+    def create() -> object:
+        try:
+            return import_job_create(actor=secretary_a, file_name="党员.xlsx").pk
+        except ValidationError as exc:
+            return exc.messages
+
+    results, errors = held_open_while_another_tries(create, create)
+
+    assert not errors, errors
+    assert results["second"] == [uploads.BUSY_MESSAGE] and results["second waited"]
+    assert ImportJob.objects.count() == 1
