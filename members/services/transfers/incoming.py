@@ -21,6 +21,7 @@ from organizations.models import Organization
 
 from ...choices import LeaveReason, PeriodReason
 from ...models import Member, MemberPeriod, Transfer, TransferKind
+from ...models.person import TRANSFER_PERSON_FIELDS, person_snapshot
 from ..member import (
     build_member,
     refuse_id_number,
@@ -31,20 +32,7 @@ from ..member import (
 from .common import not_in_future, required, validity_days_or_default
 
 #: Member fields a transfer into the county carries (the letter's person data).
-PERSON_FIELDS = (
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "id_number",
-    "status",
-    "joined_on",
-    "full_on",
-    "education",
-    "occupation",
-    "phone",
-    "work_unit",
-)
+PERSON_FIELDS = TRANSFER_PERSON_FIELDS
 
 
 def _returning_member(id_number: str, actor: Any) -> Member | None:
@@ -121,18 +109,7 @@ def transfer_record_incoming(
     transfer = Transfer(
         kind=TransferKind.IN,
         letter_no=letter_no,
-        person_name=candidate.name,
-        person_gender=candidate.gender,
-        person_ethnicity=candidate.ethnicity,
-        person_birth_date=candidate.birth_date,
-        person_id_number=candidate.id_number,
-        person_status=candidate.status,
-        person_joined_on=candidate.joined_on,
-        person_full_on=candidate.full_on,
-        person_education=candidate.education,
-        person_occupation=candidate.occupation,
-        person_phone=candidate.phone,
-        person_work_unit=candidate.work_unit,
+        **person_snapshot(candidate, TRANSFER_PERSON_FIELDS, prefix="person_"),
         from_external=from_external,
         to_org=to_org,
         issued_on=issued_on,

@@ -197,7 +197,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer, day: dt.date) -> Transfer
             sender_agreed=True,
         )
     else:
-        member = admit_incoming(transfer, day)
+        member = admit_incoming(transfer, day, actor)
         transfer.member = member
     transfer.accepted_on = day
     transfer.accepted_by = actor if getattr(actor, "pk", None) else None
