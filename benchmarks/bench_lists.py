@@ -15,10 +15,23 @@ REPEAT = 7
 PAGES = (
     ("党员列表", "members:list", ""),
     ("党员列表第100页", "members:list", "?page=100"),
+    ("党员列表按年龄排序", "members:list", "?sort=-age"),
+    ("党员列表历史日期", "members:list", "?on=2026-01-01"),
     ("党组织树", "organizations:tree", ""),
+    ("入党申请人", "members:applicant_list", ""),
+    ("发展党员工作台", "members:development_index", ""),
+    ("介绍信", "members:transfer_list", ""),
+    ("走访慰问", "members:care_list", ""),
+    ("班子缺配", "organizations:vacancies", ""),
+    ("组织预警", "organizations:warnings", ""),
+    ("工作台", "home", ""),
 )
+EXPORTS = (("党员名册导出", "members:export", ""), ("介绍信导出", "members:transfer_list", "?format=xlsx"))
 #: (ctx.demo.users key, label, pages): a branch secretary has one page of members.
-USERS = (("county", "县委组织部干事", PAGES), ("secretary", "支部书记", (PAGES[0], PAGES[2])))
+USERS = (
+    ("county", "县委组织部干事", PAGES + EXPORTS),
+    ("secretary", "支部书记", tuple(p for p in PAGES if "第100页" not in p[0])),
+)
 
 
 def run(ctx: BenchContext) -> None:
