@@ -19,17 +19,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.utils import timezone
 
 from .importjobs import ImportJobBase, ImportJobStatus, tick
+from .scopes import can_write, check_can_edit, scope_root
 from .xlsx import inflated_size_error
 
 logger = logging.getLogger(__name__)
@@ -134,6 +135,27 @@ def check_no_open_import(actor: Any, *, except_job: ImportJobBase | None = None)
             jobs = jobs.exclude(pk=except_job.pk)
         if any(job.is_running for job in jobs):
             raise ValidationError(BUSY_MESSAGE)
+
+
+J = TypeVar("J", bound=ImportJobBase)
+
+
+def new_import_job(model: type[J], *, actor: Any, file_name: str, read_only_message: str) -> J:
+    """The job record of one upload, owned by the actor's organization; call it inside the app's ``@service``.
+
+    Out of scope is "not found", a read-only account is refused with
+    ``read_only_message``, and a user with an import already open gets BUSY_MESSAGE.
+    """
+    root = scope_root(actor)
+    if root is not None:
+        check_can_edit(actor, root)
+    elif not can_write(actor):
+        raise PermissionDenied(read_only_message)
+    check_no_open_import(actor)
+    job = model(organization=root, created_by=actor, file_name=file_name[:255] or "未命名.xlsx")
+    job.full_clean()
+    job.save()
+    return job
 
 
 _QUEUED_OR_RUNNING = (ImportJobStatus.PENDING, ImportJobStatus.VALIDATING, ImportJobStatus.WRITING)

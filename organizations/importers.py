@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 from zipfile import BadZipFile
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -35,8 +35,8 @@ from core.importjobs import (
     store_upload,
     tick,
 )
-from core.scopes import can_write, check_can_edit, in_scope, scope_root, sees_everything
-from core.uploads import check_no_open_import, claim_import_slot, wait_for_slot
+from core.scopes import can_write, in_scope, sees_everything
+from core.uploads import claim_import_slot, new_import_job, wait_for_slot
 from core.xlsx import (
     ImportRejected,
     ImportReport,
@@ -352,16 +352,9 @@ def template_workbook() -> bytes:
 @service
 def org_import_job_create(*, actor: Any, file_name: str) -> OrgImportJob:
     """Record an upload of the organization sheet (the job the import page follows)."""
-    root = scope_root(actor)
-    if root is not None:
-        check_can_edit(actor, root)
-    elif not can_write(actor):
-        raise PermissionDenied("当前账号为只读权限，不能导入")
-    check_no_open_import(actor)
-    job = OrgImportJob(organization=root, created_by=actor, file_name=file_name[:255] or "未命名.xlsx")
-    job.full_clean()
-    job.save()
-    return job
+    return new_import_job(
+        OrgImportJob, actor=actor, file_name=file_name, read_only_message="当前账号为只读权限，不能导入"
+    )
 
 
 @service

@@ -26,6 +26,7 @@ from organizations.rules import get_rule
 
 from ..choices import ETHNICITY_CHOICES, HAN, Education, Gender, LeaveReason, MemberStatus, Occupation
 from ..models import Member, TransferKind
+from ..models.person import TRANSFER_PERSON_FIELDS
 from ..selectors.transfers import transfer_destinations
 from ..services.transfers import DEPARTURE_REASONS
 
@@ -173,20 +174,7 @@ class IncomingTransferForm(forms.Form):
     reason = forms.CharField(label="转接原因", max_length=200, required=False)
     note = forms.CharField(label="备注", max_length=200, required=False)
 
-    PERSON = (
-        "name",
-        "gender",
-        "ethnicity",
-        "birth_date",
-        "id_number",
-        "status",
-        "joined_on",
-        "full_on",
-        "education",
-        "occupation",
-        "phone",
-        "work_unit",
-    )
+    PERSON = TRANSFER_PERSON_FIELDS
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -24,8 +24,7 @@ from core.importjobs import (
     store_upload,
     tick,
 )
-from core.scopes import can_write, check_can_edit, scope_root
-from core.uploads import check_no_open_import, claim_import_slot, wait_for_slot
+from core.uploads import check_no_open_import, claim_import_slot, new_import_job, wait_for_slot
 
 from ...models import ImportJob, ImportJobStatus
 from .write import MemberImportReport, current_remote_addr, import_members
@@ -36,16 +35,9 @@ logger = logging.getLogger(__name__)
 @service
 def import_job_create(*, actor: Any, file_name: str) -> ImportJob:
     """Record an upload of the member spreadsheet (the job the import page follows)."""
-    root = scope_root(actor)
-    if root is not None:
-        check_can_edit(actor, root)
-    elif not can_write(actor):
-        raise PermissionDenied("当前账号为只读权限，不能导入党员")
-    check_no_open_import(actor)
-    job = ImportJob(organization=root, created_by=actor, file_name=file_name[:255] or "未命名.xlsx")
-    job.full_clean()
-    job.save()
-    return job
+    return new_import_job(
+        ImportJob, actor=actor, file_name=file_name, read_only_message="当前账号为只读权限，不能导入党员"
+    )
 
 
 def _close(job: ImportJob, status: str, message: str = "") -> None:
