@@ -54,7 +54,7 @@ WORKER ?= $(PY) manage.py db_worker --no-reload --interval 1
 
 run: seed
 	$(PY) manage.py collectstatic --noinput -v 0
-	$(PY) manage.py demo_logins
+	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	export DEBUG=$${DEBUG:-True}; $(WORKER) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
