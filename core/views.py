@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from .scopes import can_write
+from .versioning import StaleRecord, VersionedForm
 
 M = TypeVar("M", bound=Model)
 
@@ -66,6 +67,10 @@ def run_service(form: Form, call: Callable[[], M]) -> M | None:
         return call()
     except ValidationError as exc:
         apply_service_errors(form, exc)
+        if isinstance(exc, StaleRecord) and isinstance(form, VersionedForm):
+            form.show_current(
+                exc.current
+            )  # re-submitting re-applies the user's changes on the current record
         return None
 
 

@@ -15,6 +15,7 @@ from django import forms
 
 from core.forms import DateField, DocumentNoField, StyledForm
 from core.uploads import check_upload
+from core.versioning import VersionedForm
 
 from .choices import OrgCategory, OrgKind, PostTitle
 from .models import LeadershipPost, Organization, code_validator
@@ -90,8 +91,8 @@ class OrgCreateForm(StyledForm):
         return data
 
 
-class OrgUpdateForm(StyledForm):
-    """Attributes that carry no history (org_update)."""
+class OrgUpdateForm(VersionedForm, StyledForm):
+    """Attributes that carry no history (org_update), with the version the page was loaded with."""
 
     category = forms.ChoiceField(label="组织类别", choices=OrgCategory.choices)
     can_approve_members = forms.BooleanField(label="具有审批发展党员权限", required=False)
@@ -121,6 +122,7 @@ class OrgUpdateForm(StyledForm):
         if not can_set_approval_authority(user, org):
             # Set by the county department from above; not offered to anyone else.
             del self.fields["can_approve_members"]
+        self.init_version(org)
 
     def clean_term_started_on(self) -> dt.date | None:
         day = self.cleaned_data.get("term_started_on")
@@ -129,10 +131,10 @@ class OrgUpdateForm(StyledForm):
         return day
 
     def changes(self) -> dict[str, Any]:
-        """Only what the user changed, so an unchanged term records no 换届."""
+        """Only what the user changed since loading the page, so an unchanged term records no 换届."""
         data = dict(self.cleaned_data)
         data["sort_order"] = data.get("sort_order") or 0
-        return {name: data[name] for name in self.fields if data[name] != getattr(self.org, name)}
+        return {name: data[name] for name in self.changed_fields() if data[name] != getattr(self.org, name)}
 
 
 class OrgRenameForm(EventForm):

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from core.importjobs import ImportJobBase
 from core.scopes import PathField, ScopedQuerySet
+from core.versioning import Versioned
 
 from .choices import OrgCategory, OrgEventKind, OrgKind, PostTitle, Role
 
@@ -47,7 +48,7 @@ code_validator = RegexValidator(
 )
 
 
-class Organization(models.Model):
+class Organization(Versioned, models.Model):
     """A node of the Party organization tree (县委 … 党小组)."""
 
     code = models.CharField("党组织代码", max_length=32, unique=True, validators=[code_validator])

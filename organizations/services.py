@@ -14,6 +14,7 @@ from django.db.models.functions import Concat, Substr
 
 from core.audit import service
 from core.scopes import can_write, check_can_edit, in_scope, scope_root, sees_everything
+from core.versioning import lock_for_update, save_changed
 
 from .choices import OrgEventKind, OrgKind, PostTitle, Role
 from .hooks import CLOSING_HANDLERS
@@ -135,23 +136,33 @@ def may_grant_approval_on_create(user: Any) -> bool:
 
 
 @service
-def org_update(*, actor: Any, org: Organization, **changes: Any) -> Organization:
-    """Change an organization's attributes that carry no history (category, authority, term …)."""
-    check_can_edit(actor, org)
+def org_update(
+    *, actor: Any, org: Organization, expected_version: int | None = None, **changes: Any
+) -> Organization:
+    """Change an organization's attributes that carry no history (category, authority, term …).
+
+    The row is locked and only ``changes`` are written; ``expected_version`` (the
+    version the user's form was loaded with) refuses a save over a newer record.
+    """
     allowed = {"category", "can_approve_members", "term_years", "term_started_on", "sort_order"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"org_update cannot change {sorted(unknown)}")
+    lock_for_update(Organization, org, expected_version=expected_version)
+    check_can_edit(actor, org)
     approval = changes.get("can_approve_members", org.can_approve_members)
     if bool(approval) != org.can_approve_members and not can_set_approval_authority(actor, org):
         raise ValidationError(
             {"can_approve_members": "审批发展党员权限由县委组织部为下级党组织设定，当前账号不能修改"}
         )
     old_term = org.term_started_on
-    for field, value in changes.items():
-        setattr(org, field, value)
+    changed = [f for f, value in changes.items() if value != getattr(org, f)]
+    if not changed:
+        return org  # nothing to write, so no new version
+    for field in changed:
+        setattr(org, field, changes[field])
     org.full_clean()
-    org.save()
+    save_changed(org, changed)
     if "term_started_on" in changes and changes["term_started_on"] and changes["term_started_on"] != old_term:
         _record(org, OrgEventKind.TERM, changes["term_started_on"], actor, new_value="换届")
     return org

@@ -182,7 +182,9 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(org.get_absolute_url())
 
     def perform(data: dict[str, Any]) -> Organization:
-        return services.org_update(actor=request.user, org=org, **form.changes())
+        return services.org_update(
+            actor=request.user, org=org, expected_version=form.loaded_version, **form.changes()
+        )
 
     return _form_page(
         request,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from django.core.validators import MaxLengthValidator
 
 from core.forms import DateField, DocumentNoField, OrganizationChoiceField, scope_depth, style_widgets
 from core.idcard import parse_id_number
+from core.versioning import VersionedForm
 from core.views import apply_service_errors
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
@@ -39,6 +41,11 @@ class MemberRulesMixin:
     instance: Member
     #: The user filling the form in, when the form knows them: the ID number is checked against their scope.
     user: Any = None
+
+    @functools.cached_property
+    def derived_fields(self) -> set[str]:
+        """Fields left empty and filled in from the ID number by ``clean()``."""
+        return set()
 
     def relax_derived_fields(self) -> None:
         if "id_number" in self.fields:
@@ -68,8 +75,10 @@ class MemberRulesMixin:
                 apply_service_errors(self, exc)  # type: ignore[arg-type]
         if "birth_date" in self.fields and not data.get("birth_date") and "birth_date" not in self.errors:  # type: ignore[attr-defined]
             data["birth_date"] = info.birth_date
+            self.derived_fields.add("birth_date")
         if "gender" in self.fields and not data.get("gender") and "gender" not in self.errors:  # type: ignore[attr-defined]
             data["gender"] = Gender.MALE if info.is_male else Gender.FEMALE
+            self.derived_fields.add("gender")
         if self.errors:  # type: ignore[attr-defined]
             return data  # rules over half-valid data would only repeat the field errors
         # A copy: the services compare the stored member with the changes.
@@ -121,8 +130,12 @@ FORM_FIELDS = (
 assert set(FORM_FIELDS) == set(PROFILE_FIELDS)
 
 
-class MemberEditForm(MemberRulesMixin, forms.ModelForm):
-    """Corrects a member's profile (member_update); branch and status change elsewhere."""
+class MemberEditForm(MemberRulesMixin, VersionedForm, forms.ModelForm):
+    """Corrects a member's profile (member_update); branch and status change elsewhere.
+
+    Editing a member carries the version and the values the page was loaded
+    with (``core.versioning``), so a save over someone else's newer change is refused.
+    """
 
     class Meta:
         model = Member
@@ -134,10 +147,17 @@ class MemberEditForm(MemberRulesMixin, forms.ModelForm):
         # The form works on a copy so the services still see the stored values.
         super().__init__(*args, instance=copy.copy(instance) if instance else None, **kwargs)
         self.relax_derived_fields()
+        if instance is not None and instance.pk:
+            self.init_version(instance)
         style_widgets(self)
 
     def profile_changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+
+    def profile_edits(self) -> dict[str, Any]:
+        """The profile fields this user changed (member_update writes only those)."""
+        edited = {*self.changed_fields(), *self.derived_fields}
+        return {name: self.cleaned_data[name] for name in PROFILE_FIELDS if name in edited}
 
 
 class MemberCreateForm(MemberEditForm):

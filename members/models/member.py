@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from core.idcard import mask_id_number, validate_id_number
 from core.scopes import ScopedQuerySet
+from core.versioning import Versioned
 from organizations.models import Organization
 
 from ..choices import HAN, LeaveReason, MemberStatus, PeriodReason
@@ -35,7 +36,7 @@ class MemberQuerySet(ScopedQuerySet):
         ).distinct()
 
 
-class Member(PersonFields):
+class Member(Versioned, PersonFields):
     """A Party member (预备党员 or 正式党员) and the fields of the national member-information record."""
 
     id_number = models.CharField(

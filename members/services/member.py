@@ -33,6 +33,7 @@ from django.db.models import QuerySet
 from core.audit import service
 from core.idcard import parse_id_number
 from core.scopes import check_can_edit
+from core.versioning import lock_for_update, save_changed
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
 
@@ -223,22 +224,34 @@ def member_register(*, actor: Any, organization: Organization, **fields: Any) ->
 
 
 @service
-def member_update(*, actor: Any, member: Member, **changes: Any) -> Member:
-    """Correct a member's profile fields (not branch or status, which have their own services)."""
-    check_can_edit(actor, member.organization)
+def member_update(
+    *, actor: Any, member: Member, expected_version: int | None = None, **changes: Any
+) -> Member:
+    """Correct a member's profile fields (not branch or status, which have their own services).
+
+    ``changes`` are the fields the user changed; the row is locked and only
+    those are written.  ``expected_version`` is the version the user's form
+    was loaded with (None: no form, e.g. an import): a record saved since is
+    refused (``core.versioning.StaleRecord``), nothing written.
+    """
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"member_update cannot change {sorted(unknown)}")
+    lock_for_update(Member, member, expected_version=expected_version)
+    check_can_edit(actor, member.organization)
     if not member.is_current:
         raise ValidationError("已离开党组织的党员档案不能修改")
-    dates_changed = any(f in changes and changes[f] != getattr(member, f) for f in ("joined_on", "full_on"))
-    for field, value in changes.items():
-        setattr(member, field, value)
+    changed = [f for f, value in changes.items() if value != getattr(member, f)]
+    if not changed:
+        return member  # nothing to write, so no new version
+    dates_changed = any(f in changed for f in ("joined_on", "full_on"))
+    for field in changed:
+        setattr(member, field, changes[field])
     validate_identity(member)
     check_id_number_free(actor, member.id_number, member=member)
     validate_dates(member)
     member.full_clean()
-    member.save()
+    save_changed(member, changed)
     if dates_changed:
         _rewrite_registered_history(member)
     return member
@@ -276,6 +289,8 @@ def member_move(
     ``sender_agreed``: the sending side already agreed in writing (a 介绍信 it
     issued, now accepted), so only the receiving side's scope is checked.
     """
+    # Locked first: an edit or another move of this member waits, so the record and its history agree.
+    lock_for_update(Member, member)
     if not sender_agreed:
         check_can_edit(actor, member.organization)
     check_can_edit(actor, to_org)
@@ -299,7 +314,8 @@ def _change_branch(
     _close_period(member, day, reason)
     member.organization = to_org
     member.party_group = None  # a 党小组 belongs to the branch left behind
-    member.save(update_fields=["organization", "party_group", "updated_at"])
+    # A new version: a profile form loaded before the move is refused and shows the move.
+    save_changed(member, ["organization", "party_group"])
     _open_period(member, day, reason, document_no)
     for handler in MOVED_HANDLERS:
         handler(member, from_org, day, actor)
@@ -367,4 +383,5 @@ def move_members_on_close(
         return
     validate_holding_org(successor, day, "successor")
     for member in members.select_related("organization"):
+        lock_for_update(Member, member)
         _change_branch(member, successor, day, PeriodReason.MERGED, actor)

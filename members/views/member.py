@@ -147,7 +147,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda data: member_update(actor=request.user, member=member, **form.profile_changes()),
+        save=lambda data: member_update(
+            actor=request.user, member=member, expected_version=form.loaded_version, **form.profile_edits()
+        ),
         title=f"修改党员信息：{member.name}",
         success=lambda member: f"已保存党员“{member.name}”的信息",
         cancel_url=member.get_absolute_url(),

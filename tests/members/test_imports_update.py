@@ -87,7 +87,7 @@ def test_a_changed_phone_number_is_previewed_then_updated_and_audited(client, se
     assert (job.status, job.created_count, job.updated_count) == ("SUCCEEDED", 1, 1)
     assert member_a.phone == "13912345678" and Member.objects.count() == 2
     entry = LogEntry.objects.get_for_object(member_a).filter(action=LogEntry.Action.UPDATE).get()
-    assert entry.changes == {"phone": ["", "13912345678"]}
+    assert entry.changes == {"phone": ["", "13912345678"], "version": [1, 2]}
     assert (entry.actor, entry.remote_addr) == (secretary_a, "10.1.2.4")  # who confirmed, from where
     assert job.upload == "" and not default_storage.exists(stored)
 

@@ -156,7 +156,7 @@ def test_changing_a_member_in_admin_goes_through_the_update_service(client, admi
     member_a.refresh_from_db()
     assert member_a.phone == "13700000000"
     entry = LogEntry.objects.get_for_object(member_a).order_by("-timestamp").first()
-    assert entry.actor == admin_user and set(entry.changes_dict) == {"phone"}
+    assert entry.actor == admin_user and set(entry.changes_dict) == {"phone", "version"}
 
 
 def test_admin_cannot_change_organization_or_status_directly(client, admin_user, member_a, tree):

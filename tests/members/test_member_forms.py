@@ -142,7 +142,8 @@ def test_auditor_has_no_organization_to_register_into(auditor, tree):
 
 def test_edit_form_leaves_the_member_untouched_until_the_service_saves(member_a):
     form = MemberEditForm(
-        form_data(member_a.organization, name="张桂兰", birth_date=None, gender=None), instance=member_a
+        form_data(member_a.organization, name="张桂兰", birth_date=None, gender=None, version=1),
+        instance=member_a,
     )
     assert form.is_valid(), form.errors
     assert member_a.name == "张桂芳"
@@ -150,7 +151,7 @@ def test_edit_form_leaves_the_member_untouched_until_the_service_saves(member_a)
 
 
 def test_edit_form_checks_the_dates_against_the_members_status(member_a):
-    form = MemberEditForm(form_data(member_a.organization, full_on=""), instance=member_a)
+    form = MemberEditForm(form_data(member_a.organization, full_on="", version=1), instance=member_a)
     assert not form.is_valid()
     assert form.errors["full_on"] == ["正式党员须填写转正日期"]
 

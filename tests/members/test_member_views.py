@@ -53,6 +53,7 @@ def edit_data(member: Member, **overrides) -> dict:
         "full_on": member.full_on.isoformat() if member.full_on else "",
         "phone": member.phone,
         "work_unit": member.work_unit,
+        "version": member.version,
     }
     for flag in ("is_frontline", "is_retired", "is_rural", "is_hardship", "is_mobile"):
         if getattr(member, flag):
@@ -181,7 +182,7 @@ def test_editing_a_member_saves_through_the_service_and_audits_the_change_masked
     entry = member_entries(member_a)[-1]
     assert entry.action == LogEntry.Action.UPDATE
     assert entry.actor == secretary_a
-    assert set(entry.changes_dict) == {"phone", "work_unit"}
+    assert set(entry.changes_dict) == {"phone", "work_unit", "version"}  # the version counts the save
 
 
 def test_correcting_an_id_number_keeps_both_numbers_masked_in_the_audit_entry(client, secretary_a, tree):

@@ -260,7 +260,7 @@ def test_editing_the_attributes(client, tree, committee_staff):
     client.force_login(committee_staff)
     response = client.post(
         reverse("organizations:edit", args=[BRANCH_A]),
-        {"category": OrgCategory.COMMUNITY, "term_started_on": "2023-05-01", "sort_order": "2"},
+        {"category": OrgCategory.COMMUNITY, "term_started_on": "2023-05-01", "sort_order": "2", "version": 1},
     )
     assert response.status_code == 302
     branch = Organization.objects.get(code=BRANCH_A)

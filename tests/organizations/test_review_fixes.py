@@ -95,7 +95,7 @@ def test_a_secretary_posting_the_flag_on_the_edit_page_changes_nothing_of_it(cli
     client.force_login(secretary_a)
     response = client.post(
         reverse("organizations:edit", args=[tree.branch_a.code]),
-        {"category": OrgCategory.VILLAGE, "can_approve_members": "on", "sort_order": "3"},
+        {"category": OrgCategory.VILLAGE, "can_approve_members": "on", "sort_order": "3", "version": 1},
     )
     assert response.status_code == 302
     branch = Organization.objects.get(pk=tree.branch_a.pk)
@@ -106,7 +106,7 @@ def test_county_staff_set_the_flag_on_the_edit_page(client, tree, county_staff):
     client.force_login(county_staff)
     response = client.post(
         reverse("organizations:edit", args=[tree.branch_a.code]),
-        {"category": OrgCategory.VILLAGE, "can_approve_members": "on"},
+        {"category": OrgCategory.VILLAGE, "can_approve_members": "on", "version": 1},
     )
     assert response.status_code == 302
     assert approval_of(tree.branch_a) is True
