@@ -15,6 +15,7 @@ them (README 备份与恢复).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -287,10 +288,9 @@ def _pg_restore(alias: str, backup_file: Path) -> None:
             pass  # psql stopped at an error: its message follows
         finally:
             script.stdout.close()
-            try:
+            # psql may already have exited at an error; its exit code and message are read below.
+            with contextlib.suppress(BrokenPipeError):
                 loader.stdin.close()
-            except BrokenPipeError:
-                pass
         script_rc, loader_rc = script.wait(), loader.wait()
         if script_rc or loader_rc:
             psql_err.seek(0)
