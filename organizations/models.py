@@ -198,7 +198,7 @@ class LeadershipPostQuerySet(ScopedQuerySet):
         return self.filter(start_on__lte=day).filter(Q(end_on__isnull=True) | Q(end_on__gt=day))
 
 
-class LeadershipPost(models.Model):
+class LeadershipPost(Versioned, models.Model):
     """A post in an organization's leadership team (书记, 副书记, 委员 …), held for a span of time."""
 
     organization = models.ForeignKey(

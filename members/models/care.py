@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.scopes import ScopedQuerySet
+from core.versioning import Versioned
 from organizations.models import Organization
 
 from .member import Member
@@ -35,7 +36,7 @@ class CareFunding(models.TextChoices):
     OTHER = "OTHER", "其他"
 
 
-class CareVisit(models.Model):
+class CareVisit(Versioned, models.Model):
     """One round of visits (走访慰问) organized by an organization on a date."""
 
     organization = models.ForeignKey(

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from core.idcard import mask_id_number, validate_id_number
 from core.scopes import ScopedQuerySet
+from core.versioning import Versioned
 from organizations.models import Organization
 
 from .member import Member
@@ -182,7 +183,7 @@ class ApplicantQuerySet(ScopedQuerySet):
         return self.with_stage().filter(stage_code__in=stages)
 
 
-class Applicant(PersonFields):
+class Applicant(Versioned, PersonFields):
     """A person who has applied to join the Party (入党申请人), from step 1 to 转正."""
 
     id_number = models.CharField("公民身份号码", max_length=18, validators=[validate_id_number])
@@ -383,7 +384,7 @@ class DevelopmentPlanQuerySet(ScopedQuerySet):
     scope_path = "committee__path"
 
 
-class DevelopmentPlan(models.Model):
+class DevelopmentPlan(Versioned, models.Model):
     """A committee's annual development quota (发展党员计划), set by the county."""
 
     committee = models.ForeignKey(

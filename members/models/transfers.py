@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from core.idcard import mask_id_number, validate_id_number
 from core.scopes import ScopedQuerySet, scope_root, sees_everything
+from core.versioning import Versioned
 from organizations.models import Organization
 
 from ..choices import ETHNICITY_CHOICES, HAN, Education, Gender, LeaveReason, MemberStatus, Occupation
@@ -68,7 +69,7 @@ class TransferQuerySet(ScopedQuerySet):
         return self.pending().filter(valid_until__lt=day)
 
 
-class Transfer(models.Model):
+class Transfer(Versioned, models.Model):
     """A transfer of a member's organization relationship, documented by a 介绍信 and its 回执."""
 
     kind = models.CharField("转接类型", max_length=10, choices=TransferKind.choices)
@@ -373,7 +374,7 @@ class Departure(models.Model):
         return f"{self.member} {self.get_reason_display()} {self.day:%Y-%m-%d}"
 
 
-class LostContact(models.Model):
+class LostContact(Versioned, models.Model):
     """A member the branch has lost contact with (失联), the measures taken and when contact came back."""
 
     member = models.ForeignKey(
