@@ -11,16 +11,21 @@ from django import forms
 from django.db.models import QuerySet
 
 from core.forms import DateField, OrganizationChoiceField, scope_depth, style_widgets
+from core.versioning import VersionedForm
 from organizations.models import Organization
 
 from ..models import CareVisit, Member
-from ..services.care import clean_amount
+from ..services.care import VISIT_FIELDS, clean_amount
 
 ALL = [("", "全部")]
 
 
-class CareVisitForm(forms.ModelForm):
-    """The visit itself: who organized it, when, on what occasion, who went, and the money's source."""
+class CareVisitForm(VersionedForm, forms.ModelForm):
+    """The visit itself: who organized it, when, on what occasion, who went, and the money's source.
+
+    Editing a visit carries the version and the values the page was loaded
+    with (``core.versioning``), so a save over someone else's newer change is refused.
+    """
 
     class Meta:
         model = CareVisit
@@ -40,10 +45,15 @@ class CareVisitForm(forms.ModelForm):
         if self.instance.pk:
             # The organizer is fixed once members are on the list (they must lie below it).
             self.fields["organization"].disabled = True
+            self.init_version(self.instance)
         elif getattr(user, "organization", None) is not None and not self.is_bound:
             self.initial.setdefault("organization", user.organization.pk)
             self.initial.setdefault("visited_on", dt.date.today())
         style_widgets(self)
+
+    def edits(self) -> dict[str, Any]:
+        """The visit's fields this user changed (care_visit_update writes only those)."""
+        return {name: self.cleaned_data[name] for name in VISIT_FIELDS if name in self.changed_fields()}
 
 
 class AmountForm(forms.Form):

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from core.forms import DateField, DocumentNoField, OrganizationChoiceField, scope_depth, style_widgets
+from core.versioning import VersionedForm
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
 
@@ -38,8 +39,12 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.organization.name}）"
 
 
-class ApplicantForm(forms.ModelForm):
-    """An applicant's personal details; on creation also the branch and the application date (step 1)."""
+class ApplicantForm(VersionedForm, forms.ModelForm):
+    """An applicant's personal details; on creation also the branch and the application date (step 1).
+
+    Editing carries the version and the values the page was loaded with
+    (``core.versioning``), so a save over someone else's newer change is refused.
+    """
 
     applied_on = DateField(label="递交入党申请书日期")
     note = forms.CharField(label="备注", max_length=500, required=False)
@@ -66,8 +71,13 @@ class ApplicantForm(forms.ModelForm):
         else:
             for name in ("organization", "applied_on", "note"):
                 del self.fields[name]
+            self.init_version(self.instance)
         self.fields["id_number"].widget.attrs["autocomplete"] = "off"
         style_widgets(self)
+
+    def edits(self) -> dict[str, Any]:
+        """The personal details this user changed (applicant_update writes only those)."""
+        return {name: self.cleaned_data[name] for name in PERSON_FIELDS if name in self.changed_fields()}
 
     def _get_validation_exclusions(self) -> set[str]:
         # The model's check of the ID number includes the one-open-application constraint, whose

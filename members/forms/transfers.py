@@ -18,14 +18,16 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from core.dates import add_months
+from core.fieldcrypto import id_tail_q
 from core.forms import DateInput, OrganizationChoiceField, scope_depth, style_widgets
-from core.idcard import parse_id_number
+from core.idcard import normalize_id_number, parse_id_number
+from core.versioning import VersionedForm
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
 from organizations.rules import get_rule
 
 from ..choices import ETHNICITY_CHOICES, HAN, Education, Gender, LeaveReason, MemberStatus, Occupation
-from ..models import Member, TransferKind
+from ..models import LostContact, Member, TransferKind
 from ..models.person import TRANSFER_PERSON_FIELDS
 from ..selectors.transfers import transfer_destinations
 from ..services.transfers import DEPARTURE_REASONS
@@ -77,10 +79,12 @@ def pick_members(user: Any, term: str) -> QuerySet[Member]:
     members = Member.objects.editable_by(user).current().select_related("organization")
     if not term:
         return members.none()
-    if ID_TERM.fullmatch(term):
-        if len(term) < 4:
+    number = normalize_id_number(term)
+    if ID_TERM.fullmatch(number):
+        if len(number) < 4:
             return members.none()
-        members = members.filter(id_number__endswith=term.upper())
+        # Encrypted at rest: the ending is found through the hash of its last 4 characters (core.fieldcrypto).
+        members = members.filter(id_tail_q(members, "id_number", number))
     else:
         members = members.filter(name__icontains=term)
     return members.order_by("organization__path", "name", "id")[:PICK_LIMIT]
@@ -323,13 +327,24 @@ class LostContactForm(ScopedMemberForm):
         style_widgets(self)
 
 
-class LostContactUpdateForm(forms.Form):
+class LostContactUpdateForm(VersionedForm, forms.Form):
+    """The measures and the 限期改正 date of ``record``, with the version the page was loaded with."""
+
     measures = forms.CharField(label="采取的措施", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     correction_notified_on = forms.DateField(label="限期改正通知日期", required=False, widget=DateInput())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, record: LostContact, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"measures": record.measures, "correction_notified_on": record.correction_notified_on},
+        )
         super().__init__(*args, **kwargs)
+        self.init_version(record)
         style_widgets(self)
+
+    def edits(self) -> dict[str, Any]:
+        """The fields this user changed (lost_contact_update writes only those)."""
+        return {name: self.cleaned_data[name] for name in self.changed_fields()}
 
 
 class LostContactResolveForm(forms.Form):

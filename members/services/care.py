@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from core.audit import service
 from core.money import parse_amount
 from core.scopes import check_can_edit
+from core.versioning import lock_for_update, save_changed
 from organizations.models import Organization
 
 from ..models import CareFunding, CareOccasion, CareVisit, CareVisitMember, Member
@@ -95,21 +96,33 @@ def care_visit_create(
 
 
 @service
-def care_visit_update(*, actor: Any, visit: CareVisit, **changes: Any) -> CareVisit:
-    """Correct a visit's date, occasion, visitors, funding or note."""
-    check_can_edit(actor, visit.organization)
+def care_visit_update(
+    *, actor: Any, visit: CareVisit, expected_version: int | None = None, **changes: Any
+) -> CareVisit:
+    """Correct a visit's date, occasion, visitors, funding or note.
+
+    ``changes`` are the fields the user changed; the row is locked and only
+    those are written.  ``expected_version`` (the version the user's form was
+    loaded with) refuses a save over a newer record (``core.versioning``).
+    """
     unknown = set(changes) - set(VISIT_FIELDS)
     if unknown:
         raise ValueError(f"care_visit_update cannot change {sorted(unknown)}")
-    for field, value in changes.items():
-        setattr(visit, field, value.strip() if isinstance(value, str) else value)
+    lock_for_update(CareVisit, visit, expected_version=expected_version)
+    check_can_edit(actor, visit.organization)
+    changes = {f: value.strip() if isinstance(value, str) else value for f, value in changes.items()}
+    changed = [f for f, value in changes.items() if value != getattr(visit, f)]
+    if not changed:
+        return visit  # nothing to write, so no new version
+    for field in changed:
+        setattr(visit, field, changes[field])
     _validate_header(visit)
     visited_on = visit.visited_on
     for recipient in visit.recipients.select_related("member"):
         member = recipient.member
         if member.joined_on > visited_on or (member.left_on and member.left_on <= visited_on):
             raise ValidationError({"visited_on": f"{member.name}在该日期不是党员，请核对走访日期"})
-    visit.save()
+    save_changed(visit, changed)
     return visit
 
 
@@ -118,6 +131,8 @@ def care_visit_add_members(
     *, actor: Any, visit: CareVisit, entries: Iterable[tuple[Member, Any]]
 ) -> list[CareVisitMember]:
     """Add members (each with the amount given) to a visit."""
+    # Locked: a change of the visit's date waits, so every member is checked against the date it keeps.
+    lock_for_update(CareVisit, visit)
     check_can_edit(actor, visit.organization)
     added = _add_members(actor, visit, entries)
     if not added:

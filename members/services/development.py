@@ -22,9 +22,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.audit import service
 from core.dates import add_months, add_years, working_days
+from core.fieldcrypto import id_hash_q
 from core.holidays import HolidaysMissing, WorkCalendar
 from core.idcard import parse_id_number
 from core.scopes import check_can_edit, in_scope, scope_root, sees_everything
+from core.versioning import lock_for_update, save_changed
 from organizations.choices import COMMITTEE_KINDS
 from organizations.models import Organization
 from organizations.rules import get_rule
@@ -90,11 +92,11 @@ def _validate_person(applicant: Applicant, applied_on: dt.date, actor: Any) -> N
     if age < MIN_AGE:
         raise ValidationError({"applied_on": f"递交入党申请书时应年满{MIN_AGE}周岁（申请之日为{age}周岁）"})
     # Precise only about records the actor may see: no hint of a person elsewhere (refuse_id_number).
-    open_applications = Applicant.objects.filter(id_number=info.number, withdrawn_on__isnull=True)
+    open_applications = Applicant.objects.filter(id_hash_q("id_number", info.number), withdrawn_on__isnull=True)
     if applicant.pk:
         open_applications = open_applications.exclude(pk=applicant.pk)
     refuse_id_number(actor, open_applications, "该公民身份号码已有正在培养中的入党申请")
-    members = Member.objects.filter(id_number=info.number).exclude(applicant__pk=applicant.pk or 0)
+    members = Member.objects.filter(id_hash_q("id_number", info.number)).exclude(applicant__pk=applicant.pk or 0)
     refuse_id_number(actor, members, "该公民身份号码已登记为党员")
 
 
@@ -125,22 +127,33 @@ def applicant_create(
 
 
 @service
-def applicant_update(*, actor: Any, applicant: Applicant, **changes: Any) -> Applicant:
-    """Correct an applicant's personal details (before admission; afterwards the member record rules)."""
-    check_can_edit(actor, applicant.organization)
+def applicant_update(
+    *, actor: Any, applicant: Applicant, expected_version: int | None = None, **changes: Any
+) -> Applicant:
+    """Correct an applicant's personal details (before admission; afterwards the member record rules).
+
+    ``changes`` are the fields the user changed; the row is locked and only
+    those are written.  ``expected_version`` (the version the user's form was
+    loaded with) refuses a save over a newer record (``core.versioning``).
+    """
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise ValueError(f"applicant_update cannot change {sorted(unknown)}")
+    lock_for_update(Applicant, applicant, expected_version=expected_version)
+    check_can_edit(actor, applicant.organization)
     if applicant.member_id:
         raise ValidationError("已接收为预备党员，请在党员档案中修改个人信息")
     if applicant.withdrawn_on:
         raise ValidationError("该申请人已终止发展，档案不能修改")
-    for name, value in changes.items():
-        setattr(applicant, name, value)
+    changed = [name for name, value in changes.items() if value != getattr(applicant, name)]
+    if not changed:
+        return applicant  # nothing to write, so no new version
+    for name in changed:
+        setattr(applicant, name, changes[name])
     applied_on = applicant.steps.get(number=Step.APPLICATION).day
     _validate_person(applicant, applied_on, actor)
     applicant.full_clean()
-    applicant.save()
+    save_changed(applicant, changed)
     return applicant
 
 
@@ -149,6 +162,8 @@ def applicant_withdraw(
     *, actor: Any, applicant: Applicant, day: dt.date, kind: str, reason: str
 ) -> Applicant:
     """End an application before admission: withdrawn by the applicant or rejected by the branch."""
+    # Locked: a step recorded at the same time waits, and a form loaded before this goes stale.
+    lock_for_update(Applicant, applicant)
     check_can_edit(actor, applicant.organization)
     if applicant.withdrawn_on:
         raise ValidationError("该申请人已终止发展")
@@ -167,7 +182,7 @@ def applicant_withdraw(
     applicant.withdraw_kind = kind
     applicant.withdraw_reason = reason.strip()
     applicant.full_clean()
-    applicant.save()
+    save_changed(applicant, ["withdrawn_on", "withdraw_kind", "withdraw_reason"])
     return applicant
 
 
@@ -439,7 +454,7 @@ def _admit(actor: Any, applicant: Applicant, step: DevelopmentStep) -> Member:
         period.document_no = step.document_no
         period.save()
     applicant.member = member
-    applicant.save(update_fields=["member", "updated_at"])
+    save_changed(applicant, ["member"])  # a form loaded before the admission goes stale
     return member
 
 
@@ -465,7 +480,14 @@ def _decide_probation(
 def step_record(
     *, actor: Any, applicant: Applicant, number: int, day: dt.date, **particulars: Any
 ) -> DevelopmentStep:
-    """Record step ``number`` of an applicant on ``day`` with that step's particulars, every rule enforced."""
+    """Record step ``number`` of an applicant on ``day`` with that step's particulars, every rule enforced.
+
+    The applicant's row is locked first, so two clerks recording a step at once
+    are checked one after the other, against the steps the first one left.  Its
+    version goes up only when its record changes (admission links the member):
+    a step is a row of its own, and the profile form shows nothing it changes.
+    """
+    lock_for_update(Applicant, applicant)  # decide on the stored state, not on what the caller holds
     check_can_edit(actor, applicant.organization)
     if number not in Step.values:
         raise ValidationError({"number": "步骤应为第1至第25步"})
@@ -473,7 +495,6 @@ def step_record(
     unknown = set(particulars) - allowed
     if unknown:
         raise ValueError(f"step {number} does not take {sorted(unknown)}")
-    applicant.refresh_from_db()  # decide on the stored state, not on what the caller holds
     applicant.__dict__.pop("stage_code", None)  # the derived stage changes with this step
     steps = list(applicant.steps.order_by("day", "number", "id"))
     error = sequence_error(applicant, steps, number)
@@ -509,6 +530,9 @@ def publicity_create(
     place: str,
 ) -> Publicity:
     """Post a 公示 before step 3, 12 or 22, running at least the configured number of working days."""
+    lock_for_update(
+        Applicant, applicant
+    )  # two clerks posting the same 公示 at once: the second sees the first
     check_can_edit(actor, applicant.organization)
     if step not in PUBLICITY_STEPS:
         raise ValidationError({"step": "公示事项应为第3、12或22步之前的公示"})
@@ -543,6 +567,7 @@ def publicity_create(
 @service
 def publicity_close(*, actor: Any, publicity: Publicity, result: str, note: str = "") -> Publicity:
     """Record a 公示's result: no objection once it has run its course, or an objection at any time."""
+    lock_for_update(Publicity, publicity)  # a result recorded meanwhile is seen, not overwritten
     check_can_edit(actor, publicity.applicant.organization)
     if publicity.result:
         raise ValidationError({"result": "该公示结果已登记"})
@@ -610,5 +635,6 @@ def move_applicants_on_close(
             )
         return
     for applicant in Applicant.objects.filter(organization=org).order_by("pk"):
+        lock_for_update(Applicant, applicant)
         applicant.organization = successor
-        applicant.save(update_fields=["organization", "updated_at"])
+        save_changed(applicant, ["organization"])  # a form loaded before the merge goes stale

@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from core.audit import service
+from core.fieldcrypto import id_hash_q
 from core.idcard import parse_id_number
 from core.scopes import check_can_edit
 from core.versioning import lock_for_update, save_changed
@@ -94,8 +95,8 @@ def refuse_id_number(actor: Any, holders: QuerySet[Any], precise: str) -> None:
 
 
 def check_id_number_free(actor: Any, id_number: str, *, member: Member | None = None) -> None:
-    """No other member record holds ``id_number`` (the member being corrected aside)."""
-    holders = Member.objects.filter(id_number=id_number)
+    """No other member record holds ``id_number`` (the member being corrected aside; matched by its keyed hash)."""
+    holders = Member.objects.filter(id_hash_q("id_number", id_number))
     if member is not None and member.pk:
         holders = holders.exclude(pk=member.pk)
     refuse_id_number(actor, holders, "该公民身份号码已登记")
@@ -323,7 +324,8 @@ def _change_branch(
 
 @service
 def member_confirm(*, actor: Any, member: Member, day: dt.date, document_no: str = "") -> Member:
-    """A probationary member becomes a full member (转正) on ``day``."""
+    """A probationary member becomes a full member (转正) on ``day``; a form loaded before this goes stale."""
+    lock_for_update(Member, member)
     check_can_edit(actor, member.organization)
     if member.status != MemberStatus.PROBATIONARY:
         raise ValidationError({"status": "该党员不是预备党员"})
@@ -332,7 +334,7 @@ def member_confirm(*, actor: Any, member: Member, day: dt.date, document_no: str
     _close_period(member, day, PeriodReason.CONFIRMED)
     member.status = MemberStatus.FULL
     member.full_on = day
-    member.save(update_fields=["status", "full_on", "updated_at"])
+    save_changed(member, ["status", "full_on"])
     _open_period(member, day, PeriodReason.CONFIRMED, document_no)
     return member
 
@@ -349,8 +351,10 @@ def member_leave(
     """A member leaves (death, 出党, 停止党籍, transfer out of the county, 取消预备资格) on ``day``.
 
     Every way of leaving comes through here, so ``LEAVING_HANDLERS`` end the
-    member's open records in one place.
+    member's open records in one place.  The member is locked first and a form
+    loaded before the leaving goes stale.
     """
+    lock_for_update(Member, member)
     check_can_edit(actor, member.organization)
     if not member.is_current:
         raise ValidationError("该党员已离开党组织")
@@ -365,7 +369,7 @@ def member_leave(
     member.left_on = day
     member.leave_reason = reason
     member.leave_note = note
-    member.save(update_fields=["left_on", "leave_reason", "leave_note", "updated_at"])
+    save_changed(member, ["left_on", "leave_reason", "leave_note"])
     return member
 
 

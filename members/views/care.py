@@ -98,7 +98,7 @@ def care_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         save=lambda data: care_visit_update(
-            actor=request.user, visit=visit, **{f: data[f] for f in VISIT_FIELDS}
+            actor=request.user, visit=visit, expected_version=form.loaded_version, **form.edits()
         ),
         title="修改走访慰问",
         success="已保存",

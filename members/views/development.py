@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -160,11 +161,16 @@ def _applicant_page(applicant: Applicant, action: str, subtitle: str | None = No
 @write_view
 def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = _applicant(request, pk)
-    form = ApplicantForm(request.POST or None, instance=applicant, user=request.user, creating=False)
+    # The form works on a copy so the service still sees the stored values.
+    form = ApplicantForm(
+        request.POST or None, instance=copy.copy(applicant), user=request.user, creating=False
+    )
     return form_page(
         request,
         form,
-        save=lambda data: services.applicant_update(actor=request.user, applicant=applicant, **data),
+        save=lambda data: services.applicant_update(
+            actor=request.user, applicant=applicant, expected_version=form.loaded_version, **form.edits()
+        ),
         title=f"修改入党申请人信息：{applicant.name}",
         success="已保存",
         cancel_url=applicant.get_absolute_url(),

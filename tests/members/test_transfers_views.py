@@ -357,7 +357,7 @@ def test_lost_contact_measures_and_resolution_from_the_page(client, tree, member
     client.force_login(secretary_a)
     client.post(
         reverse("members:lost_contact_update", args=[record.pk]),
-        {"measures": "电话、走访家属", "correction_notified_on": TODAY.isoformat()},
+        {"measures": "电话、走访家属", "correction_notified_on": TODAY.isoformat(), "version": 1},
     )
     client.post(
         reverse("members:lost_contact_resolve", args=[record.pk]),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from core.versioning import lock_for_update, save_changed
 from organizations.models import Organization
 
 from ...choices import LeaveReason
@@ -31,8 +32,9 @@ def records_follow_member(member: Member, from_org: Organization, day: dt.date, 
         registration.organization = member.organization
         registration.save(update_fields=["organization"])
     for record in LostContact.objects.filter(member=member, resolved_on__isnull=True):
+        lock_for_update(LostContact, record)
         record.organization = member.organization
-        record.save(update_fields=["organization", "updated_at"])
+        save_changed(record, ["organization"])  # a form loaded before the move goes stale
 
 
 def end_records_on_leaving(member: Member, day: dt.date, reason: str, actor: Any) -> None:
@@ -45,9 +47,10 @@ def end_records_on_leaving(member: Member, day: dt.date, reason: str, actor: Any
         registration.member = member  # the flag is cleared on the caller's instance
         end_mobile(actor, registration, max(day, registration.since), f"因{label}结束")
     for record in LostContact.objects.filter(member=member, resolved_on__isnull=True):
+        lock_for_update(LostContact, record)
         record.resolved_on = max(day, record.since)
         record.resolution = label
-        record.save(update_fields=["resolved_on", "resolution", "updated_at"])
+        save_changed(record, ["resolved_on", "resolution"])  # a form loaded before the leaving goes stale
 
 
 def register_member_hooks() -> None:

@@ -15,8 +15,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from core.audit import service
+from core.fieldcrypto import id_hash_q
 from core.idcard import parse_id_number
 from core.scopes import check_can_edit
+from core.versioning import lock_for_update, save_changed
 from organizations.models import Organization
 
 from ...choices import LeaveReason, PeriodReason
@@ -42,7 +44,7 @@ def _returning_member(id_number: str, actor: Any) -> Member | None:
     message for all (refuse_id_number), whether the person is in the county,
     has left or has died.
     """
-    existing = Member.objects.filter(id_number=id_number).first()
+    existing = Member.objects.filter(id_hash_q("id_number", id_number)).first()
     if existing is None:
         return None
     if existing.is_current:
@@ -102,7 +104,9 @@ def transfer_record_incoming(
     not_in_future(issued_on, "issued_on")
     days = validity_days_or_default(validity_days)
     candidate, _ = _incoming_candidate(to_org, person, actor)
-    pending = Transfer.objects.pending().filter(kind=TransferKind.IN, person_id_number=candidate.id_number)
+    pending = Transfer.objects.pending().filter(
+        id_hash_q("person_id_number", candidate.id_number), kind=TransferKind.IN
+    )
     refuse_id_number(actor, pending, "该党员已有待接收的转入介绍信")
     if issued_on < candidate.joined_on:
         raise ValidationError({"issued_on": "开具日期不能早于入党日期"})
@@ -130,6 +134,10 @@ def person_of(transfer: Transfer) -> dict[str, Any]:
     return {field: getattr(transfer, f"person_{field}") for field in PERSON_FIELDS}
 
 
+#: What re-activating a member who comes back into the county changes besides the person fields.
+RETURN_FIELDS = ("organization", "party_group", "left_on", "leave_reason", "leave_note", "is_mobile")
+
+
 def admit_incoming(transfer: Transfer, day: dt.date, actor: Any = None) -> Member:
     """Create the member a letter into the county introduces (or re-activate a returning one) on ``day``.
 
@@ -144,7 +152,9 @@ def admit_incoming(transfer: Transfer, day: dt.date, actor: Any = None) -> Membe
     validate_holding_org(to_org, day, "day")
     if returning is None:
         member = candidate
+        member.save()
     else:
+        lock_for_update(Member, returning)  # re-read as stored now; a form loaded before goes stale
         if day < returning.left_on:
             raise ValidationError(
                 {"day": f"接收日期早于该党员转出本县的日期（{returning.left_on:%Y-%m-%d}）"}
@@ -159,7 +169,7 @@ def admit_incoming(transfer: Transfer, day: dt.date, actor: Any = None) -> Membe
         member.leave_note = ""
         member.is_mobile = False
         member.full_clean(validate_unique=False)
-    member.save()
+        save_changed(member, [*PERSON_FIELDS, *RETURN_FIELDS])
     MemberPeriod.objects.create(
         member=member,
         organization=to_org,

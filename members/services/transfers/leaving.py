@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from core.audit import service
 from core.scopes import check_can_edit
+from core.versioning import lock_for_update, save_changed
 
 from ...choices import LeaveReason
 from ...models import Departure, Member
@@ -79,6 +80,7 @@ def member_remove_after_suspension(
     *, actor: Any, member: Member, day: dt.date, document_no: str, note: str = ""
 ) -> Departure:
     """除名 of a member whose 党籍 was suspended (停止党籍) and who did not return."""
+    lock_for_update(Member, member)  # a second 除名 at the same time sees the first
     check_can_edit(actor, member.organization)
     if member.is_current or member.leave_reason != LeaveReason.SUSPENDED:
         raise ValidationError("只有已停止党籍的党员才能在此办理除名")
@@ -101,5 +103,5 @@ def member_remove_after_suspension(
     # the change table count them there); only the standing reason changes.
     member.leave_reason = LeaveReason.REMOVED
     member.leave_note = " ".join(p for p in (document_no, note.strip()) if p)[:200]
-    member.save(update_fields=["leave_reason", "leave_note", "updated_at"])
+    save_changed(member, ["leave_reason", "leave_note"])
     return departure

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 
 from core.audit import service
 from core.scopes import check_can_edit
+from core.versioning import lock_for_update, save_changed
 from organizations.models import DocumentKind, Organization
 from organizations.services import next_document_no
 
@@ -65,6 +66,7 @@ def _build_outgoing(
     """A validated, saved letter from the member's branch (out of the county or inside it)."""
     if kind not in (TransferKind.OUT, TransferKind.INTERNAL):
         raise ValidationError({"kind": "请选择转出县外或县内转接"})
+    lock_for_update(Member, member)  # two letters for one member at once: the second sees the first
     current_member(member)
     _no_open_transfer(member, replaces)
     not_in_future(issued_on, "issued_on")
@@ -151,7 +153,11 @@ def next_letter_no(org: Organization, year: int) -> str:
 
 
 def _pending(transfer: Transfer) -> Transfer:
-    """The letter re-read inside the transaction; refuses one already completed or voided."""
+    """The letter locked and re-read inside the transaction; refuses one already completed or voided.
+
+    (``core.versioning.lock_for_update`` with the related rows the services read; ``of``
+    because PostgreSQL cannot lock the nullable side of the outer joins.)
+    """
     transfer = (
         Transfer.objects.select_for_update(of=("self",))
         .select_related("member", "from_org", "to_org")
@@ -206,7 +212,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer, day: dt.date) -> Transfer
     transfer.receipt_on = day
     transfer.completed_on = day
     transfer.status = TransferStatus.COMPLETED
-    transfer.save()
+    save_changed(transfer, ["member", "accepted_on", "accepted_by", "receipt_on", "completed_on", "status"])
     return transfer
 
 
@@ -233,7 +239,7 @@ def transfer_record_receipt(*, actor: Any, transfer: Transfer, day: dt.date, not
     if note.strip():
         transfer.note = f"{transfer.note} 回执：{note.strip()}".strip()[:200]
     transfer.full_clean()
-    transfer.save()
+    save_changed(transfer, ["receipt_on", "completed_on", "status", "note"])
     return transfer
 
 
@@ -250,7 +256,7 @@ def transfer_void(*, actor: Any, transfer: Transfer, reason: str, day: dt.date |
     transfer.status = TransferStatus.VOID
     transfer.voided_on = day
     transfer.void_reason = reason[:200]
-    transfer.save()
+    save_changed(transfer, ["status", "voided_on", "void_reason"])
     return transfer
 
 
@@ -286,5 +292,5 @@ def transfer_reissue(
     old.status = TransferStatus.VOID
     old.voided_on = issued_on
     old.void_reason = f"逾期未办结，重开介绍信{new.letter_no}"[:200]
-    old.save()
+    save_changed(old, ["status", "voided_on", "void_reason"])
     return new

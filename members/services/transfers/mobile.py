@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from core.audit import service
 from core.scopes import check_can_edit
+from core.versioning import lock_for_update
 
 from ...models import Member, MobileRegistration
 from ..member import member_update
@@ -28,6 +29,7 @@ def mobile_register(
     note: str = "",
 ) -> MobileRegistration:
     """Register a member as 流动党员, managed by their home branch; marks the member mobile."""
+    lock_for_update(Member, member)  # two registrations at once: the second sees the first
     check_can_edit(actor, member.organization)
     current_member(member)
     if MobileRegistration.objects.filter(member=member, until__isnull=True).exists():
@@ -52,6 +54,9 @@ def mobile_register(
 
 
 def end_mobile(actor: Any, registration: MobileRegistration, until: dt.date, note: str) -> MobileRegistration:
+    member = registration.member  # the caller's instance: its flag is cleared below
+    lock_for_update(MobileRegistration, registration)  # a return recorded meanwhile is seen, not overwritten
+    registration.member = member
     if not registration.is_open:
         raise ValidationError("该流动党员登记已结束")
     not_in_future(until, "until")

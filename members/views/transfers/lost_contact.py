@@ -102,16 +102,7 @@ def _lost_contact_detail(request: HttpRequest, record: LostContact, **forms: For
             "today": today,
             "flag": lost_contact_flag(record, today),
             "update_form": forms.get("update_form")
-            or (
-                LostContactUpdateForm(
-                    initial={
-                        "measures": record.measures,
-                        "correction_notified_on": record.correction_notified_on,
-                    }
-                )
-                if editable
-                else None
-            ),
+            or (LostContactUpdateForm(record=record) if editable else None),
             "resolve_form": forms.get("resolve_form") or (LostContactResolveForm() if editable else None),
             "history": history_for(record),
             "breadcrumbs": crumbs(
@@ -131,16 +122,12 @@ def lost_contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def lost_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = _lost_contact(request, pk)
-    form = LostContactUpdateForm(request.POST)
+    form = LostContactUpdateForm(request.POST, record=record)
     if form.is_valid():
-        data = form.cleaned_data
         done = run_service(
             form,
             lambda: lost_contact_update(
-                actor=request.user,
-                record=record,
-                measures=data["measures"],
-                correction_notified_on=data["correction_notified_on"],
+                actor=request.user, record=record, expected_version=form.loaded_version, **form.edits()
             ),
         )
         if done is not None:
