@@ -192,7 +192,8 @@ def check_can_restructure(actor: Any, org: Organization, action: str) -> None:
 def org_rename(
     *, actor: Any, org: Organization, name: str, day: dt.date, reason: str = "", document_no: str = ""
 ) -> Organization:
-    """Rename an organization on a date."""
+    """Rename an organization on a date; a form loaded before this goes stale."""
+    lock_for_update(Organization, org)
     check_can_restructure(actor, org, "更名")
     name = name.strip()
     if not name:
@@ -204,7 +205,7 @@ def org_rename(
     old = org.name
     org.name = name
     org.full_clean()
-    org.save()
+    save_changed(org, ["name"])
     _record(
         org,
         OrgEventKind.RENAME,
@@ -228,7 +229,8 @@ def org_move(
     reason: str = "",
     document_no: str = "",
 ) -> Organization:
-    """Re-parent an organization (and its whole subtree) on a date."""
+    """Re-parent an organization (and its whole subtree) on a date; a form loaded before this goes stale."""
+    lock_for_update(Organization, org)
     check_can_restructure(actor, org, "调整隶属关系")
     check_can_edit(actor, new_parent)
     if not org.is_active:
@@ -247,7 +249,7 @@ def org_move(
     )
     org.refresh_from_db()
     org.parent = new_parent
-    org.save(update_fields=["parent", "updated_at"])
+    save_changed(org, ["parent"])
     _record(
         org,
         OrgEventKind.MOVE,
@@ -264,6 +266,7 @@ def org_move(
 
 
 def _close(org: Organization, successor: Organization | None, day: dt.date, actor: Any) -> None:
+    lock_for_update(Organization, org)  # a form loaded before the closing goes stale
     if not org.is_active:
         raise ValidationError({"dissolved_on": "该党组织已撤销"})
     if day < org.established_on:
@@ -276,10 +279,11 @@ def _close(org: Organization, successor: Organization | None, day: dt.date, acto
         handler(org, successor, day, actor)
     org.dissolved_on = day
     org.successor = successor
-    org.save(update_fields=["dissolved_on", "successor", "updated_at"])
+    save_changed(org, ["dissolved_on", "successor"])
     for post in LeadershipPost.objects.filter(organization=org, end_on__isnull=True):
+        lock_for_update(LeadershipPost, post)
         post.end_on = max(day, post.start_on)
-        post.save(update_fields=["end_on"])  # one by one, so each end is audited
+        save_changed(post, ["end_on"])  # one by one, so each end is audited
 
 
 @service
@@ -348,8 +352,9 @@ def post_appoint(
         for previous in LeadershipPost.objects.filter(
             organization=org, title=title, end_on__isnull=True, start_on__lte=start_on
         ):
+            lock_for_update(LeadershipPost, previous)
             previous.end_on = start_on
-            previous.save(update_fields=["end_on"])
+            save_changed(previous, ["end_on"])  # a form loaded before the appointment goes stale
     post = LeadershipPost(
         organization=org,
         title=title,
@@ -366,13 +371,14 @@ def post_appoint(
 
 @service
 def post_end(*, actor: Any, post: LeadershipPost, end_on: dt.date) -> LeadershipPost:
-    """End a post holder's term of office."""
+    """End a post holder's term of office; a form loaded before this goes stale."""
+    lock_for_update(LeadershipPost, post)
     check_can_edit(actor, post.organization)
     if post.end_on:
         raise ValidationError({"end_on": "该职务已离任"})
     post.end_on = end_on
     post.full_clean()
-    post.save()
+    save_changed(post, ["end_on"])
     return post
 
 
@@ -381,20 +387,32 @@ POST_CORRECTABLE_FIELDS = ("holder_name", "holder_id_number", "start_on", "end_o
 
 
 @service
-def post_update(*, actor: Any, post: LeadershipPost, **changes: Any) -> LeadershipPost:
-    """Correct the record of a post (holder's name, dates, document number, note)."""
-    check_can_edit(actor, post.organization)
+def post_update(
+    *, actor: Any, post: LeadershipPost, expected_version: int | None = None, **changes: Any
+) -> LeadershipPost:
+    """Correct the record of a post (holder's name, dates, document number, note).
+
+    ``changes`` are the fields the user changed; the row is locked and only
+    those are written.  ``expected_version`` (the version the user's form was
+    loaded with) refuses a save over a newer record (``core.versioning``).
+    """
     unknown = set(changes) - set(POST_CORRECTABLE_FIELDS)
     if unknown:
         raise ValueError(f"post_update cannot change {sorted(unknown)}")
-    for field, value in changes.items():
-        setattr(post, field, value.strip() if isinstance(value, str) else value)
+    lock_for_update(LeadershipPost, post, expected_version=expected_version)
+    check_can_edit(actor, post.organization)
+    changes = {f: value.strip() if isinstance(value, str) else value for f, value in changes.items()}
+    changed = [f for f, value in changes.items() if value != getattr(post, f)]
+    if not changed:
+        return post  # nothing to write, so no new version
+    for field in changed:
+        setattr(post, field, changes[field])
     if not post.holder_name:
         raise ValidationError({"holder_name": "请填写任职人姓名"})
     if post.end_on and post.end_on < post.start_on:
         raise ValidationError({"end_on": "离任日期不能早于任职日期"})
     post.full_clean()
-    post.save()
+    save_changed(post, changed)
     return post
 
 
