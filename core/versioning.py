@@ -27,6 +27,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .fieldcrypto import with_derived_fields
 from .history import DATETIME_FORMAT, history_rows
 
 M = TypeVar("M", bound=models.Model)
@@ -106,9 +107,9 @@ def _version_after(entry: LogEntry) -> int | None:
 
 
 def save_changed(obj: Versioned, fields: Iterable[str]) -> None:
-    """Save only ``fields`` (plus the version, one up, and ``updated_at`` where there is one)."""
+    """Save only ``fields`` (plus the version, one up, ``updated_at`` where there is one, and an ID's hashes)."""
     obj.version += 1
-    names = [*dict.fromkeys(fields), VERSION]
+    names = [*with_derived_fields(type(obj), dict.fromkeys(fields)), VERSION]
     if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
         names.append("updated_at")
     obj.save(update_fields=names)
@@ -124,6 +125,7 @@ class VersionedForm:
 
     def init_version(self, record: Versioned) -> None:
         """Add the hidden version (the record's now; on a POST, the one the user loaded comes back)."""
+        self.versioned_record = (type(record), record.pk)
         for field in self.fields.values():
             field.show_hidden_initial = True
         self.fields[VERSION] = forms.IntegerField(
@@ -138,6 +140,29 @@ class VersionedForm:
     def changed_fields(self) -> list[str]:
         """The fields this user changed, compared with what their page showed when they loaded it."""
         return [name for name in self.changed_data if name != VERSION]
+
+    def full_clean(self) -> None:
+        """Validate; a refused form loaded before someone else's change says so first.
+
+        The form's own rules read the record as stored now, so a stale page can
+        fail them on a field this user never touched (a 转正 recorded since: the
+        empty 转正日期 they loaded).  Then the refusal names the change, the
+        errors on untouched fields go (the current values replace them) and the
+        page is brought up to date like a refused save.  A valid form costs no
+        query here: the service's locked check is the one that counts.
+        """
+        super().full_clean()  # type: ignore[misc]
+        model, pk = getattr(self, "versioned_record", (None, None))
+        if not self._errors or model is None or not isinstance(self.cleaned_data.get(VERSION), int):  # type: ignore[attr-defined]
+            return
+        current = model._base_manager.filter(pk=pk).first()
+        if current is None or current.version == self.cleaned_data[VERSION]:
+            return
+        mine = set(self.changed_fields())
+        for name in [n for n in self._errors if n not in mine and n in self.fields]:  # type: ignore[attr-defined]
+            del self._errors[name]  # type: ignore[attr-defined]
+        self.add_error(None, stale_record(current, self.cleaned_data[VERSION]))  # type: ignore[attr-defined]
+        self.show_current(current)
 
     def show_current(self, current: models.Model) -> None:
         """After a refusal: keep the user's edits, show the rest as stored now, and the current version."""

@@ -16,11 +16,22 @@ from django.urls import reverse
 
 from core.history import actor_name
 from core.versioning import StaleRecord
-from members.models import Member, MemberPeriod
-from members.services.member import member_move, member_update
+from members.models import Applicant, CareVisit, LostContact, Member, MemberPeriod, Transfer
+from members.services.care import care_visit_update
+from members.services.development import applicant_update, applicant_withdraw
+from members.services.member import member_confirm, member_move, member_update
+from members.services.transfers import lost_contact_resolve, transfer_accept, transfer_void
 from organizations.choices import OrgCategory
-from organizations.models import Organization
-from organizations.services import org_update
+from organizations.models import LeadershipPost, Organization
+from organizations.services import org_move, org_rename, org_update, post_end, post_update
+from tests.factories import (
+    make_applicant,
+    make_care_visit,
+    make_lost_contact,
+    make_member,
+    make_post,
+    make_transfer,
+)
 
 
 class _FormFields(HTMLParser):
@@ -186,6 +197,208 @@ def test_an_org_update_refused_as_stale_writes_nothing(admin_user, tree):
     with pytest.raises(ValidationError, match="您的修改未保存"):
         org_update(actor=admin_user, org=tree.branch_a, expected_version=1, category=OrgCategory.COMMUNITY)
     assert Organization.objects.get(pk=tree.branch_a.pk).category == tree.branch_a.category
+
+
+# --- the applicant, care visit and lost-contact forms ---------------------------------------------
+
+
+def test_the_second_of_two_applicant_forms_loaded_at_once_is_refused_then_reapplied(
+    secretary_a, committee_staff, tree
+):
+    applicant = make_applicant(tree.branch_a, actor=secretary_a)
+    url = reverse("members:applicant_edit", args=[applicant.pk])
+    first, second = logged_in(secretary_a), logged_in(committee_staff)
+    first_page, second_page = first.get(url), second.get(url)
+    assert first.post(url, submitted(first_page, phone="13800000001")).status_code == 302
+
+    refused = second.post(url, submitted(second_page, work_unit="各甫村委会"))
+
+    message = " ".join(refused.context["form"].non_field_errors())
+    assert f"该记录已被{actor_name(secretary_a)}于" in message
+    assert "手机号码：13800000000 → 13800000001" in message and "您的修改未保存" in message
+    stored = Applicant.objects.get(pk=applicant.pk)
+    assert (stored.phone, stored.work_unit, stored.version) == ("13800000001", "各甫村", 2)
+    assert second.post(url, submitted(refused)).status_code == 302
+    stored = Applicant.objects.get(pk=applicant.pk)
+    assert (stored.phone, stored.work_unit, stored.version) == ("13800000001", "各甫村委会", 3)
+
+
+def test_the_second_of_two_care_visit_forms_loaded_at_once_is_refused_then_reapplied(
+    secretary_a, committee_staff, tree
+):
+    visit = make_care_visit(tree.branch_a, actor=secretary_a)
+    url = reverse("members:care_edit", args=[visit.pk])
+    first, second = logged_in(secretary_a), logged_in(committee_staff)
+    first_page, second_page = first.get(url), second.get(url)
+    assert first.post(url, submitted(first_page, visitors="支部书记、村主任")).status_code == 302
+
+    refused = second.post(url, submitted(second_page, note="带去慰问品"))
+
+    message = " ".join(refused.context["form"].non_field_errors())
+    assert f"该记录已被{actor_name(secretary_a)}于" in message
+    assert "走访人员：支部书记 → 支部书记、村主任" in message
+    stored = CareVisit.objects.get(pk=visit.pk)
+    assert (stored.visitors, stored.note, stored.version) == ("支部书记、村主任", "", 2)
+    assert second.post(url, submitted(refused)).status_code == 302
+    stored = CareVisit.objects.get(pk=visit.pk)
+    assert (stored.visitors, stored.note, stored.version) == ("支部书记、村主任", "带去慰问品", 3)
+
+
+def test_the_second_of_two_lost_contact_forms_loaded_at_once_is_refused_then_reapplied(
+    secretary_a, committee_staff, member_a
+):
+    record = make_lost_contact(member_a, actor=secretary_a)
+    page_url = reverse("members:lost_contact_detail", args=[record.pk])
+    url = reverse("members:lost_contact_update", args=[record.pk])
+    first, second = logged_in(secretary_a), logged_in(committee_staff)
+    first_page, second_page = first.get(page_url), second.get(page_url)
+    assert first.post(url, submitted(first_page, measures="电话联系家属")).status_code == 302
+
+    today = dt.date.today().isoformat()
+    refused = second.post(url, submitted(second_page, correction_notified_on=today))
+
+    message = " ".join(refused.context["update_form"].non_field_errors())
+    assert (
+        f"该记录已被{actor_name(secretary_a)}于" in message and "采取的措施：（空） → 电话联系家属" in message
+    )
+    stored = LostContact.objects.get(pk=record.pk)
+    assert (stored.measures, stored.correction_notified_on, stored.version) == ("电话联系家属", None, 2)
+    assert second.post(url, submitted(refused)).status_code == 302
+    stored = LostContact.objects.get(pk=record.pk)
+    assert (stored.measures, stored.correction_notified_on) == ("电话联系家属", dt.date.today())
+
+
+def test_a_post_correction_over_a_newer_post_is_refused_and_writes_nothing(
+    secretary_a, committee_staff, tree
+):
+    post = make_post(tree.branch_a, actor=secretary_a)
+    post_update(actor=secretary_a, post=LeadershipPost.objects.get(pk=post.pk), document_no="各支〔2020〕1号")
+
+    with pytest.raises(StaleRecord, match="任职文号：（空） → 各支〔2020〕1号"):
+        post_update(actor=committee_staff, post=post, expected_version=1, holder_name="农光亮")
+    stored = LeadershipPost.objects.get(pk=post.pk)
+    assert (stored.holder_name, stored.version) == ("农光明", 2)
+
+
+def test_a_care_visit_update_writes_only_the_changed_columns_and_the_version(secretary_a, tree):
+    visit = make_care_visit(tree.branch_a, actor=secretary_a)
+    with CaptureQueriesContext(connection) as queries:
+        care_visit_update(actor=secretary_a, visit=visit, expected_version=1, note="带去慰问品")
+    (update,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert '"note"' in update and '"version"' in update and '"updated_at"' in update
+    assert '"visitors"' not in update and '"visited_on"' not in update
+
+
+def test_an_unchanged_applicant_form_writes_no_new_version(secretary_a, tree):
+    applicant = make_applicant(tree.branch_a, actor=secretary_a)
+    applicant_update(actor=secretary_a, applicant=applicant, expected_version=1, phone=applicant.phone)
+    assert Applicant.objects.get(pk=applicant.pk).version == 1
+
+
+# --- changes made outside the edit forms make an open form stale --------------------------------
+
+
+def test_a_rename_makes_an_open_organization_form_stale(client, committee_staff, tree):
+    client.force_login(committee_staff)
+    url = reverse("organizations:edit", args=[tree.branch_a.code])
+    page = client.get(url)
+    org_rename(actor=committee_staff, org=tree.branch_a, name="各甫村第一党支部", day=dt.date.today())
+
+    refused = client.post(url, submitted(page, sort_order="4"))
+
+    message = " ".join(refused.context["form"].non_field_errors())
+    assert "党组织名称：各甫村党支部 → 各甫村第一党支部" in message
+    assert Organization.objects.get(pk=tree.branch_a.pk).sort_order == 0
+
+
+def test_a_move_of_the_organization_makes_its_open_form_stale(client, county_staff, tree):
+    client.force_login(county_staff)
+    url = reverse("organizations:edit", args=[tree.branch_a.code])
+    page = client.get(url)
+    org_move(actor=county_staff, org=tree.branch_a, new_parent=tree.other_committee, day=dt.date.today())
+
+    refused = client.post(url, submitted(page, sort_order="4"))
+
+    assert f"{tree.committee.name} → {tree.other_committee.name}" in " ".join(
+        refused.context["form"].non_field_errors()
+    )
+    assert Organization.objects.get(pk=tree.branch_a.pk).sort_order == 0
+
+
+def test_a_confirmation_makes_an_open_member_form_stale_and_names_it(client, secretary_a, tree):
+    member = make_member(
+        tree.branch_a, actor=secretary_a, status="PROBATIONARY", joined_on=dt.date(2025, 7, 1), full_on=None
+    )
+    client.force_login(secretary_a)
+    url = reverse("members:edit", args=[member.pk])
+    page = client.get(url)
+    member_confirm(actor=secretary_a, member=Member.objects.get(pk=member.pk), day=dt.date(2026, 7, 1))
+
+    refused = client.post(url, submitted(page, phone="13800000001"))
+
+    message = " ".join(refused.context["form"].non_field_errors())
+    assert f"该记录已被{actor_name(secretary_a)}于" in message and "转正日期：（空） → 2026-07-01" in message
+    stored = Member.objects.get(pk=member.pk)
+    assert (stored.status, stored.phone) == ("FULL", member.phone)
+
+
+def test_a_withdrawal_makes_an_open_applicant_form_stale(client, secretary_a, tree):
+    applicant = make_applicant(tree.branch_a, actor=secretary_a)
+    client.force_login(secretary_a)
+    url = reverse("members:applicant_edit", args=[applicant.pk])
+    page = client.get(url)
+    applicant_withdraw(
+        actor=secretary_a,
+        applicant=Applicant.objects.get(pk=applicant.pk),
+        day=dt.date.today(),
+        kind="WITHDRAWN",
+        reason="本人撤回",
+    )
+
+    refused = client.post(url, submitted(page, phone="13800000001"))
+
+    assert "终止原因：（空） → 本人撤回" in " ".join(refused.context["form"].non_field_errors())
+
+
+def test_a_resolution_makes_an_open_lost_contact_form_stale(client, secretary_a, member_a):
+    record = make_lost_contact(member_a, actor=secretary_a)
+    client.force_login(secretary_a)
+    page = client.get(reverse("members:lost_contact_detail", args=[record.pk]))
+    lost_contact_resolve(
+        actor=secretary_a,
+        record=LostContact.objects.get(pk=record.pk),
+        day=dt.date.today(),
+        resolution="已恢复联系",
+    )
+
+    refused = client.post(
+        reverse("members:lost_contact_update", args=[record.pk]), submitted(page, measures="电话联系家属")
+    )
+
+    assert "处置结果：（空） → 已恢复联系" in " ".join(refused.context["update_form"].non_field_errors())
+    assert LostContact.objects.get(pk=record.pk).measures == ""
+
+
+def test_ending_a_post_makes_a_correction_loaded_before_it_stale(secretary_a, tree):
+    post = make_post(tree.branch_a, actor=secretary_a)
+    post_end(actor=secretary_a, post=LeadershipPost.objects.get(pk=post.pk), end_on=dt.date(2024, 5, 1))
+
+    with pytest.raises(StaleRecord, match="离任日期：（空） → 2024-05-01"):
+        post_update(actor=secretary_a, post=post, expected_version=1, note="换届")
+
+
+def test_every_state_change_of_a_letter_counts_a_version(secretary_a, committee_staff, member_a, tree):
+    void = make_transfer(member_a, actor=secretary_a)
+    transfer_void(actor=secretary_a, transfer=void, reason="填错接收单位")
+    internal = make_transfer(
+        member_a, actor=secretary_a, kind="INTERNAL", to_org=tree.branch_b, to_external=""
+    )
+    transfer_accept(actor=committee_staff, transfer=internal, day=dt.date.today())
+
+    assert Transfer.objects.get(pk=void.pk).version == 2
+    assert Transfer.objects.get(pk=internal.pk).version == 2
+    member = Member.objects.get(pk=member_a.pk)
+    assert (member.organization_id, member.version) == (tree.branch_b.pk, 2)  # the move counts on the member
 
 
 # --- an edit racing a move -----------------------------------------------------------------------
