@@ -16,9 +16,9 @@ from django.urls import reverse
 
 from core.history import actor_name
 from core.versioning import StaleRecord
-from members.models import Applicant, CareVisit, LostContact, Member, MemberPeriod, Transfer
+from members.models import Applicant, CareVisit, DevelopmentStep, LostContact, Member, MemberPeriod, Transfer
 from members.services.care import care_visit_update
-from members.services.development import applicant_update, applicant_withdraw
+from members.services.development import applicant_update, applicant_withdraw, step_record
 from members.services.member import member_confirm, member_move, member_update
 from members.services.transfers import lost_contact_resolve, transfer_accept, transfer_void
 from organizations.choices import OrgCategory
@@ -466,3 +466,50 @@ def test_an_edit_racing_a_move_leaves_the_record_and_its_history_agreeing(
     open_period = MemberPeriod.objects.get(member=stored, end_on__isnull=True)
     assert stored.organization_id == open_period.organization_id == tree.branch_b.pk
     assert stored.phone == ("13800000001" if expected_version is None else member_a.phone)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_recording_the_same_step_at_once_record_it_once_and_the_second_is_told(secretary_a, tree):
+    """The first holds the applicant's row; the second waits, then sees the step recorded (not a 500)."""
+    applicant = make_applicant(tree.branch_a, actor=secretary_a)
+    recorded, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+    refusal: list[str] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                step_record(actor=secretary_a, applicant=applicant, number=2, day=dt.date(2023, 3, 20))
+                recorded.set()
+                release.wait(10)  # still uncommitted: the second must wait for this commit
+        except BaseException as exc:  # noqa: BLE001  (reported by the main thread)
+            errors.append(exc)
+            recorded.set()
+
+    def second() -> None:
+        try:
+            recorded.wait(10)
+            step_record(
+                actor=secretary_a,
+                applicant=Applicant.objects.get(pk=applicant.pk),
+                number=2,
+                day=dt.date(2023, 3, 21),
+            )
+        except ValidationError as exc:
+            refusal.extend(exc.messages)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [in_thread(first), in_thread(second)]
+    threads[1].join(1.0)
+    assert threads[1].is_alive(), "the second recording should wait for the first one's lock"
+    release.set()
+    for thread in threads:
+        thread.join(20)
+
+    assert not errors, errors
+    assert refusal == ["第2步“党组织派人谈话”已记录"]
+    assert list(
+        DevelopmentStep.objects.filter(applicant=applicant, number=2).values_list("day", flat=True)
+    ) == [dt.date(2023, 3, 20)]
