@@ -82,11 +82,17 @@ def register_audited(
     """Register ``model`` with auditlog, tracking its own concrete fields only.
 
     auditlog would otherwise also "track" reverse relations (``children``,
-    ``members`` …) and show them as meaningless changes on every create.
+    ``members`` …) and show them as meaningless changes on every create.  An
+    ID number's keyed hashes (``core.fieldcrypto.IdHashField``) are left out:
+    they follow the (masked) number and would put a lookup key into the log.
     """
     from auditlog.registry import auditlog
 
+    from .fieldcrypto import IdHashField
+
     fields = [
-        f.name for f in model._meta.concrete_fields if f.name not in exclude_fields and not f.primary_key
+        f.name
+        for f in model._meta.concrete_fields
+        if f.name not in exclude_fields and not f.primary_key and not isinstance(f, IdHashField)
     ]
     auditlog.register(model, include_fields=fields, **options)

@@ -1,8 +1,9 @@
-"""Resident ID numbers (公民身份号码, GB 11643-1999): checksum, birth date, gender, masking."""
+"""Resident ID numbers (公民身份号码, GB 11643-1999): normalising, checksum, birth date, gender, masking."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -10,41 +11,111 @@ from django.core.exceptions import ValidationError
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 
+#: The province-level codes (GB/T 2260) a number's first two digits may be: 11–65 as assigned
+#: (华北 1x, 东北 2x, 华东 3x, 中南 4x, 西南 5x, 西北 6x), 台湾 71, 香港 81, 澳门 82.
+PROVINCE_CODES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
+
+#: What a typed or pasted number may carry besides its characters: full-width digits and X (an IME in
+#: 全角 mode), lower-case x, and spaces or dashes grouping the digits (6-8-4, as printed on some forms).
+_TRANSLATE = str.maketrans(
+    {
+        **{chr(0xFF10 + d): str(d) for d in range(10)},  # ０–９
+        "Ｘ": "X",
+        "ｘ": "X",
+        "x": "X",
+        **dict.fromkeys("-‐‑‒–—―−－﹣", ""),  # hyphen-minus, the Unicode hyphens and dashes, full-width minus
+    }
+)
+_SPACES = re.compile(r"\s+")  # every Unicode space, the full-width U+3000 included
+_ASCII_ID = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}", re.ASCII)
+
+#: The longest input an ID field takes: 18 characters plus separators (forms and admin; stored values are 18).
+ID_INPUT_MAX_LENGTH = 30
+
 
 @dataclass(frozen=True)
 class IdInfo:
     number: str
     birth_date: dt.date
     is_male: bool
+    #: The 15-digit first-generation number this 18-digit one was converted from ("" when typed as 18).
+    converted_from: str = ""
+
+    @property
+    def notice(self) -> str:
+        """What to tell the user who typed a 15-digit number ("" otherwise); names no digits (messages are stored)."""
+        if not self.converted_from:
+            return ""
+        return (
+            "15位旧公民身份号码已按国家标准转换为18位（出生年份前补“19”，末位补校验码），请与本人身份证核对"
+        )
 
 
 def check_char(first17: str) -> str:
     return CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
-def parse_id_number(value: object) -> IdInfo:
-    """Validate an 18-character ID number and read its birth date and gender.
+def normalize_id_number(value: object) -> str:
+    """The number as typed, in ASCII: full-width digits and X converted, spaces and dashes dropped, x upper-cased.
 
-    Raises ValidationError with a message that says what is wrong.
+    The one normaliser (forms, imports, search and the model field all use it,
+    through :func:`parse_id_number` or directly for a search term).  It never
+    refuses: :func:`parse_id_number` says what is still wrong.
     """
+    return _SPACES.sub("", str(value if value is not None else "")).translate(_TRANSLATE)
+
+
+def canonical_id_number(value: object) -> str:
+    """The stored form: normalised and, for a valid 15-digit number, converted to 18; anything else as normalised."""
+    try:
+        return parse_id_number(value).number
+    except ValidationError:
+        return normalize_id_number(value)
+
+
+def parse_id_number(value: object, *, label: str = "公民身份号码") -> IdInfo:
+    """Normalise and validate a resident ID number; read its birth date and gender.
+
+    A 15-digit first-generation number (born in the 1900s: YYMMDD, 3-digit
+    sequence, no check character) is converted to 18 digits: ``19`` before the
+    year and the check character after (``IdInfo.converted_from`` keeps the
+    original, ``IdInfo.notice`` tells the user).  Raises ValidationError with a
+    message that names ``label`` and says what is wrong; never anything else.
+    """
+    if isinstance(value, bool):
+        value = str(value)
     if isinstance(value, (int, float)):
-        raise ValidationError(
-            "公民身份号码被存成了数字（Excel会丢失末位或变为科学计数法），请将该列设为文本格式"
-        )
-    number = str(value or "").strip().upper()
-    if len(number) != 18:
-        raise ValidationError(f"公民身份号码应为18位，实际为{len(number)}位")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise ValidationError("公民身份号码前17位应为数字，末位为数字或X")
+        raise ValidationError(f"{label}被存成了数字（Excel会丢失末位或变为科学计数法），请将该列设为文本格式")
+    number = normalize_id_number(value)
+    odd = next((c for c in number if not c.isascii() and (c.isdigit() or c.isnumeric())), None)
+    if odd is not None:
+        raise ValidationError(f"{label}含有非0–9的数字字符“{odd}”，请用半角数字0–9重新输入")
+    if len(number) not in (15, 18):
+        raise ValidationError(f"{label}应为18位（或15位旧号码），实际为{len(number)}位")
+    if not _ASCII_ID.fullmatch(number):
+        if len(number) == 15:
+            raise ValidationError(f"{label}（15位旧号码）应全部为数字")
+        raise ValidationError(f"{label}前17位应为数字，末位为数字或X")
+    converted_from = ""
+    if len(number) == 15:
+        converted_from = number
+        first17 = number[:6] + "19" + number[6:]
+        number = first17 + check_char(first17)
+    if number[:2] not in PROVINCE_CODES:
+        raise ValidationError(f"{label}前6位不是有效的行政区划代码（省级代码“{number[:2]}”不存在）")
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValidationError("公民身份号码中的出生日期无效") from None
+        raise ValidationError(f"{label}中的出生日期无效") from None
     if birth.year < 1800 or birth > dt.date.today():
-        raise ValidationError("公民身份号码中的出生日期不合理")
+        raise ValidationError(f"{label}中的出生日期不合理")
     if check_char(number[:17]) != number[17]:
-        raise ValidationError("公民身份号码校验位错误")
-    return IdInfo(number=number, birth_date=birth, is_male=int(number[16]) % 2 == 1)
+        raise ValidationError(f"{label}校验位错误")
+    return IdInfo(
+        number=number, birth_date=birth, is_male=int(number[16]) % 2 == 1, converted_from=converted_from
+    )
 
 
 def validate_id_number(value: object) -> None:

@@ -17,9 +17,27 @@ DEV_KEY_REFUSED = (
     "（随机长字符串，如 python -c 'import secrets; print(secrets.token_urlsafe(50))' 的输出）"
 )
 
+#: The FIELD_ENCRYPTION_KEYS key that ships in the code (settings' default, base64 of a 32-byte phrase).
+DEV_FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHktcGFydHlvcmctaWQta2V5LWNoYW5nZSE="
+
+DEV_FIELD_KEY_REFUSED = (
+    "FIELD_ENCRYPTION_KEYS 的当前密钥仍为开发用默认值，DEBUG=False 时拒绝启动：请在环境变量或 .env 中设置"
+    "公民身份号码加密密钥（python manage.py rotate_id_key --generate 生成），并与备份分开妥善保管；"
+    "已用开发密钥加密的数据，把开发密钥放在新密钥之后，启动后运行 python manage.py rotate_id_key"
+)
+
+
+def field_key_is_development() -> bool:
+    """The current ID-number key (the first of FIELD_ENCRYPTION_KEYS) is the one that ships in the code."""
+    configured = settings.FIELD_ENCRYPTION_KEYS
+    if isinstance(configured, str):
+        configured = configured.split(",")
+    current = next((k.strip() for k in configured if k.strip()), "")
+    return current.rstrip("=") == DEV_FIELD_ENCRYPTION_KEY.rstrip("=")
+
 
 def refuse_development_key() -> None:
-    """Raise ImproperlyConfigured when a production server (DEBUG=False) would run on the development key.
+    """Raise ImproperlyConfigured when a production server (DEBUG=False) would run on a development key.
 
     Called from the WSGI entry point (``partyorg/wsgi.py``), not from settings:
     the WSGI application is what gunicorn, uWSGI, mod_wsgi and ``runserver``
@@ -31,6 +49,11 @@ def refuse_development_key() -> None:
     """
     if not settings.DEBUG and settings.SECRET_KEY == DEV_SECRET_KEY:
         raise ImproperlyConfigured(DEV_KEY_REFUSED)
+    # The same for the key of the ID numbers at rest (core.fieldcrypto): as the current key, the
+    # development one would encrypt real numbers under a key anyone with the code can read.  Kept as an
+    # older key (after the real one) it only decrypts, until rotate_id_key has moved every row.
+    if not settings.DEBUG and field_key_is_development():
+        raise ImproperlyConfigured(DEV_FIELD_KEY_REFUSED)
 
 
 class NoStoreMiddleware:

@@ -16,6 +16,9 @@ env = environ.Env(
     DEBUG=(bool, False),
     # core.security.DEV_SECRET_KEY: with DEBUG=False the server refuses to start on it (partyorg/wsgi.py).
     SECRET_KEY=(str, "dev-insecure-partyorg-key-change-me"),
+    # core.security.DEV_FIELD_ENCRYPTION_KEY: resident ID numbers are encrypted under the first key
+    # (core.fieldcrypto); with DEBUG=False the server refuses to start on this development key.
+    FIELD_ENCRYPTION_KEYS=(list, ["ZGV2LW9ubHktcGFydHlvcmctaWQta2V5LWNoYW5nZSE="]),
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost", "testserver"]),
     CSRF_TRUSTED_ORIGINS=(list, []),
     SQLITE_BUSY_TIMEOUT=(int, 20),
@@ -45,6 +48,11 @@ DEBUG = env("DEBUG")
 # under DEBUG alone the demo still shows the project's own 未找到/系统错误 pages.
 DEBUG_PAGES = env("DEBUG_PAGES")
 SECRET_KEY = env("SECRET_KEY")
+# Keys of the resident ID numbers at rest, comma-separated, current first (older ones still decrypt
+# during a rotation: manage.py rotate_id_key).  Never derived from SECRET_KEY: rotating one must not
+# touch the other, and the ID key is kept apart from the database backups, itself safely
+# backed up (README, 备份与恢复: a backup without its key cannot be read back).
+FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 

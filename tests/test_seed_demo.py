@@ -46,10 +46,10 @@ def snapshot() -> dict[str, list]:
         "orgs": list(
             Organization.objects.order_by("code").values_list("code", "name", "kind", "established_on")
         ),
-        "members": list(
-            Member.objects.order_by("id_number").values_list(
-                "id_number", "name", "organization__code", "joined_on", "left_on"
-            )
+        # sorted here: the ID column holds ciphertext (core.fieldcrypto), ordering by it is random
+        "members": sorted(
+            Member.objects.values_list("id_number", "name", "organization__code", "joined_on", "left_on"),
+            key=lambda row: row[0],
         ),
         "posts": list(
             LeadershipPost.objects.order_by(

@@ -43,8 +43,8 @@ class ApplicantAdmin(ViewOnlyScopedAdmin):
     list_display = ("name", "gender", "organization", "withdrawn_on", "member")
     list_select_related = ("organization", "member")
     list_filter = ("gender", "education", "withdraw_kind")
-    # The ID is shown masked: search matches the whole number only, never a part of it.
-    search_fields = ("name", "=id_number", "organization__name")
+    # The ID is shown masked: ScopedAdmin.get_search_results matches the whole number only.
+    search_fields = ("name", "organization__name")
     exclude = ("id_number",)  # shown masked
     readonly_fields = ("masked_id_number",)
     inlines = [StepInline]

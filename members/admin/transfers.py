@@ -31,14 +31,14 @@ class TransferAdmin(ViewOnlyScopedAdmin):
         "completed_on",
     )
     list_filter = ("kind", "status")
-    # The ID is shown masked: search matches the whole number only, never a part of it.
-    search_fields = ("letter_no", "person_name", "=person_id_number", "from_external", "to_external")
+    # The ID is shown masked: ScopedAdmin.get_search_results matches the whole number only.
+    search_fields = ("letter_no", "person_name", "from_external", "to_external")
     list_select_related = ("from_org", "to_org")
     date_hierarchy = "issued_on"
     exclude = ("person_id_number",)
     readonly_fields = ("masked_id",)
 
-    @admin.display(description="公民身份号码", ordering="person_id_number")
+    @admin.display(description="公民身份号码")
     def masked_id(self, obj: Transfer) -> str:
         return obj.masked_id_number
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 
+from core.fieldcrypto import EncryptedIdField, IdHashField
 from core.idcard import mask_id_number, validate_id_number
 from core.scopes import ScopedQuerySet
 from core.versioning import Versioned
@@ -186,7 +187,9 @@ class ApplicantQuerySet(ScopedQuerySet):
 class Applicant(Versioned, PersonFields):
     """A person who has applied to join the Party (入党申请人), from step 1 to 转正."""
 
-    id_number = models.CharField("公民身份号码", max_length=18, validators=[validate_id_number])
+    # Encrypted at rest (core.fieldcrypto); one open application per person through the keyed hash.
+    id_number = EncryptedIdField("公民身份号码", validators=[validate_id_number])
+    id_number_hash = IdHashField("公民身份号码检索码", source="id_number")
     is_rural = models.BooleanField("农村人员", default=False)
     organization = models.ForeignKey(
         Organization, verbose_name="所在党支部", on_delete=models.PROTECT, related_name="applicants"
@@ -214,7 +217,7 @@ class Applicant(Versioned, PersonFields):
         indexes = [models.Index(fields=["organization", "withdrawn_on"]), models.Index(fields=["name"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["id_number"],
+                fields=["id_number_hash"],
                 condition=Q(withdrawn_on__isnull=True),
                 name="one_open_application_per_person",
                 violation_error_message="该公民身份号码已有正在培养中的入党申请",

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.fieldcrypto import EncryptedIdField, IdHashField
 from core.idcard import mask_id_number, validate_id_number
 from core.scopes import ScopedQuerySet
 from core.versioning import Versioned
@@ -39,13 +40,13 @@ class MemberQuerySet(ScopedQuerySet):
 class Member(Versioned, PersonFields):
     """A Party member (预备党员 or 正式党员) and the fields of the national member-information record."""
 
-    id_number = models.CharField(
-        "公民身份号码",
-        max_length=18,
-        unique=True,
-        validators=[validate_id_number],
-        error_messages={"unique": "该公民身份号码已登记"},
+    # Encrypted at rest (core.fieldcrypto); found and kept unique through the keyed hashes below.
+    id_number = EncryptedIdField("公民身份号码", validators=[validate_id_number])
+    id_number_hash = IdHashField(
+        "公民身份号码检索码", source="id_number", unique=True, error_messages={"unique": "该公民身份号码已登记"}
     )
+    # The list search and the member picker find a member by the last 4+ characters (members.filters).
+    id_number_tail_hash = IdHashField("公民身份号码末4位检索码", source="id_number", tail=4, db_index=True)
     organization = models.ForeignKey(
         Organization, verbose_name="所在党组织", on_delete=models.PROTECT, related_name="members"
     )

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.fieldcrypto import EncryptedIdField, IdHashField
 from core.idcard import mask_id_number, validate_id_number
 from core.scopes import ScopedQuerySet, scope_root, sees_everything
 from core.versioning import Versioned
@@ -92,7 +93,8 @@ class Transfer(Versioned, models.Model):
     person_gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     person_ethnicity = models.CharField("民族", max_length=10, choices=ETHNICITY_CHOICES, default=HAN)
     person_birth_date = models.DateField("出生日期")
-    person_id_number = models.CharField("公民身份号码", max_length=18, validators=[validate_id_number])
+    person_id_number = EncryptedIdField("公民身份号码", validators=[validate_id_number])  # core.fieldcrypto
+    person_id_number_hash = IdHashField("公民身份号码检索码", source="person_id_number")
     person_status = models.CharField("党员类型", max_length=20, choices=MemberStatus.choices)
     person_joined_on = models.DateField("入党日期")
     person_full_on = models.DateField("转正日期", null=True, blank=True)
@@ -165,7 +167,7 @@ class Transfer(Versioned, models.Model):
         indexes = [
             models.Index(fields=["status", "valid_until"]),
             models.Index(fields=["kind", "completed_on"]),
-            models.Index(fields=["person_id_number"]),
+            models.Index(fields=["person_id_number_hash"]),
         ]
         constraints = [
             models.CheckConstraint(

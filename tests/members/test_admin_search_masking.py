@@ -84,9 +84,21 @@ def test_an_auditor_finds_a_member_by_the_whole_id_number(client, auditor, membe
     assert found(client, MEMBERS, MEMBER_A_ID.lower()) == ["张桂芳"]
 
 
-def test_staff_who_see_the_whole_id_still_search_part_of_it(client, committee_staff, member_a):
+def test_staff_who_see_the_whole_id_search_by_its_ending_but_not_its_middle(
+    client, committee_staff, member_a
+):
+    # Encrypted at rest (core.fieldcrypto): an ending is found through the hash of its last 4 characters;
+    # digits in the middle cannot be searched by anyone.
     client.force_login(make_staff(committee_staff, "view_member", "change_member"))
-    assert found(client, MEMBERS, HIDDEN_MIDDLE) == ["张桂芳"]
+    assert found(client, MEMBERS, MEMBER_A_ID[-4:].lower()) == ["张桂芳"]
+    assert found(client, MEMBERS, MEMBER_A_ID[-9:]) == ["张桂芳"]
+    assert found(client, MEMBERS, "1" + MEMBER_A_ID[-8:]) == []
+    assert found(client, MEMBERS, HIDDEN_MIDDLE) == []
+
+
+def test_an_auditor_cannot_find_a_member_by_the_ending_of_the_id(client, auditor, member_a):
+    client.force_login(make_staff(auditor, "view_member"))
+    assert found(client, MEMBERS, MEMBER_A_ID[-4:]) == []
 
 
 def test_applicants_are_searched_by_the_whole_id_number_only(client, committee_staff, applicant):

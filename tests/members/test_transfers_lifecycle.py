@@ -10,6 +10,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from core.fieldcrypto import id_hash_q
 from members.models import Member, MemberPeriod, Transfer
 from members.services.member import member_leave
 from members.services.transfers import (
@@ -224,10 +225,10 @@ def test_a_receipt_dated_before_the_letter_is_refused(tree, member_a, secretary_
 
 def test_into_the_county_acceptance_creates_the_member_with_transfer_in_history(tree, secretary_b):
     transfer = record_in(secretary_b, tree.branch_b)
-    assert not Member.objects.filter(id_number="532627198001010011").exists()
+    assert not Member.objects.filter(id_hash_q("id_number", "532627198001010011")).exists()
     transfer_accept(actor=secretary_b, transfer=transfer, day=JUNE(5))
 
-    member = Member.objects.get(id_number="532627198001010011")
+    member = Member.objects.get(id_hash_q("id_number", "532627198001010011"))
     assert (member.name, member.organization, member.status) == ("黄文军", tree.branch_b, "FULL")
     periods = list(MemberPeriod.objects.filter(member=member))
     assert [(p.start_on, p.start_reason, p.document_no, p.organization) for p in periods] == [
@@ -256,7 +257,7 @@ def test_a_returning_member_is_reactivated_rather_than_duplicated(tree, member_a
     )
     transfer_accept(actor=secretary_b, transfer=back, day=JUNE(6))
 
-    assert Member.objects.filter(id_number="11010519491231002X").count() == 1
+    assert Member.objects.filter(id_hash_q("id_number", "11010519491231002X")).count() == 1
     member_a.refresh_from_db()
     assert (member_a.organization, member_a.left_on, member_a.leave_reason) == (tree.branch_b, None, "")
     reasons = list(MemberPeriod.objects.filter(member=member_a).values_list("start_reason", "end_reason"))

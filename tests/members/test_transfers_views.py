@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from core.fieldcrypto import id_hash_q
 from members.models import Certificate, Departure, LostContact, Member, MobileRegistration, Transfer
 from members.services.member import member_register
 from members.services.transfers import (
@@ -413,7 +414,7 @@ def test_recording_an_incoming_letter_and_accepting_it_from_the_pages(client, tr
     assert response["Location"] == transfer.get_absolute_url()
     assert (transfer.person_gender, transfer.person_birth_date) == ("M", dt.date(1980, 1, 1))
     client.post(reverse("members:transfer_accept", args=[transfer.pk]), {"day": TODAY.isoformat()})
-    member = Member.objects.get(id_number="532627198001010011")
+    member = Member.objects.get(id_hash_q("id_number", "532627198001010011"))
     assert (member.organization, member.periods.get().start_reason) == (tree.branch_b, "TRANSFER_IN")
 
 

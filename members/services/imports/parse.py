@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404
 
+from core.fieldcrypto import id_hashes_q
 from core.idcard import IdInfo, mask_id_number, parse_id_number
 from core.scopes import check_can_edit, in_scope, scope_root, sees_everything
 from core.validators import check_text
@@ -371,7 +372,8 @@ def classify(parsed: list[ParsedRow], actor: Any) -> None:
             rows_of[row.id_number].append(row)
     if not rows_of:
         return
-    registered = Member.objects.filter(id_number__in=list(rows_of)).select_related(
+    # Encrypted at rest: matched by keyed hash (core.fieldcrypto); existing.id_number reads back decrypted.
+    registered = Member.objects.filter(id_hashes_q("id_number", rows_of)).select_related(
         "organization", "party_group"
     )
     for existing in registered:
