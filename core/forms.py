@@ -17,12 +17,30 @@ _YEAR_IN_BRACKETS = re.compile(r"[\[［(（【〔﹝]\s*(\d{4})\s*[\]］)）】�
 _DOCUMENT_NO = re.compile(r"^\S+〔\d{4}〕\d+号$")
 
 
+class BoundField(forms.BoundField):
+    """Django's, but a hidden input (the loaded value of ``show_hidden_initial``) carries no aria-describedby.
+
+    Django adds the help text's id to every widget of a field with help text,
+    the hidden copy too; HTML forbids aria-* on ``<input type="hidden">`` (the
+    Nu checker's error) and nothing reads it there.
+    """
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if (widget or self.field.widget).is_hidden:
+            attrs.pop("aria-describedby", None)
+        return attrs
+
+
 def style_widgets(form: forms.BaseForm) -> None:
     """Bootstrap classes on every widget (checkboxes are drawn by includes/form_fields.html).
 
     Also gives every field Chinese messages that name it (core.messages) and the plausibility checks of
-    its text and dates (core.validators), since every form passes here.
+    its text and dates (core.validators), and hidden inputs without aria-describedby (:class:`BoundField`),
+    since every form passes here.
     """
+    if form.bound_field_class is None:
+        form.bound_field_class = BoundField
     name_fields_in_messages(form)
     attach_to_form(form)
     for field in form.fields.values():

@@ -15,3 +15,14 @@ def hidden_initial(field: BoundField) -> SafeString | str:
     if not field.field.show_hidden_initial:
         return ""
     return field.as_hidden(only_initial=True)
+
+
+@register.filter
+def described_by(field: BoundField) -> str:
+    """The ids of a field's help text and errors, as ``includes/form_fields.html`` renders them, for a hand-drawn control."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        ids.append(f"{field.auto_id}_error")
+    return " ".join(ids)

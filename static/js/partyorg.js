@@ -13,7 +13,8 @@
  *   <button type="button" data-print>        opens the browser's print dialog
  *   <div class="progress-bar" data-progress="42">  sets the bar's width to 42 %
  *
- * htmx forms ask with hx-confirm (htmx's own, no eval), not data-confirm.
+ * htmx forms ask with data-hx-confirm (htmx's own, no eval), not data-confirm. htmx attributes are
+ * always written data-hx-… (valid HTML, tests/test_html_validity.py).
  */
 (function () {
   "use strict";

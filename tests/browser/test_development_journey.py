@@ -98,7 +98,7 @@ def branch_a_members(tree, admin_user, member_a) -> dict[str, Member]:
 
 def open_step(page: Page, number: int) -> Locator:
     """Open step ``number``'s form from the applicant page's 办理下一步 card (htmx loads it in place)."""
-    page.locator(f'a.btn[hx-get$="/steps/{number}/"]').click()
+    page.locator(f'a.btn[data-hx-get$="/steps/{number}/"]').click()
     form = page.locator(f'#step-panel form[action$="/steps/{number}/"]')
     expect(form).to_be_visible()
     return form
