@@ -10,7 +10,8 @@ exports, JSON endpoints and the admin call ``visible_to(user)`` or
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -84,8 +85,59 @@ class ScopedQuerySet(models.QuerySet):
         return self.visible_to(user)
 
     def within(self, org: Any) -> ScopedQuerySet:
-        """Rows owned by ``org`` or anything below it."""
+        """Rows owned by ``org`` or anything below it, in today's tree."""
         return self.filter(**{f"{self.scope_path}__subtree": org.path})
+
+    @property
+    def _owner(self) -> str:
+        """The lookup to the owning organization itself (``pk`` for organizations)."""
+        return self.scope_path.removesuffix("path").removesuffix("__") or "pk"
+
+    def visible_on(self, user: Any, day: dt.date) -> ScopedQuerySet:
+        """What the user's subtree held on ``day``: a branch moved out of it since still shows there."""
+        if sees_everything(user):
+            return self
+        root = scope_root(user)
+        if root is None:
+            return self.none()
+        return self.within_on(root, day)
+
+    def within_on(self, org: Any, day: dt.date) -> ScopedQuerySet:
+        """Rows owned by something in ``org``'s subtree as the tree stood on ``day``.
+
+        For stocks on a past day ("members of X on 2025-12-31"): a branch moved
+        since still counts where it was.  One subquery on the dated tree.
+        """
+        return self.filter(**{f"{self._owner}__in": _dated_tree().subtree_on(org, day)})
+
+    def within_then(self, org: Any, date_field: str) -> ScopedQuerySet:
+        """Rows whose owner was in ``org``'s subtree on the row's own ``date_field``.
+
+        For events of a period ("new members of X in 2025"): each counts where
+        it happened, whatever was moved since.  ``org`` may be an ``OuterRef``.
+        """
+        return self.filter(_dated_tree().in_subtree_then(org, self._owner, date_field))
+
+
+class DatedTree(Protocol):
+    """What the organizations app provides for dated subtrees (``organizations.lineage``, registered from its ``ready()``)."""
+
+    def subtree_on(self, org: Any, day: dt.date) -> Any: ...
+
+    def in_subtree_then(self, org: Any, org_ref: str, date_ref: str) -> Any: ...
+
+
+_registered: list[DatedTree] = []
+
+
+def register_dated_tree(tree: DatedTree) -> None:
+    _registered[:] = [tree]
+
+
+def _dated_tree() -> DatedTree:
+    if not _registered:  # pragma: no cover - the organizations app registers it at start-up
+        raise RuntimeError("organizations.lineage is not registered")
+    return _registered[0]
 
 
 def in_scope(user: Any, org: Any) -> bool:

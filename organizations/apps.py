@@ -7,9 +7,11 @@ class OrganizationsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.audit import register_audited
+        from core.scopes import register_dated_tree
 
-        from . import models
+        from . import lineage, models
 
+        register_dated_tree(lineage)
         register_audited(models.Organization, exclude_fields=["path", "updated_at"])
         register_audited(models.OrgEvent)
         register_audited(models.LeadershipPost, mask_fields=["holder_id_number"])

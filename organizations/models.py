@@ -348,3 +348,40 @@ class OrgImportJob(ImportJobBase):
     class Meta(ImportJobBase.Meta):
         verbose_name = "党组织导入任务"
         verbose_name_plural = "党组织导入任务"
+
+
+class OrgLineage(models.Model):
+    """The tree as it stood on every day: ``ancestor`` was above (or is) ``descendant`` from ``start_on``.
+
+    A dated closure table (one row per ancestor, descendant and span, the node
+    itself included at depth 0), kept by ``organizations.lineage`` from the
+    establishments, moves and closings.  ``path`` answers "the subtree today";
+    this table answers "the subtree on 2025-12-31" and "in X's subtree on the
+    day it happened", each one indexed query, so figures of a past period do
+    not change when a branch is moved today.  A closure table rather than dated
+    paths: a dated path would have to be re-dated for every descendant of a
+    moved node as well, and "which nodes were under X on D" would need a
+    prefix match per span of X's own path instead of one equality on ``ancestor``.
+    """
+
+    ancestor = models.ForeignKey(
+        Organization, verbose_name="上级党组织", on_delete=models.CASCADE, related_name="+"
+    )
+    descendant = models.ForeignKey(
+        Organization, verbose_name="党组织", on_delete=models.CASCADE, related_name="lineage"
+    )
+    depth = models.PositiveSmallIntegerField("相隔层级")
+    start_on = models.DateField("起始日期")
+    end_on = models.DateField("截止日期", null=True, blank=True)  # the first day no longer true
+
+    class Meta:
+        verbose_name = "党组织隶属沿革"
+        verbose_name_plural = "党组织隶属沿革"
+        ordering = ["descendant", "depth", "start_on"]
+        indexes = [
+            models.Index(fields=["ancestor", "start_on", "end_on"]),
+            models.Index(fields=["descendant", "ancestor", "start_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id}⊇{self.descendant_id} {self.start_on}–{self.end_on or '今'}"

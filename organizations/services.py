@@ -18,6 +18,7 @@ from core.versioning import lock_for_update, save_changed
 
 from .choices import OrgEventKind, OrgKind, PostTitle, Role
 from .hooks import CLOSING_HANDLERS
+from .lineage import extend_lineage, rebuild_lineage
 from .models import (
     DocumentKind,
     DocumentSequence,
@@ -52,6 +53,15 @@ def validate_placement(kind: str, parent: Organization | None, day: dt.date) -> 
         raise ValidationError({"parent": f"{label}不能设在{where}之下"})
     if parent and not parent.existed_on(day):
         raise ValidationError({"parent": f"上级党组织“{parent.name}”在{day:%Y年%m月%d日}不存在"})
+
+
+def validate_move_day(org: Organization, day: dt.date) -> None:
+    """A move is dated inside the organization's life and after its last move, so the dated tree is one story."""
+    if day < org.established_on:
+        raise ValidationError({"day": f"调整日期不能早于该党组织的成立日期（{org.established_on:%Y-%m-%d}）"})
+    last = org.events.filter(kind=OrgEventKind.MOVE).order_by("-date").values_list("date", flat=True).first()
+    if last and day < last:
+        raise ValidationError({"day": f"调整日期不能早于该党组织上次调整隶属关系的日期（{last:%Y-%m-%d}）"})
 
 
 def _record(org: Organization, kind: str, day: dt.date, actor: Any, **fields: Any) -> OrgEvent:
@@ -99,6 +109,7 @@ def org_create(
     org.save()
     org.path = (parent.path if parent else "") + path_segment(org.pk)
     org.save(update_fields=["path"])
+    extend_lineage(org)
     _record(
         org,
         OrgEventKind.ESTABLISH,
@@ -240,6 +251,7 @@ def org_move(
     if new_parent.path.startswith(org.path):
         raise ValidationError({"parent": "不能把党组织调整到它自己或它的下级之下"})
     validate_placement(org.kind, new_parent, day)
+    validate_move_day(org, day)
     old_parent = org.parent
     old_path = org.path
     new_path = new_parent.path + path_segment(org.pk)
@@ -262,6 +274,7 @@ def org_move(
         reason=reason,
         document_no=document_no,
     )
+    rebuild_lineage()
     return org
 
 
@@ -284,6 +297,7 @@ def _close(org: Organization, successor: Organization | None, day: dt.date, acto
         lock_for_update(LeadershipPost, post)
         post.end_on = max(day, post.start_on)
         save_changed(post, ["end_on"])  # one by one, so each end is audited
+    rebuild_lineage()
 
 
 @service

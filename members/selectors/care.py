@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from core.dates import years_before
 from organizations.choices import COMMITTEE_KINDS, OrgKind
-from organizations.models import Organization
+from organizations.lineage import covers
+from organizations.models import Organization, OrgLineage
 from organizations.rules import get_rule
 
 from ..filters import CareVisitFilterSet
@@ -73,26 +75,40 @@ class CareFigures:
 
 
 def care_figures(org: Organization, start: dt.date, end: dt.date) -> CareFigures:
-    """Members visited, committees and branches reached, money given (three queries).
+    """Members visited, committees and branches reached, money given (four queries).
 
     A member counts under the organization they belonged to on the visit
-    date; a committee counts when any organization below it (or itself) had
-    a member visited.
+    date, placed in the tree as it stood that day; a committee counts when any
+    organization below it (or itself) had a member visited.
     """
-    rows = CareVisitMember.objects.within(org).filter(
+    rows = CareVisitMember.objects.within_then(org, "visit__visited_on").filter(
         visit__visited_on__gte=start, visit__visited_on__lte=end
     )
     totals = rows.aggregate(members=Count("member", distinct=True), amount=Sum("amount"))
-    reached = list(rows.order_by().values_list("organization__path", "organization__kind").distinct())
-    branches = sum(1 for _, kind in reached if kind == OrgKind.BRANCH)
-    committee_paths = (
-        Organization.objects.within(org).filter(kind__in=COMMITTEE_KINDS).values_list("path", flat=True)
-    )
-    paths = [path for path, _ in reached]
-    committees = sum(1 for c in committee_paths if any(p.startswith(c) for p in paths))
+    reached = set(rows.order_by().values_list("organization_id", "organization__kind", "visit__visited_on"))
+    branches = len({org_id for org_id, kind, _ in reached if kind == OrgKind.BRANCH})
+    # Which committees of the subtree stood above each reached organization on its visit day:
+    # the lineage of the reached organizations and of the subtree, in one query.
+    spans = OrgLineage.objects.filter(
+        Q(ancestor=org)
+        | Q(descendant__in={org_id for org_id, _, _ in reached}, ancestor__kind__in=COMMITTEE_KINDS)
+    ).values_list("ancestor_id", "descendant_id", "ancestor__kind", "start_on", "end_on")
+    inside: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    above: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
+    for ancestor, descendant, kind, start_on, end_on in spans:
+        if ancestor == org.pk:
+            inside[descendant].append((start_on, end_on))
+        if kind in COMMITTEE_KINDS:
+            above[descendant].append((ancestor, start_on, end_on))
+    committees = {
+        committee
+        for org_id, _, day in reached
+        for committee, start_on, end_on in above[org_id]
+        if covers(start_on, end_on, day) and any(covers(s, e, day) for s, e in inside[committee])
+    }
     return CareFigures(
         members_visited=totals["members"],
-        committees=committees,
+        committees=len(committees),
         branches=branches,
         amount=(totals["amount"] or Decimal("0")).quantize(Decimal("0.01")),
     )

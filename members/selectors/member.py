@@ -79,14 +79,14 @@ def member_list(*, user: Any, filters: MemberFilterSet) -> QuerySet[Member]:
             history_only=Value(False),
         )
     else:
-        # On a past day the organization of that day decides the scope and
-        # the subtree, not today's: a member who moved away since still
-        # counts for the old branch.  Periods never overlap, so the join
+        # On a past day the organization and the tree of that day decide the
+        # scope and the subtree, not today's: a member who moved away since,
+        # or whose branch was moved since, still counts where it was.  Periods never overlap, so the join
         # below gives at most one row per member; every condition on the
         # period sits in this one subquery so the join is not repeated.
-        periods = MemberPeriod.objects.visible_to(user).on(day)
+        periods = MemberPeriod.objects.visible_on(user, day).on(day)
         if data.get("org"):
-            periods = periods.within(data["org"])
+            periods = periods.within_on(data["org"], day)
         if data.get("status"):
             periods = periods.filter(status=data["status"])
         visible_now = Exists(Member.objects.visible_to(user).filter(pk=OuterRef("pk")))

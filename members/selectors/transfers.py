@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from core.dates import add_months, months_between
 from core.scopes import scope_root, sees_everything
 from organizations.choices import MEMBER_HOLDING_KINDS, OrgKind
+from organizations.lineage import in_subtree_then
 from organizations.models import Organization
 from organizations.rules import get_rule
 
@@ -106,8 +107,9 @@ class TransferFigures:
 
 def transfer_figures(org: Organization, start: dt.date, end: dt.date) -> TransferFigures:
     """transfers.in / .out / .total and certificates.issued (two queries)."""
-    to_here = Q(to_org__path__subtree=org.path)
-    from_here = Q(from_org__path__subtree=org.path)
+    # Each letter counts where its two ends stood in the tree on the day it was completed.
+    to_here = Q(in_subtree_then(org, "to_org", "completed_on"))
+    from_here = Q(in_subtree_then(org, "from_org", "completed_on"))
     # from_org is null exactly for letters into the county, to_org exactly
     # for letters out of it, so each side's "outside" is spelled by kind.
     came_in = (Q(kind=TransferKind.IN) & to_here) | (Q(kind=TransferKind.INTERNAL) & to_here & ~from_here)
@@ -120,7 +122,11 @@ def transfer_figures(org: Organization, start: dt.date, end: dt.date) -> Transfe
         went_out=Count("id", filter=went_out),
         within=Count("id", filter=within),
     )
-    certificates = Certificate.objects.within(org).filter(issued_on__gte=start, issued_on__lte=end).count()
+    certificates = (
+        Certificate.objects.within_then(org, "issued_on")
+        .filter(issued_on__gte=start, issued_on__lte=end)
+        .count()
+    )
     return TransferFigures(
         transfers_in=counts["came_in"],
         transfers_out=counts["went_out"],

@@ -84,7 +84,7 @@ def admissions(start: dt.date | None, end: dt.date) -> QuerySet[MemberPeriod]:
 
 def new_members(org: Organization, start: dt.date, end: dt.date) -> QuerySet[Member]:
     """Members admitted in the period by ``org``'s subtree, through the pipeline or registered/imported."""
-    admitted = admissions(start, end).within(org).filter(member=OuterRef("pk"))
+    admitted = admissions(start, end).within_then(org, "start_on").filter(member=OuterRef("pk"))
     return Member.objects.filter(Exists(admitted))
 
 
@@ -140,23 +140,26 @@ class PlanCompletion:
 
 
 def plan_total(org: Organization, year: int) -> int:
-    """Sum of the annual plans of the committees in ``org``'s subtree."""
-    return DevelopmentPlan.objects.within(org).filter(year=year).aggregate(s=Sum("quota"))["s"] or 0
+    """Sum of the annual plans of the committees in ``org``'s subtree at the end of ``year``."""
+    plans = DevelopmentPlan.objects.within_on(org, dt.date(year, 12, 31)).filter(year=year)
+    return plans.aggregate(s=Sum("quota"))["s"] or 0
 
 
 def plan_completion(org: Organization, start: dt.date, end: dt.date) -> PlanCompletion:
     """Per committee of the subtree: plan of ``start``'s year and members it admitted in the period (3 queries)."""
     year = start.year
     plan = DevelopmentPlan.objects.filter(committee=OuterRef("pk"), year=year).values("quota")[:1]
+    # Each admission counts under the committee its branch belonged to on the admission day.
     admitted = (
         admissions(start, end)
-        .filter(organization__path__startswith=OuterRef("path"))
+        .within_then(OuterRef(OuterRef("pk")), "start_on")
         .order_by()
         .annotate(n=Func(F("member_id"), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)"))
         .values("n")
     )
+    # Committees under ``org`` at the start or the end of the period (one may have moved in or out).
     committees = (
-        Organization.objects.within(org)
+        (Organization.objects.within_on(org, start) | Organization.objects.within_on(org, end))
         .filter(kind__in=COMMITTEE_KINDS, established_on__lte=end)
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=start))
         .annotate(plan=Subquery(plan), admitted=Subquery(admitted, output_field=IntegerField()))
@@ -195,7 +198,7 @@ def pipeline_counts(org: Organization, day: dt.date) -> PipelineCounts:
         )
 
     row = (
-        Applicant.objects.within(org)
+        Applicant.objects.within_on(org, day)
         .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
         .annotate(s1=reached(1), s3=reached(3), s7=reached(7), s15=reached(15), done=decided())
         .aggregate(
@@ -225,7 +228,7 @@ def branches_without_new(org: Organization, day: dt.date) -> list[BranchWarning]
         admissions(None, day).filter(organization=OuterRef("pk")).order_by("-start_on").values("start_on")[:1]
     )
     branches = (
-        Organization.objects.within(org)
+        Organization.objects.within_on(org, day)
         .filter(kind=OrgKind.BRANCH, established_on__lte=since)
         .existing_on(day)
         .annotate(last_joined=Subquery(last))
