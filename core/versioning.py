@@ -27,6 +27,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .fieldcrypto import with_derived_fields
 from .history import DATETIME_FORMAT, history_rows
 
 M = TypeVar("M", bound=models.Model)
@@ -106,9 +107,9 @@ def _version_after(entry: LogEntry) -> int | None:
 
 
 def save_changed(obj: Versioned, fields: Iterable[str]) -> None:
-    """Save only ``fields`` (plus the version, one up, and ``updated_at`` where there is one)."""
+    """Save only ``fields`` (plus the version, one up, ``updated_at`` where there is one, and an ID's hashes)."""
     obj.version += 1
-    names = [*dict.fromkeys(fields), VERSION]
+    names = [*with_derived_fields(type(obj), dict.fromkeys(fields)), VERSION]
     if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
         names.append("updated_at")
     obj.save(update_fields=names)

@@ -18,8 +18,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from core.dates import add_months
+from core.fieldcrypto import id_tail_q
 from core.forms import DateInput, OrganizationChoiceField, scope_depth, style_widgets
-from core.idcard import parse_id_number
+from core.idcard import normalize_id_number, parse_id_number
 from core.versioning import VersionedForm
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
@@ -78,10 +79,12 @@ def pick_members(user: Any, term: str) -> QuerySet[Member]:
     members = Member.objects.editable_by(user).current().select_related("organization")
     if not term:
         return members.none()
-    if ID_TERM.fullmatch(term):
-        if len(term) < 4:
+    number = normalize_id_number(term)
+    if ID_TERM.fullmatch(number):
+        if len(number) < 4:
             return members.none()
-        members = members.filter(id_number__endswith=term.upper())
+        # Encrypted at rest: the ending is found through the hash of its last 4 characters (core.fieldcrypto).
+        members = members.filter(id_tail_q(members, "id_number", number))
     else:
         members = members.filter(name__icontains=term)
     return members.order_by("organization__path", "name", "id")[:PICK_LIMIT]

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.audit import service
 from core.dates import add_months, add_years, working_days
+from core.fieldcrypto import id_hash_q
 from core.holidays import HolidaysMissing, WorkCalendar
 from core.idcard import parse_id_number
 from core.scopes import check_can_edit, in_scope, scope_root, sees_everything
@@ -91,11 +92,11 @@ def _validate_person(applicant: Applicant, applied_on: dt.date, actor: Any) -> N
     if age < MIN_AGE:
         raise ValidationError({"applied_on": f"递交入党申请书时应年满{MIN_AGE}周岁（申请之日为{age}周岁）"})
     # Precise only about records the actor may see: no hint of a person elsewhere (refuse_id_number).
-    open_applications = Applicant.objects.filter(id_number=info.number, withdrawn_on__isnull=True)
+    open_applications = Applicant.objects.filter(id_hash_q("id_number", info.number), withdrawn_on__isnull=True)
     if applicant.pk:
         open_applications = open_applications.exclude(pk=applicant.pk)
     refuse_id_number(actor, open_applications, "该公民身份号码已有正在培养中的入党申请")
-    members = Member.objects.filter(id_number=info.number).exclude(applicant__pk=applicant.pk or 0)
+    members = Member.objects.filter(id_hash_q("id_number", info.number)).exclude(applicant__pk=applicant.pk or 0)
     refuse_id_number(actor, members, "该公民身份号码已登记为党员")
 
 

@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from core.audit import service
+from core.fieldcrypto import id_hash_q
 from core.idcard import parse_id_number
 from core.scopes import check_can_edit
 from core.versioning import lock_for_update, save_changed
@@ -94,8 +95,8 @@ def refuse_id_number(actor: Any, holders: QuerySet[Any], precise: str) -> None:
 
 
 def check_id_number_free(actor: Any, id_number: str, *, member: Member | None = None) -> None:
-    """No other member record holds ``id_number`` (the member being corrected aside)."""
-    holders = Member.objects.filter(id_number=id_number)
+    """No other member record holds ``id_number`` (the member being corrected aside; matched by its keyed hash)."""
+    holders = Member.objects.filter(id_hash_q("id_number", id_number))
     if member is not None and member.pk:
         holders = holders.exclude(pk=member.pk)
     refuse_id_number(actor, holders, "该公民身份号码已登记")

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from core.audit import service
+from core.fieldcrypto import id_hash_q
 from core.idcard import parse_id_number
 from core.scopes import check_can_edit
 from core.versioning import lock_for_update, save_changed
@@ -43,7 +44,7 @@ def _returning_member(id_number: str, actor: Any) -> Member | None:
     message for all (refuse_id_number), whether the person is in the county,
     has left or has died.
     """
-    existing = Member.objects.filter(id_number=id_number).first()
+    existing = Member.objects.filter(id_hash_q("id_number", id_number)).first()
     if existing is None:
         return None
     if existing.is_current:
@@ -103,7 +104,9 @@ def transfer_record_incoming(
     not_in_future(issued_on, "issued_on")
     days = validity_days_or_default(validity_days)
     candidate, _ = _incoming_candidate(to_org, person, actor)
-    pending = Transfer.objects.pending().filter(kind=TransferKind.IN, person_id_number=candidate.id_number)
+    pending = Transfer.objects.pending().filter(
+        id_hash_q("person_id_number", candidate.id_number), kind=TransferKind.IN
+    )
     refuse_id_number(actor, pending, "该党员已有待接收的转入介绍信")
     if issued_on < candidate.joined_on:
         raise ValidationError({"issued_on": "开具日期不能早于入党日期"})
