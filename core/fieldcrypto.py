@@ -392,3 +392,52 @@ def scrub_freed_pages(connection: Any, tables: Iterable[str]) -> None:
         elif connection.vendor == "postgresql":
             for table in tables:
                 cursor.execute(f"VACUUM FULL {connection.ops.quote_name(table)}")
+
+
+# --- key rotation (manage.py rotate_id_key) --------------------------------------------------------
+
+
+def encrypted_models() -> list[type[models.Model]]:
+    """Every installed model with an encrypted ID field (found through the app registry: core imports no app)."""
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if encrypted_fields(m)]
+
+
+def rotate_rows(model: type[models.Model], *, batch_size: int = BATCH_SIZE) -> int:
+    """Re-encrypt and re-hash every row of ``model`` under the current key, ``batch_size`` rows a statement.
+
+    Call inside a transaction (``rotate_id_key`` runs every model in one, so
+    a failure leaves every row as it was).  Each batch is read ``FOR UPDATE``
+    (PostgreSQL): a number corrected by a clerk meanwhile waits for the
+    rotation rather than being overwritten by the value read before.  No
+    version, ``updated_at`` or audit row changes: the numbers themselves do not.
+    """
+    enc = encrypted_fields(model)
+    names = [f.name for f in enc] + [h.name for h in hash_fields(model)]
+    rows = model._base_manager.select_for_update().order_by("pk").only("pk", *[f.name for f in enc])
+    done, last = 0, None
+    while True:
+        batch = list((rows if last is None else rows.filter(pk__gt=last))[:batch_size])
+        if not batch:
+            return done
+        for obj in batch:
+            refresh_hashes(obj)
+        model._base_manager.bulk_update(batch, names)  # the numbers encrypted anew, under the current key
+        done += len(batch)
+        last = batch[-1].pk
+
+
+def rows_not_under_current_key(model: type[models.Model], connection: Any) -> int:
+    """How many of ``model``'s rows hold an ID number encrypted under another key than the current one."""
+    current = current_key_id()
+    quote = connection.ops.quote_name
+    stale = 0
+    with connection.cursor() as cursor:
+        for field in encrypted_fields(model):
+            cursor.execute(
+                f"SELECT {quote(field.column)} FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(field.column)} IS NOT NULL AND {quote(field.column)} <> ''"
+            )
+            stale += sum(1 for (token,) in cursor.fetchall() if key_id_of(token) != current)
+    return stale

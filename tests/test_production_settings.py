@@ -14,7 +14,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from core.demo_accounts import DEMO_GROUP, demo_accounts_exist, mark_demo_account
-from core.security import DEV_KEY_REFUSED, DEV_SECRET_KEY
+from core.fieldcrypto import generate_key
+from core.security import DEV_FIELD_ENCRYPTION_KEY, DEV_FIELD_KEY_REFUSED, DEV_KEY_REFUSED, DEV_SECRET_KEY
 from organizations.choices import Role
 from organizations.demo import users as demo_users
 from tests.factories import make_tree, make_user
@@ -22,9 +23,13 @@ from tests.factories import make_tree, make_user
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
+#: A real key for the ID numbers at rest (core.fieldcrypto), as a deployment sets it.
+FIELD_KEY = generate_key()
+
 #: What `.ci/run` deploys with: every HTTPS setting on, a random key, a real host name.
 PRODUCTION_ENV = {
     "DEBUG": "False",
+    "FIELD_ENCRYPTION_KEYS": FIELD_KEY,
     "ALLOWED_HOSTS": "dj.example.gov.cn",
     "SECURE_SSL_REDIRECT": "True",
     "SECURE_HSTS_SECONDS": "31536000",
@@ -41,7 +46,8 @@ def _run(args: list[str], env: dict[str, str], timeout: int = 60) -> subprocess.
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if k
+        not in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "DJANGO_ALLOW_ASYNC_UNSAFE")
         and not k.startswith("SECURE_")
     }
     return subprocess.run(
@@ -87,12 +93,58 @@ def test_runserver_refuses_to_start_on_the_development_key_without_debug():
 
 @pytest.mark.parametrize(
     "env",
-    [{"DEBUG": "False", "SECRET_KEY": "a-real-random-key-" + "x" * 40}, {"DEBUG": "True"}],
-    ids=["own key", "development server"],
+    [
+        {"DEBUG": "False", "SECRET_KEY": "a-real-random-key-" + "x" * 40, "FIELD_ENCRYPTION_KEYS": FIELD_KEY},
+        # Moving off the development ID key: it stays after the real one until rotate_id_key has run.
+        {
+            "DEBUG": "False",
+            "SECRET_KEY": "a-real-random-key-" + "x" * 40,
+            "FIELD_ENCRYPTION_KEYS": f"{FIELD_KEY},{DEV_FIELD_ENCRYPTION_KEY}",
+        },
+        {"DEBUG": "True"},
+    ],
+    ids=["own keys", "development ID key kept as the older key", "development server"],
 )
 def test_the_wsgi_application_loads_with_a_real_key_or_under_debug(env):
     out = _run([sys.executable, "-c", "import partyorg.wsgi"], env)
     assert out.returncode == 0, out.stderr
+
+
+def test_gunicorn_refuses_to_start_on_the_development_id_number_key():
+    out = _run(
+        [str(BIN / "gunicorn"), "partyorg.wsgi", "--bind", "127.0.0.1:0", "--workers", "1"],
+        {"DEBUG": "False", "SECRET_KEY": _random_key()},
+    )
+    assert out.returncode != 0
+    assert DEV_FIELD_KEY_REFUSED in out.stderr
+
+
+def test_runserver_refuses_to_start_on_the_development_id_number_key_without_debug():
+    out = _run(
+        [sys.executable, "manage.py", "runserver", "--noreload", "127.0.0.1:0"],
+        {"DEBUG": "False", "SECRET_KEY": _random_key(), "FIELD_ENCRYPTION_KEYS": DEV_FIELD_ENCRYPTION_KEY},
+    )
+    assert out.returncode != 0
+    assert DEV_FIELD_KEY_REFUSED in out.stderr
+
+
+def test_the_default_id_number_key_is_the_development_key():
+    assert _setting({}, "s.FIELD_ENCRYPTION_KEYS") == f"['{DEV_FIELD_ENCRYPTION_KEY}']"
+
+
+def test_check_deploy_fails_on_the_development_id_number_key():
+    out = _run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        {**PRODUCTION_ENV, "SECRET_KEY": _random_key(), "FIELD_ENCRYPTION_KEYS": DEV_FIELD_ENCRYPTION_KEY},
+    )
+    assert out.returncode != 0
+    assert "partyorg.E002" in out.stderr
+
+
+def test_an_id_number_key_that_is_not_32_bytes_of_base64_is_refused_by_every_check():
+    out = _run([sys.executable, "manage.py", "check"], {"FIELD_ENCRYPTION_KEYS": "too-short"})
+    assert out.returncode != 0
+    assert "partyorg.E003" in out.stderr and "密钥无效" in out.stderr
 
 
 def test_management_commands_still_run_on_the_development_key():
