@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.forms import ModelChoiceField
@@ -21,13 +23,45 @@ from . import (
 from .fieldcrypto import encrypted_fields, hash_fields, id_hash_q, id_tail_q
 from .idcard import normalize_id_number, parse_id_number
 from .scopes import can_write
+from .versioning import VERSION, StaleRecord, Versioned, VersionedForm, lock_for_update
 
 #: The shortest ID ending the admin searches by (as the member list: members.filters.ID_SUFFIX_MIN).
 ID_ENDING_MIN = 4
 
 
+class VersionedAdminForm(VersionedForm, forms.ModelForm):
+    """An admin change form carrying the version (``core.versioning``): a stale save is refused on the form.
+
+    The admin validates and saves in one transaction, so the row locked here
+    stays locked until ``save_model`` has called the service.
+    """
+
+    # Declared so that the admin may list it in a fieldset (the model field is not editable);
+    # init_version replaces it with the record's version.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.init_version(self.instance)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        model, pk = getattr(self, "versioned_record", (None, None))
+        if model is not None and isinstance(data.get(VERSION), int):
+            try:
+                lock_for_update(model, pk, expected_version=data[VERSION])
+            except StaleRecord as exc:
+                self.add_error(None, exc)
+                self.show_current(exc.current)  # saving again re-applies the user's changes
+        return data
+
+
 class ScopedAdmin(admin.ModelAdmin):
-    """A changelist and forms limited to the user's organizations; auditors only look."""
+    """A changelist and forms limited to the user's organizations; auditors only look.
+
+    The change form of a ``Versioned`` model carries its version (``VersionedAdminForm``).
+    """
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = self.model._default_manager.get_queryset().visible_to(request.user)
@@ -51,6 +85,36 @@ class ScopedAdmin(admin.ModelAdmin):
         if "queryset" not in kwargs and hasattr(manager.all(), "visible_to"):
             kwargs["queryset"] = manager.all().visible_to(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _versioned_change(self, request: HttpRequest, obj: Model | None) -> bool:
+        return (
+            obj is not None and issubclass(self.model, Versioned) and self.has_change_permission(request, obj)
+        )
+
+    def get_form(
+        self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if self._versioned_change(request, obj):
+            base = kwargs.get("form") or self.form
+            kwargs["form"] = type(base.__name__, (VersionedAdminForm, base), {})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_exclude(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        exclude = super().get_exclude(request, obj)
+        if self._versioned_change(request, obj):
+            # The model's version is not editable: the form's declared hidden field stands in for it.
+            return [*(exclude or ()), VERSION]
+        return exclude
+
+    def get_fieldsets(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> list[tuple[Any, dict[str, Any]]]:
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if self._versioned_change(request, obj) and VERSION not in flatten_fieldsets(fieldsets):
+            # The hidden version rides in the first fieldset (a row of hidden fields is not shown).
+            name, options = fieldsets[0]
+            fieldsets[0] = (name, {**options, "fields": [*options["fields"], VERSION]})
+        return fieldsets
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str

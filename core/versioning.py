@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from auditlog.models import LogEntry
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from .fieldcrypto import with_derived_fields
@@ -81,15 +81,22 @@ def stale_record(obj: models.Model, expected_version: int) -> StaleRecord:
     since: list[LogEntry] = []
     for entry in newest[:RECENT_ENTRIES]:
         after = _version_after(entry)
-        if entry.action == LogEntry.Action.CREATE or (after is not None and after <= expected_version):
+        if (after is not None and after <= expected_version) or (
+            entry.action == LogEntry.Action.CREATE and expected_version
+        ):
             break  # this entry and older ones the user had already seen
         since.append(entry)
+        if entry.action == LogEntry.Action.CREATE:
+            break  # created since the user's page showed there was none (expected version 0)
     changed = {name for entry in since for name in entry.changes_dict}
     parts = []
     for row in history_rows(since):
-        what = "；".join(f"{c.label}：{c.old} → {c.new}" for c in row.changes)
+        what = "；".join(
+            f"{c.label}：{c.new}" if c.old is None else f"{c.label}：{c.old} → {c.new}" for c in row.changes
+        )
         parts.append(
-            f"{row.actor}于 {row.timestamp.strftime(DATETIME_FORMAT)} 修改" + (f"（{what}）" if what else "")
+            f"{row.actor}于 {row.timestamp.strftime(DATETIME_FORMAT)} {row.action}"
+            + (f"（{what}）" if what else "")
         )
     who = "，".join(parts) if parts else "他人修改"
     message = f"该记录已被{who}，您的修改未保存。请核对后重新提交。"
@@ -155,6 +162,8 @@ class VersionedForm:
         model, pk = getattr(self, "versioned_record", (None, None))
         if not self._errors or model is None or not isinstance(self.cleaned_data.get(VERSION), int):  # type: ignore[attr-defined]
             return
+        if self.has_error(NON_FIELD_ERRORS, "stale"):  # type: ignore[attr-defined]
+            return  # already refused as stale (the admin's form checks in clean())
         current = model._base_manager.filter(pk=pk).first()
         if current is None or current.version == self.cleaned_data[VERSION]:
             return

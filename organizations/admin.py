@@ -73,9 +73,10 @@ class OrganizationAdmin(ScopedAdmin):
     def save_model(
         self, request: HttpRequest, obj: Organization, form: forms.ModelForm, change: bool
     ) -> None:
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        changes = {name: form.cleaned_data[name] for name in form.changed_fields()}
         if changes:
-            org_update(actor=request.user, org=Organization.objects.get(pk=obj.pk), **changes)
+            stored = Organization.objects.get(pk=obj.pk)
+            org_update(actor=request.user, org=stored, expected_version=form.loaded_version, **changes)
 
 
 @admin.register(OrgEvent)
@@ -133,8 +134,11 @@ class LeadershipPostAdmin(ScopedAdmin):
         self, request: HttpRequest, obj: LeadershipPost, form: forms.ModelForm, change: bool
     ) -> None:
         if change:
-            changes = {name: form.cleaned_data[name] for name in form.changed_data}
-            saved = post_update(actor=request.user, post=LeadershipPost.objects.get(pk=obj.pk), **changes)
+            changes = {name: form.cleaned_data[name] for name in form.changed_fields()}
+            stored = LeadershipPost.objects.get(pk=obj.pk)
+            saved = post_update(
+                actor=request.user, post=stored, expected_version=form.loaded_version, **changes
+            )
         else:
             data = form.cleaned_data
             saved = post_appoint(

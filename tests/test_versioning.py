@@ -16,9 +16,18 @@ from django.urls import reverse
 
 from core.history import actor_name
 from core.versioning import StaleRecord
-from members.models import Applicant, CareVisit, DevelopmentStep, LostContact, Member, MemberPeriod, Transfer
+from members.models import (
+    Applicant,
+    CareVisit,
+    DevelopmentPlan,
+    DevelopmentStep,
+    LostContact,
+    Member,
+    MemberPeriod,
+    Transfer,
+)
 from members.services.care import care_visit_update
-from members.services.development import applicant_update, applicant_withdraw, step_record
+from members.services.development import applicant_update, applicant_withdraw, plan_set, step_record
 from members.services.member import member_confirm, member_move, member_update
 from members.services.transfers import lost_contact_resolve, transfer_accept, transfer_void
 from organizations.choices import OrgCategory
@@ -293,6 +302,78 @@ def test_an_unchanged_applicant_form_writes_no_new_version(secretary_a, tree):
     applicant = make_applicant(tree.branch_a, actor=secretary_a)
     applicant_update(actor=secretary_a, applicant=applicant, expected_version=1, phone=applicant.phone)
     assert Applicant.objects.get(pk=applicant.pk).version == 1
+
+
+# --- forms of several records and the admin ------------------------------------------------------
+
+
+def test_the_second_of_two_plan_pages_loaded_at_once_is_refused_for_the_plan_both_changed(
+    county_staff, admin_user, tree
+):
+    plan_set(actor=county_staff, committee=tree.committee, year=2026, quota=5)
+    url = reverse("members:development_plan_edit", args=[2026])
+    first, second = logged_in(county_staff), logged_in(admin_user)
+    first_page, second_page = first.get(url), second.get(url)
+    assert first.post(url, submitted(first_page, **{f"quota_{tree.committee.pk}": "6"})).status_code == 302
+
+    refused = second.post(url, submitted(second_page, **{f"note_{tree.committee.pk}": "含2名青年"}))
+
+    message = " ".join(refused.context["form"].non_field_errors())
+    assert f"该记录已被{actor_name(county_staff)}于" in message and "计划发展人数：5 → 6" in message
+    assert DevelopmentPlan.objects.get(committee=tree.committee, year=2026).note == ""
+    assert second.post(url, submitted(refused)).status_code == 302
+    plan = DevelopmentPlan.objects.get(committee=tree.committee, year=2026)
+    assert (plan.quota, plan.note, plan.version) == (6, "含2名青年", 3)
+
+
+def test_a_plan_set_by_someone_else_since_the_page_showed_none_is_not_overwritten(
+    county_staff, admin_user, tree
+):
+    url = reverse("members:development_plan_edit", args=[2026])
+    page = logged_in(admin_user).get(url)
+    plan_set(actor=county_staff, committee=tree.committee, year=2026, quota=5)
+
+    refused = logged_in(admin_user).post(url, submitted(page, **{f"quota_{tree.committee.pk}": "8"}))
+
+    assert f"{actor_name(county_staff)}于" in " ".join(refused.context["form"].non_field_errors())
+    assert "新建（基层党委：新华镇党委；年度：2026；计划发展人数：5）" in " ".join(
+        refused.context["form"].non_field_errors()
+    )
+    assert DevelopmentPlan.objects.get(committee=tree.committee, year=2026).quota == 5
+
+
+def test_the_second_of_two_admin_forms_of_a_post_loaded_at_once_is_refused_then_reapplied(
+    admin_user, county_staff, tree
+):
+    post = make_post(tree.branch_a, actor=admin_user)
+    url = reverse("admin:organizations_leadershippost_change", args=[post.pk])
+    first, second = logged_in(admin_user), logged_in(admin_user)
+    first_page, second_page = first.get(url), second.get(url)
+    assert first.post(url, submitted(first_page, document_no="各支〔2020〕1号")).status_code == 302
+
+    refused = second.post(url, submitted(second_page, note="换届选举产生"))
+
+    assert refused.status_code == 200
+    message = " ".join(refused.context["adminform"].form.non_field_errors())
+    assert (
+        f"该记录已被{actor_name(admin_user)}于" in message and "任职文号：（空） → 各支〔2020〕1号" in message
+    )
+    assert LeadershipPost.objects.get(pk=post.pk).note == ""
+    assert second.post(url, submitted(refused)).status_code == 302
+    stored = LeadershipPost.objects.get(pk=post.pk)
+    assert (stored.document_no, stored.note, stored.version) == ("各支〔2020〕1号", "换届选举产生", 3)
+
+
+def test_the_second_of_two_admin_forms_of_a_member_loaded_at_once_is_refused(admin_user, member_a):
+    url = reverse("admin:members_member_change", args=[member_a.pk])
+    first, second = logged_in(admin_user), logged_in(admin_user)
+    first_page, second_page = first.get(url), second.get(url)
+    assert first.post(url, submitted(first_page, phone="13800000001")).status_code == 302
+
+    refused = second.post(url, submitted(second_page, work_unit="县农业局 科员"))
+
+    assert "手机号码：（空） → 13800000001" in " ".join(refused.context["adminform"].form.non_field_errors())
+    assert Member.objects.get(pk=member_a.pk).work_unit == member_a.work_unit
 
 
 # --- changes made outside the edit forms make an open form stale --------------------------------

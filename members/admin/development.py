@@ -88,7 +88,12 @@ class DevelopmentPlanAdmin(ScopedAdmin):
     def save_model(self, request: HttpRequest, obj: DevelopmentPlan, form: Any, change: bool) -> None:
         """Saved through the service (scope, authority, audit)."""
         saved = plan_set(
-            actor=request.user, committee=obj.committee, year=obj.year, quota=obj.quota, note=obj.note
+            actor=request.user,
+            committee=obj.committee,
+            year=obj.year,
+            quota=obj.quota,
+            note=obj.note,
+            expected_version=form.loaded_version if change else None,
         )
         obj.pk = saved.pk
 

@@ -131,7 +131,9 @@ class MemberAdmin(ScopedAdmin):
             # them with the stored record, so hand it a fresh copy.
             stored = Member.objects.select_related("organization").get(pk=obj.pk)
             changes = {f: getattr(obj, f) for f in PROFILE_FIELDS if f in form.changed_data}
-            updated = member_update(actor=request.user, member=stored, **changes)
+            updated = member_update(
+                actor=request.user, member=stored, expected_version=form.loaded_version, **changes
+            )
         else:
             fields = {f: form.cleaned_data[f] for f in PROFILE_FIELDS}
             updated = member_register(

@@ -19,6 +19,7 @@ from ..models.development import (
     PUBLICITY_STEPS,
     STEP_PARTICULARS,
     Applicant,
+    DevelopmentPlan,
     Outcome,
     Publicity,
     PublicityResult,
@@ -212,11 +213,16 @@ class YearForm(forms.Form):
         return default
 
 
-class PlanEditForm(forms.Form):
-    """One quota field per committee (``quota_<pk>``), with its note."""
+class PlanEditForm(VersionedForm, forms.Form):
+    """One quota field per committee (``quota_<pk>``), with its note and the version of its plan (``version_<pk>``).
+
+    Several records in one form: each row carries the values and the version it
+    was loaded with (0: no plan yet), so only the rows this user changed are
+    saved and a row someone else saved since is refused (``core.versioning``).
+    """
 
     def __init__(
-        self, *args: Any, committees: list[Organization], plans: dict[int, Any], **kwargs: Any
+        self, *args: Any, committees: list[Organization], plans: dict[int, DevelopmentPlan], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.committees = committees
@@ -229,22 +235,45 @@ class PlanEditForm(forms.Form):
                 max_value=100000,
                 required=False,
                 initial=plan.quota if plan else None,
+                show_hidden_initial=True,
             )
             self.fields[f"note_{c.pk}"] = forms.CharField(
-                label=f"{c.name}说明", max_length=200, required=False, initial=plan.note if plan else ""
+                label=f"{c.name}说明",
+                max_length=200,
+                required=False,
+                initial=plan.note if plan else "",
+                show_hidden_initial=True,
+            )
+            self.fields[f"version_{c.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=0, required=False, initial=plan.version if plan else 0
             )
         style_widgets(self)
 
     def rows(self) -> list[tuple[Organization, forms.BoundField, forms.BoundField]]:
         return [(c, self[f"quota_{c.pk}"], self[f"note_{c.pk}"]) for c in self.committees]
 
-    def changes(self) -> list[tuple[Organization, int, str]]:
-        """(committee, quota, note) of each plan set or changed; an empty quota leaves the plan alone."""
+    def changes(self) -> list[tuple[Organization, int, str, int]]:
+        """(committee, quota, note, version loaded) of each plan this user set or changed.
+
+        An empty quota leaves the plan alone.
+        """
+        edited = set(self.changed_data)
         changed = []
         for c in self.committees:
             quota, note = self.cleaned_data[f"quota_{c.pk}"], self.cleaned_data[f"note_{c.pk}"]
-            old = self.plans.get(c.pk)
-            if quota is None or (old and old.quota == quota and old.note == note):
+            if quota is None or not {f"quota_{c.pk}", f"note_{c.pk}"} & edited:
                 continue
-            changed.append((c, quota, note))
+            changed.append((c, quota, note, self.cleaned_data[f"version_{c.pk}"] or 0))
         return changed
+
+    def show_current(self, current: Any) -> None:
+        """After a refusal: the refused plan's row as stored now (this user's edits kept) and its version."""
+        data = self.data.copy()
+        edited = set(self.changed_data)
+        pk = current.committee_id
+        for name, value in ((f"quota_{pk}", current.quota), (f"note_{pk}", current.note)):
+            data[self.add_initial_prefix(name)] = value
+            if name not in edited:
+                data[self.add_prefix(name)] = value
+        data[self.add_prefix(f"version_{pk}")] = current.version
+        self.data = data

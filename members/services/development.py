@@ -92,11 +92,15 @@ def _validate_person(applicant: Applicant, applied_on: dt.date, actor: Any) -> N
     if age < MIN_AGE:
         raise ValidationError({"applied_on": f"递交入党申请书时应年满{MIN_AGE}周岁（申请之日为{age}周岁）"})
     # Precise only about records the actor may see: no hint of a person elsewhere (refuse_id_number).
-    open_applications = Applicant.objects.filter(id_hash_q("id_number", info.number), withdrawn_on__isnull=True)
+    open_applications = Applicant.objects.filter(
+        id_hash_q("id_number", info.number), withdrawn_on__isnull=True
+    )
     if applicant.pk:
         open_applications = open_applications.exclude(pk=applicant.pk)
     refuse_id_number(actor, open_applications, "该公民身份号码已有正在培养中的入党申请")
-    members = Member.objects.filter(id_hash_q("id_number", info.number)).exclude(applicant__pk=applicant.pk or 0)
+    members = Member.objects.filter(id_hash_q("id_number", info.number)).exclude(
+        applicant__pk=applicant.pk or 0
+    )
     refuse_id_number(actor, members, "该公民身份号码已登记为党员")
 
 
@@ -597,9 +601,19 @@ def can_set_plans(user: Any, committee: Organization) -> bool:
 
 @service
 def plan_set(
-    *, actor: Any, committee: Organization, year: int, quota: int, note: str = ""
+    *,
+    actor: Any,
+    committee: Organization,
+    year: int,
+    quota: int,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> DevelopmentPlan:
-    """Set (or change) a committee's development plan for a year."""
+    """Set (or change) a committee's development plan for a year.
+
+    ``expected_version`` is the version of the plan the user's form showed (0:
+    there was none yet); a plan saved or set since is refused (``core.versioning``).
+    """
     check_can_edit(actor, committee)
     if not can_set_plans(actor, committee):
         raise PermissionDenied("发展党员计划由上级党委（县委组织部）下达，本级不能修改")
@@ -609,13 +623,21 @@ def plan_set(
         raise ValidationError({"year": "请填写正确的年度"})
     if quota is None or quota < 0:
         raise ValidationError({"quota": "计划发展人数不能为负数"})
-    plan = DevelopmentPlan.objects.filter(committee=committee, year=year).first() or DevelopmentPlan(
-        committee=committee, year=year
-    )
-    plan.quota = quota
-    plan.note = note.strip()
+    plan = DevelopmentPlan.objects.filter(committee=committee, year=year).first()
+    if plan is None:
+        plan = DevelopmentPlan(committee=committee, year=year, quota=quota, note=note.strip())
+        plan.full_clean()
+        plan.save()
+        return plan
+    lock_for_update(DevelopmentPlan, plan, expected_version=expected_version)
+    changes = {"quota": quota, "note": note.strip()}
+    changed = [f for f, value in changes.items() if value != getattr(plan, f)]
+    if not changed:
+        return plan  # nothing to write, so no new version
+    for field in changed:
+        setattr(plan, field, changes[field])
     plan.full_clean()
-    plan.save()
+    save_changed(plan, changed)
     return plan
 
 

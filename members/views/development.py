@@ -354,8 +354,10 @@ def plan_edit(request: HttpRequest, year: int) -> HttpResponse:
     @transaction.atomic
     def save(data: dict[str, Any]) -> list[DevelopmentPlan]:
         return [
-            services.plan_set(actor=request.user, committee=c, year=year, quota=quota, note=note)
-            for c, quota, note in form.changes()
+            services.plan_set(
+                actor=request.user, committee=c, year=year, quota=quota, note=note, expected_version=version
+            )
+            for c, quota, note, version in form.changes()
         ]
 
     return form_page(

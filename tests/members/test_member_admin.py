@@ -67,6 +67,7 @@ def admin_data(member: Member | None = None, **overrides) -> dict:
             joined_on=member.joined_on.isoformat(),
             full_on=member.full_on.isoformat() if member.full_on else "",
             is_rural="on" if member.is_rural else "",
+            version=Member.objects.get(pk=member.pk).version,  # as a page loaded now carries it
         )
         del data["organization"], data["status"]
     data.update(overrides)

@@ -72,6 +72,7 @@ def test_an_admin_change_goes_through_the_service(client, tree, committee_admin)
             "term_started_on": "2023-05-01",
             "sort_order": "0",
             "kind": "COMMITTEE",  # read-only: ignored
+            "version": 1,
         },
     )
     assert response.status_code == 302

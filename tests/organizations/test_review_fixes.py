@@ -120,7 +120,13 @@ def test_the_admin_hides_the_flag_from_committee_staff_and_ignores_it_when_poste
     assert "can_approve_members" not in client.get(url).context["adminform"].form.fields
     response = client.post(
         url,
-        {"category": OrgCategory.VILLAGE, "can_approve_members": "on", "term_years": "", "sort_order": "0"},
+        {
+            "category": OrgCategory.VILLAGE,
+            "can_approve_members": "on",
+            "term_years": "",
+            "sort_order": "0",
+            "version": 1,
+        },
     )
     assert response.status_code == 302
     assert approval_of(tree.branch_a) is False
@@ -132,7 +138,13 @@ def test_the_admin_lets_county_staff_set_the_flag_below_the_county(client, tree,
     assert "can_approve_members" in client.get(url).context["adminform"].form.fields
     response = client.post(
         url,
-        {"category": OrgCategory.VILLAGE, "can_approve_members": "on", "term_years": "", "sort_order": "0"},
+        {
+            "category": OrgCategory.VILLAGE,
+            "can_approve_members": "on",
+            "term_years": "",
+            "sort_order": "0",
+            "version": 1,
+        },
     )
     assert response.status_code == 302
     assert approval_of(tree.branch_a) is True
