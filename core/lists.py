@@ -40,7 +40,8 @@ from django.utils import timezone
 from .access import record_access
 from .filters import ScopedFilterSet
 from .models import AccessKind
-from .xlsx import build_workbook, xlsx_response
+from .sheets import Sheet, write_workbook
+from .xlsx import xlsx_response
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -261,7 +262,7 @@ def export_response(
             written += 1
             yield cells
 
-    content = build_workbook([(table.export_name, export_headers(table), counted())])
+    content = write_workbook(Sheet(table.export_name, export_headers(table), counted()))
     record_access(
         request=request,
         kind=AccessKind.EXPORT,

@@ -1,27 +1,28 @@
-"""Spreadsheet plumbing shared by every import and export.
+"""Spreadsheet plumbing shared by every import, and the download response of every export.
 
 Imports read ``.xlsx`` with openpyxl in read-only mode (rows stream, memory
 stays bounded), map Chinese headers to fields and collect *every* bad row
-before anything is written.  Exports write with openpyxl's write-only mode
-and neutralise cells that a spreadsheet would run as a formula.
+before anything is written.  Templates and exports are written by
+:mod:`core.sheets` (layout, cell types, print setup, dropdowns).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from io import BytesIO
 from typing import IO, Any
 from zipfile import BadZipFile, ZipFile
 
 from django.conf import settings
 from django.http import HttpResponse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+# The prefixes the writer neutralises, for the import to take the neutralising quote off again.
+from .sheets import FORMULA_PREFIXES as FORMULA_PREFIXES
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -203,33 +204,6 @@ def cell_bool(value: Any) -> bool:
     if text in ("是", "Y", "YES", "1", "TRUE", "T"):
         return True
     raise ValueError(f"应填“是”或“否”，实际为：{value}")
-
-
-def neutralise(value: Any) -> Any:
-    """Make a text cell inert: a leading = + - @ would run as a formula in Excel/WPS."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def _plain(value: Any) -> Any:
-    # Decimals go in as they are: openpyxl writes them as numbers without a float round trip.
-    return neutralise(value)
-
-
-def build_workbook(
-    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
-) -> bytes:
-    """An .xlsx (write-only, streams rows) with one sheet per (title, headers, rows)."""
-    wb = Workbook(write_only=True)
-    for title, headers, rows in sheets:
-        ws = wb.create_sheet(title=title[:31])
-        ws.append(list(headers))
-        for row in rows:
-            ws.append([_plain(v) for v in row])
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:

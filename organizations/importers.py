@@ -36,12 +36,12 @@ from core.importjobs import (
     tick,
 )
 from core.scopes import can_write, in_scope, sees_everything
+from core.sheets import DATE, ColumnSpec, Sheet, write_workbook
 from core.uploads import claim_import_slot, new_import_job, wait_for_slot
 from core.xlsx import (
     ImportRejected,
     ImportReport,
     RowError,
-    build_workbook,
     cell_date,
     cell_text,
     open_rows,
@@ -326,8 +326,19 @@ def import_orgs(source: str | IO[bytes], *, actor: Any, progress: Progress | Non
     return report
 
 
+#: The template's columns (core.sheets): dropdowns of the official labels, 成立日期 as a date column.
+TEMPLATE_COLUMNS = (
+    ColumnSpec(COL_CODE, width=14),
+    ColumnSpec(COL_NAME, width=30),
+    ColumnSpec(COL_KIND, choices=tuple(OrgKind.labels)),
+    ColumnSpec(COL_CATEGORY, choices=tuple(OrgCategory.labels)),
+    ColumnSpec(COL_PARENT, width=16),
+    ColumnSpec(COL_ESTABLISHED, kind=DATE),
+)
+
+
 def template_workbook() -> bytes:
-    """The import template: the header row, and a sheet explaining what goes in each column."""
+    """The import template: the header row with dropdowns, and a sheet explaining what goes in each column."""
     notes = [
         (COL_CODE, "必填，字母、数字、下划线或短横线，不超过32位，全县唯一", "C01T01B01"),
         (COL_NAME, "必填，不超过100字", "各甫村党支部"),
@@ -336,11 +347,9 @@ def template_workbook() -> bytes:
         (COL_PARENT, "必填（系统中已有的党组织代码，或本表中另一行的代码，顺序不限）", "C01T01"),
         (COL_ESTABLISHED, "必填，日期，如 2002-07-01", "2002-07-01"),
     ]
-    return build_workbook(
-        [
-            ("党组织信息", HEADERS, []),
-            ("填写说明", ("列名", "填写要求", "示例"), notes),
-        ]
+    return write_workbook(
+        Sheet("党组织信息", TEMPLATE_COLUMNS),
+        Sheet("填写说明", ("列名", ColumnSpec("填写要求", width=70), "示例"), notes, autofilter=False),
     )
 
 

@@ -6,6 +6,7 @@ import zipfile
 from openpyxl import Workbook
 
 from core import xlsx
+from core.sheets import neutralise
 
 
 def _workbook_bytes(rows) -> bytes:
@@ -39,8 +40,6 @@ def test_a_file_that_inflates_past_the_limit_is_refused_unopened(settings):
 
 
 def test_formula_cells_are_neutralised():
-    assert xlsx.neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert (
-        xlsx.neutralise("+1") == "'+1" and xlsx.neutralise("@x") == "'@x" and xlsx.neutralise("-3") == "'-3"
-    )
-    assert xlsx.neutralise("正常") == "正常" and xlsx.neutralise(5) == 5
+    assert neutralise("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert neutralise("+1") == "'+1" and neutralise("@x") == "'@x" and neutralise("-3") == "'-3"
+    assert neutralise("正常") == "正常" and neutralise(5) == 5

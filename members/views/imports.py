@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.access import record_access
 from core.models import AccessKind
+from core.sheets import build_workbook
 from core.views import get_visible_or_404, write_view
-from core.xlsx import build_workbook, xlsx_response
+from core.xlsx import xlsx_response
 
 from ..forms.imports import MemberImportForm
 from ..models import ImportJob

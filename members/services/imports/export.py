@@ -8,12 +8,12 @@ from typing import Any
 from django.db import models
 
 from core.scopes import can_write
-from core.xlsx import build_workbook
+from core.sheets import Sheet, write_workbook
 
 from ...choices import MemberStatus
 from ...models import Member
 from .parse import name_path, org_names_for
-from .spec import HEADERS
+from .spec import COLUMNS
 
 
 def _yes_no(value: bool) -> str:
@@ -80,7 +80,8 @@ def _row_of_that_day(m: Member, status: str, org_name: str) -> list[Any]:
 def export_members(user: Any, members: models.QuerySet[Member]) -> bytes:
     """The members (a scoped queryset) as an .xlsx with the template's headers.
 
-    Written with openpyxl's write-only mode, rows streamed from one query;
-    every text cell is neutralised against formula injection.
+    Written by the shared writer (core.sheets) in the template's layout, dropdowns
+    included, rows streamed from one query; every text cell is neutralised
+    against formula injection.
     """
-    return build_workbook([("党员信息", HEADERS, export_rows(user, members))])
+    return write_workbook(Sheet("党员信息", COLUMNS, export_rows(user, members)))

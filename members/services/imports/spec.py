@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from io import BytesIO
 from pathlib import Path
 from typing import IO
 
 from django.db import models
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+
+from core.sheets import DATE, ID, ColumnSpec, Sheet, write_workbook
 
 from ...choices import ETHNICITY_CHOICES, Education, Gender, MemberStatus, Occupation
 
@@ -166,90 +163,68 @@ INSTRUCTIONS = {
 Source = str | Path | IO[bytes]
 Progress = Callable[[str, int, int], None]
 
+YES_NO = ("是", "否")
+#: Column → its dropdown in the template (and in the export, which re-imports).
+CHOICE_LISTS: dict[str, tuple[str, ...]] = {
+    "性别": tuple(Gender.labels),
+    "民族": tuple(ETHNICITY_LABELS),
+    "学历": tuple(Education.labels),
+    "人员类别": tuple(Occupation.labels),
+    "党员类型": tuple(MemberStatus.labels),
+    **dict.fromkeys(BOOL_COLUMNS, YES_NO),
+}
 
-def _column_letter(index: int) -> str:
-    return get_column_letter(index + 1)
+
+def _column(header: str) -> ColumnSpec:
+    if header == "公民身份号码":
+        return ColumnSpec(header, kind=ID)
+    if header in DATE_COLUMNS:
+        return ColumnSpec(header, kind=DATE)
+    if header == "所在党组织":
+        return ColumnSpec(header, width=34)
+    return ColumnSpec(header, choices=CHOICE_LISTS.get(header, ()))
 
 
-def build_template() -> bytes:
-    """The import template: the data sheet first, then instructions with an example, then the lists."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "党员信息"
-    ws.append(list(HEADERS))
-    header_fill = PatternFill("solid", fgColor="C00000")
-    for index, header in enumerate(HEADERS):
-        cell = ws.cell(row=1, column=index + 1)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = header_fill
-        cell.alignment = Alignment(horizontal="center")
-        letter = _column_letter(index)
-        ws.column_dimensions[letter].width = 34 if header == "所在党组织" else max(12, 3 * len(header))
-        if header == "公民身份号码":
-            ws.column_dimensions[letter].width = 22
-            ws.column_dimensions[letter].number_format = "@"
-        elif header in DATE_COLUMNS:
-            ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
-    ws.freeze_panes = "A2"
+#: The sheet's columns as the shared writer lays them out (core.sheets): text IDs, date cells, dropdowns.
+COLUMNS: tuple[ColumnSpec, ...] = tuple(_column(h) for h in HEADERS)
 
-    lists = wb.create_sheet("选项")
-    list_columns = {
-        "性别": list(Gender.labels),
-        "民族": ETHNICITY_LABELS,
-        "学历": list(Education.labels),
-        "人员类别": list(Occupation.labels),
-        "党员类型": list(MemberStatus.labels),
-        "是/否": ["是", "否"],
-    }
-    for col, (title, values) in enumerate(list_columns.items(), start=1):
-        lists.cell(row=1, column=col, value=title)
-        for row, value in enumerate(values, start=2):
-            lists.cell(row=row, column=col, value=value)
-        letter = _column_letter(col - 1)
-        source = f"'选项'!${letter}$2:${letter}${len(values) + 1}"
-        targets = [title] if title != "是/否" else list(BOOL_COLUMNS)
-        for target in targets:
-            target_letter = _column_letter(HEADERS.index(target))
-            validation = DataValidation(
-                type="list",
-                formula1=source,
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle="输入有误",
-                error=f"请从下拉列表中选择{target}",
-            )
-            validation.add(f"{target_letter}2:{target_letter}1048576")
-            ws.add_data_validation(validation)
-    lists.sheet_state = "hidden"
 
-    guide = wb.create_sheet("填写说明")
-    guide.append(["列名", "是否必填", "填写要求"])
-    for header in HEADERS:
-        guide.append([header, *INSTRUCTIONS[header]])
-    guide.append([])
-    guide.append(
-        ["注意", "", "一行有错则整个文件都不导入，系统会列出每个错误的行号、列名和原因，改正后重新上传即可。"]
-    )
-    guide.append(["注意", "", "同一公民身份号码在文件中只能出现一次。"])
-    guide.append(
+def _guide_rows() -> list[list[object]]:
+    rows: list[list[object]] = [[header, *INSTRUCTIONS[header]] for header in HEADERS]
+    rows += [
+        [],
+        [
+            "注意",
+            "",
+            "一行有错则整个文件都不导入，系统会列出每个错误的行号、列名和原因，改正后重新上传即可。",
+        ],
+        ["注意", "", "同一公民身份号码在文件中只能出现一次。"],
         [
             "注意",
             "",
             "公民身份号码已在您管理范围内登记的党员将按本表更新（先显示变更预览，确认后才写入）；"
             "所在党组织、党员类型不会通过导入变更，请分别办理组织关系转接、转正。",
-        ]
-    )
-    guide.append([])
-    guide.append(["示例（请勿粘贴到“党员信息”表中）"])
-    guide.append(list(HEADERS))
-    guide.append(list(EXAMPLE_ROW))
-    for cell in guide[1]:
-        cell.font = Font(bold=True)
-    guide.column_dimensions["A"].width = 16
-    guide.column_dimensions["B"].width = 14
-    guide.column_dimensions["C"].width = 90
-    wb.move_sheet(guide, offset=-1)  # 党员信息, 填写说明, 选项 (hidden)
+        ],
+        [],
+        ["示例（请勿粘贴到“党员信息”表中）"],
+        list(HEADERS),
+        list(EXAMPLE_ROW),
+    ]
+    return rows
 
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+
+def build_template() -> bytes:
+    """The import template: the data sheet first, then instructions with an example, then the lists (hidden)."""
+    return write_workbook(
+        Sheet("党员信息", COLUMNS),
+        Sheet(
+            "填写说明",
+            (
+                ColumnSpec("列名", width=16),
+                ColumnSpec("是否必填", width=14),
+                ColumnSpec("填写要求", width=90),
+            ),
+            _guide_rows(),
+            autofilter=False,
+        ),
+    )
