@@ -231,8 +231,10 @@ class EncryptedIdField(models.CharField):
         return None
 
     def formfield(self, **kwargs: Any) -> Any:
-        # Room for separators and full-width characters as typed; the stored number has 18.
-        return super().formfield(**{"max_length": ID_INPUT_MAX_LENGTH, **kwargs})
+        # Normalised and checked as typed (room for separators); a 15-digit number's notice (core.forms).
+        from .forms import IdNumberField
+
+        return super().formfield(**{"form_class": IdNumberField, "max_length": ID_INPUT_MAX_LENGTH, **kwargs})
 
 
 class IdHashField(models.CharField):

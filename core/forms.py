@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from core.idcard import ID_INPUT_MAX_LENGTH, canonical_id_number, parse_id_number
 from core.messages import name_fields_in_messages
 from core.validators import attach_to_form
 
@@ -84,6 +85,36 @@ class DocumentNoField(forms.CharField):
         if text and not _DOCUMENT_NO.match(text):
             raise forms.ValidationError("文号格式应为“发文机关代字〔年份〕序号号”，如：富办发〔2002〕24号")
         return text
+
+
+class IdNumberField(forms.CharField):
+    """A resident ID number (公民身份号码) as typed, checked and stored in one form (core.idcard).
+
+    Full-width characters, spaces and dashes are normalised (so a number typed
+    differently does not count as changed); what is wrong is said naming the
+    field; a 15-digit number comes back as 18 digits with ``notice`` set, which
+    :func:`core.views.form_page` shows after the save.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "公民身份号码")
+        kwargs["max_length"] = max(kwargs.get("max_length") or 0, ID_INPUT_MAX_LENGTH)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("autocomplete", "off")
+        self.notice = ""
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return canonical_id_number(text) if text else text
+
+    def clean(self, value: Any) -> str:
+        self.notice = ""
+        number = super().clean(value)
+        if not number:
+            return number
+        info = parse_id_number(value, label=str(self.label or "公民身份号码"))
+        self.notice = info.notice
+        return info.number
 
 
 class DateField(forms.DateField):

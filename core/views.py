@@ -74,6 +74,13 @@ def run_service(form: Form, call: Callable[[], M]) -> M | None:
         return None
 
 
+def show_notices(request: HttpRequest, form: Form) -> None:
+    """What a field changed in the user's input and they should check (a 15-digit ID number made 18, core.forms)."""
+    for field in form.fields.values():
+        if getattr(field, "notice", ""):
+            messages.info(request, field.notice)
+
+
 def form_page(
     request: HttpRequest,
     form: Form,
@@ -100,6 +107,7 @@ def form_page(
         record = run_service(form, lambda: save(form.cleaned_data))
         if record is not None:
             messages.success(request, success(record) if callable(success) else success)
+            show_notices(request, form)
             return redirect(next_url(record) if next_url else record.get_absolute_url())  # type: ignore[attr-defined]
     return render(
         request, template, {"form": form, "title": title, "cancel_url": cancel_url, **(context or {})}

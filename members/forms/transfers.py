@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from core.dates import add_months
 from core.fieldcrypto import id_tail_q
-from core.forms import DateInput, OrganizationChoiceField, scope_depth, style_widgets
+from core.forms import DateInput, IdNumberField, OrganizationChoiceField, scope_depth, style_widgets
 from core.idcard import normalize_id_number, parse_id_number
 from core.versioning import VersionedForm
 from organizations.choices import MEMBER_HOLDING_KINDS
@@ -162,7 +162,7 @@ class IncomingTransferForm(forms.Form):
     validity_days = forms.IntegerField(label="有效期（天）", min_value=1)
     dues_paid_until = forms.DateField(label="党费缴至", required=False, widget=DateInput())
     name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="公民身份号码", max_length=30)
+    id_number = IdNumberField(label="公民身份号码")
     gender = forms.ChoiceField(label="性别", choices=[("", "按身份证号码")] + Gender.choices, required=False)
     birth_date = forms.DateField(
         label="出生日期", required=False, widget=DateInput(), help_text="可不填，按公民身份号码自动生成"

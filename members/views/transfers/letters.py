@@ -17,7 +17,7 @@ from core.audit import history_for
 from core.lists import list_page
 from core.models import AccessKind
 from core.scopes import can_write
-from core.views import get_visible_or_404, run_service, write_view
+from core.views import get_visible_or_404, run_service, show_notices, write_view
 
 from ...filters import TransferFilterSet
 from ...forms.transfers import (
@@ -141,6 +141,7 @@ def incoming(request: HttpRequest) -> HttpResponse:
         )
         if transfer is not None:
             messages.success(request, f"已登记转入介绍信{transfer.letter_no}，请核对后办理接收")
+            show_notices(request, form)  # a 15-digit ID number made 18
             return redirect(transfer)
     return render(
         request,
