@@ -133,3 +133,29 @@ def test_an_applicant_typed_full_width_is_stored_as_ascii_and_found_by_either_fo
     assert applicant.id_number == number
     response = client.get(reverse("members:applicant_list"), {"q": number.translate(FULL_WIDTH)})
     assert [a.pk for a in response.context["page_obj"].object_list] == [applicant.pk]
+
+
+def test_an_import_converts_fifteen_digit_numbers_counts_them_and_detects_the_duplicate(county_staff, tree):
+    from members.services.imports import import_members
+    from members.services.imports.parse import scan
+
+    from .test_imports_support import import_row, workbook
+
+    rows = [import_row(1), import_row(2), import_row(3)]
+    number = rows[1]["公民身份号码"]
+    rows[1]["公民身份号码"] = number[:6] + number[8:17]  # the first-generation form
+    rows[2]["公民身份号码"] = rows[2]["公民身份号码"].translate(FULL_WIDTH)
+    result = scan(workbook(rows), county_staff)
+    assert (result.errors, result.converted_ids, result.new) == ([], 1, 3)
+    assert import_members(actor=county_staff, source=workbook(rows)).ok
+    assert Member.objects.filter(id_hash_q("id_number", number)).exists()
+
+    # The same people again, typed the other way round: found as registered, not new.
+    again = [import_row(1), import_row(2), import_row(3)]
+    again[0]["公民身份号码"] = again[0]["公民身份号码"].translate(FULL_WIDTH)
+    assert scan(workbook(again), county_staff).unchanged == 3
+
+    twice = [import_row(4), import_row(4)]
+    twice[1]["公民身份号码"] = twice[1]["公民身份号码"].translate(FULL_WIDTH)
+    [first, second] = scan(workbook(twice), county_staff).errors
+    assert "公民身份号码在文件中重复（第2行与第3行）" in (first.message, second.message)

@@ -182,6 +182,8 @@ class ParsedRow:
     kind: str = NEW
     existing: Member | None = None
     changes: dict[str, Any] = field(default_factory=dict)
+    #: The file gave a 15-digit first-generation ID number, converted to 18 (core.idcard).
+    converted_id: bool = False
 
 
 def _unneutralise(text: str) -> str:
@@ -299,7 +301,12 @@ def parse_row(number: int, cells: dict[str, Any], resolver: OrgResolver) -> Pars
     except ValidationError as exc:
         _add_validation_errors(exc, number, errors, failed)
     return ParsedRow(
-        number, info.number if info else None, None if errors else member, errors, frozenset(cells)
+        number,
+        info.number if info else None,
+        None if errors else member,
+        errors,
+        frozenset(cells),
+        converted_id=bool(info and info.converted_from),
     )
 
 
@@ -482,6 +489,8 @@ class ScanResult:
     unchanged: int = 0
     preview: list[list[Any]] = field(default_factory=list)
     digest: str = ""
+    #: Rows whose 15-digit ID number was converted to 18 digits (the report tells the importer).
+    converted_ids: int = 0
 
 
 def fingerprint(digest: Any, row: ParsedRow) -> None:
@@ -536,6 +545,7 @@ def scan(
             if row.errors:
                 continue
             fingerprint(digest, row)
+            result.converted_ids += row.converted_id
             if row.kind == NEW:
                 result.new += 1
             elif row.kind == UNCHANGED:
