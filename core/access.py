@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from django import forms
 from django.db.models import Model, QuerySet
@@ -23,6 +24,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from .axes_app import client_ip
+from .idcard import mask_if_id_number
 from .models import AccessRecord
 from .scopes import scope_root, sees_everything
 
@@ -47,7 +49,7 @@ def _shown(field: forms.Field, value: Any) -> str:
     if choices is not None:
         labels = {str(k): str(v) for k, v in choices if not isinstance(v, list | tuple)}
         return labels.get(str(value), str(value))
-    return str(value)
+    return mask_if_id_number(str(value))  # a search by a whole ID number: the record keeps its mask
 
 
 def describe_filters(form: forms.Form | None) -> str:
@@ -75,6 +77,13 @@ def _ip(request: HttpRequest) -> str | None:
         return None
 
 
+def _masked_query(query: str) -> str:
+    """The query string with a whole ID number searched for masked: the records are no unencrypted copy."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    masked = [(k, mask_if_id_number(v)) for k, v in pairs]
+    return urlencode(masked, safe="*") if masked != pairs else query
+
+
 def record_access(
     *,
     request: HttpRequest,
@@ -86,7 +95,7 @@ def record_access(
     """Record that ``request.user`` exported, downloaded or revealed ``what`` (append-only)."""
     user = request.user
     org = getattr(user, "organization", None)
-    query = request.META.get("QUERY_STRING", "")
+    query = _masked_query(request.META.get("QUERY_STRING", ""))
     return AccessRecord.objects.create(
         kind=kind,
         at=timezone.now(),

@@ -152,3 +152,11 @@ def mask_id_number(value: str) -> str:
     if len(value) < 15:
         return "*" * len(value)
     return value[:MASK_KEEP] + "*" * (len(value) - MASK_KEEP)
+
+
+def mask_if_id_number(text: str) -> str:
+    """``text`` masked when it is a whole ID number however typed (a search term kept in a record), else as it is."""
+    number = normalize_id_number(text)
+    if len(number) in (15, 18) and _ASCII_ID.fullmatch(number):
+        return mask_id_number(number)
+    return text

@@ -316,3 +316,14 @@ def test_generate_prints_a_key_the_settings_accept(settings, capsys):
     key = capsys.readouterr().out.strip()
     settings.FIELD_ENCRYPTION_KEYS = [key]
     assert current_key_id()
+
+
+def test_an_export_searched_by_a_whole_number_records_the_search_masked(client, county_staff, member_a):
+    from core.models import AccessRecord
+
+    client.force_login(county_staff)
+    response = client.get(reverse("members:export"), {"q": "110105 19491231 002x"})
+    assert response.status_code == 200
+    entry = AccessRecord.objects.get()
+    assert "110105************" in entry.filters and "110105************" in entry.query
+    assert "19491231" not in entry.filters + entry.query
