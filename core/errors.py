@@ -1,4 +1,4 @@
-"""The project's own error pages — 未找到, 无权操作, 请求无效, 系统错误 — also under DEBUG=True.
+"""The project's own error pages — 未找到, 无权操作, 请求无效, 系统正忙, 系统错误 — also under DEBUG=True.
 
 Django shows its technical pages (URL patterns, tracebacks, settings) whenever
 DEBUG is on, and ``make run`` runs with DEBUG on for static files and
@@ -7,13 +7,19 @@ reloading.  A clerk trying the demo should still see the 未找到 page, so
 the technical pages come back only with ``DEBUG_PAGES=True``.  Tracebacks
 are still logged to the console (``django.request``), as Django logs them.
 
-400 and 500 pages are rendered without the request: they must work when the
-database, the session or the user lookup is what failed.
+400, 500 and 503 pages are rendered without the request: they must work when
+the database, the session or the user lookup is what failed.
+
+A lock another transaction held too long (a big import's write pass; see
+``core.dblocks``) is not a fault: the request gets 503 系统正忙，请稍后重试
+with ``Retry-After``, whatever DEBUG says, and its transaction was rolled
+back, so nothing of it was saved.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
 from django.conf import settings
@@ -25,6 +31,11 @@ from django.shortcuts import render
 from django.template import loader
 from django.views import csrf, defaults
 from django.views.decorators.csrf import requires_csrf_token
+
+from .dblocks import is_busy
+
+#: Seconds a browser (or a script) is told to wait before trying again after a 503.
+RETRY_AFTER = 5
 
 request_logger = logging.getLogger("django.request")
 
@@ -50,7 +61,18 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls the 500 handler while handling the exception, so it is still at hand here:
+    # an exception from a middleware (a session saved while an import holds the lock) lands here too.
+    if is_busy(sys.exc_info()[1]):
+        return service_busy(request)
     return _plain_page("500.html", 500)
+
+
+def service_busy(request: HttpRequest | None = None) -> HttpResponse:
+    """503 系统正忙，请稍后重试: another transaction held the lock longer than this request waits."""
+    response = _plain_page("503.html", 503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -87,6 +109,15 @@ class ErrorPagesMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if is_busy(exception):
+            # Not a fault, so never the technical page: logged as a warning, with the traceback.
+            request_logger.warning(
+                "Service Unavailable (database busy): %s",
+                request.path,
+                exc_info=exception,
+                extra={"request": request},
+            )
+            return _logged(service_busy(request))
         if not _friendly_pages_wanted():
             return None
         if isinstance(exception, Http404):

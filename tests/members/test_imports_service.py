@@ -339,17 +339,6 @@ def test_id_registered_between_validation_and_writing_rejects_the_file(tree, cou
     assert list(Member.objects.values_list("id_number", flat=True)) == [number]
 
 
-def test_large_file_is_read_again_for_the_write_pass(tree, county_staff, monkeypatch):
-    monkeypatch.setattr(imports.write, "KEEP_ROWS_IN_MEMORY", 2)
-    monkeypatch.setattr(imports.parse, "CHUNK_SIZE", 2)
-    rows = [import_row(i) for i in range(1, 6)]
-
-    report = import_members(actor=county_staff, source=workbook(rows))
-
-    assert report.ok and report.created == 5
-    assert MemberPeriod.objects.count() == 10
-
-
 def test_progress_is_reported_while_validating_then_writing(tree, county_staff, monkeypatch):
     monkeypatch.setattr(imports.parse, "CHUNK_SIZE", 2)
     ticks: list[tuple[str, int, int]] = []

@@ -20,7 +20,7 @@ from .jobs import (
 )
 from .parse import OrgResolver, ParsedRow, estimate_rows, name_path, org_names_for, parse_row
 from .spec import HEADERS, REQUIRED_HEADERS, build_template
-from .write import MemberImportReport, audit_entries, import_members
+from .write import MemberImportReport, import_members
 
 __all__ = [
     "HEADERS",
@@ -28,7 +28,6 @@ __all__ = [
     "MemberImportReport",
     "OrgResolver",
     "ParsedRow",
-    "audit_entries",
     "build_template",
     "close_stale_jobs",
     "confirm_member_import",

@@ -1,55 +1,68 @@
-"""Writing an imported file, all or nothing: new members in bulk, changed ones through ``member_update``.
+"""Writing an imported file, all or nothing, in one short write transaction.
 
-The import reads the file twice, streaming both times (openpyxl read-only):
+The import reads the file once, streaming (openpyxl read-only), and does all
+the work it can before it takes the database's write lock:
 
-1. *validate* — every row is checked with no transaction open and nothing
-   held in memory but the ID numbers seen so far, so a 100,000-row file
-   stays small and the progress bar can be written (and read by other
-   requests) as it goes.  A file that changes registered members stops
-   here with a preview, until the importer confirms it;
-2. *write* — only when pass 1 found nothing wrong: one transaction re-reads
-   and re-validates each chunk of rows (another user may have registered
-   or edited one of these members meanwhile) and bulk-inserts the new
-   members, their history and their audit rows; each changed member goes
-   through ``member_update``, the same audited service as the edit page.
-   Any error raises :class:`ImportRejected` inside the transaction, so
-   nothing is written.
+1. *validate and prepare* — every row is checked with no transaction open,
+   and while no row has failed, each chunk is turned into what the write
+   needs: the unsaved members, their history (``MemberPeriod``) and their
+   audit rows (``core.bulkaudit``: auditlog's own diff and masking).  Up to
+   ``KEEP_ROWS_IN_MEMORY`` rows the prepared chunks stay in memory; past that
+   they are pickled to an unlinked temporary file and read back one chunk at
+   a time, so memory stays bounded by a chunk whatever the file's size.  The
+   progress bar is written (and read by other requests) as it goes.  A file
+   that changes registered members stops here with a preview, until the
+   importer confirms it;
+2. *write* — one transaction: each chunk's rows are classified again
+   against the register (one query per chunk; another user may have
+   registered or edited one of these members meanwhile, and the result must
+   be the one validated: ``digest``), the changed members are locked, and
+   the rows go in with ``bulk_create`` (members, history, audit rows) and
+   ``bulk_update`` (changed members, grouped by the fields they change, with
+   their audit rows).  Any error raises :class:`ImportRejected` inside the
+   transaction, so nothing is written.
+
+Why it matters: SQLite has one write lock for the whole database, and every
+other user's save waits for it (or, after ``SQLITE_BUSY_TIMEOUT``, gets the
+503 系统正忙 page, ``core.errors``).  Preparing outside the lock took a
+100,000-row write pass from 73 s to the figures in docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
-from collections.abc import Sequence
+import pickle
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
-from auditlog.cid import get_cid
-from auditlog.context import auditlog_value
-from auditlog.diff import get_field_value, get_mask_function, is_primitive
+from auditlog.context import auditlog_value, disable_auditlog
 from auditlog.models import LogEntry
-from auditlog.registry import auditlog as auditlog_registry
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.utils import timezone
-from django.utils.encoding import smart_str
 
 from core.audit import service
+from core.bulkaudit import AuditContext, PendingEntry, delete_entry, finish, pending_creates, update_entry
+from core.dblocks import patient
 from core.scopes import can_write
 from core.xlsx import ImportRejected, ImportReport, RowError
 
 from ...choices import PeriodReason
 from ...models import ImportJobStatus, Member, MemberPeriod
-from ..member import member_update, write_initial_periods
+from ..member import validate_dates, validate_identity, write_initial_periods
 from .parse import CHANGED, NEW, ParsedRow, classify, estimate_rows, fingerprint, scan, sorted_errors
 from .spec import FIELD_COLUMNS, Progress, Source
 
-#: Files up to this many rows are validated once and written from memory
-#: (about 2 KB a row); larger ones are read a second time for the write
-#: pass, so memory stays bounded whatever the size of the file.
+#: Files up to this many rows keep their prepared chunks in memory (about
+#: 6 KB a row with the history and audit rows); larger ones spool them to a
+#: temporary file, so memory stays bounded whatever the size of the file.
 KEEP_ROWS_IN_MEMORY = 20_000
 CHANGED_SINCE_PREVIEW = "预览之后系统中的党员信息已有变动，未写入任何数据，请重新导入以查看最新的变更预览"
+#: A corrected 入党/转正 date re-dates the registered history (as ``member_update`` does).
+DATE_FIELDS = ("joined_on", "full_on")
 
 
 @dataclass
@@ -72,94 +85,196 @@ def current_remote_addr() -> str | None:
         return None
 
 
-def _create_changes(obj: models.Model) -> dict[str, list[Any]]:
-    """auditlog's "create" diff of ``obj``: its concrete fields, from None, masked as registered.
-
-    auditlog's ``model_instance_diff`` also walks reverse relations, which
-    costs a query per object for a reverse one-to-one and adds nothing to a
-    creation; values and masking here are auditlog's own (``get_field_value``,
-    the registered ``mask_fields`` and mask callable).
-    """
-    meta = obj._meta
-    registered = auditlog_registry.get_model_fields(meta.model)
-    mask = get_mask_function(registered.get("mask_callable"))
-    use_json = settings.AUDITLOG_STORE_JSON_CHANGES
-    changes: dict[str, list[Any]] = {}
-    for model_field in meta.concrete_fields:
-        if model_field.name in registered["exclude_fields"] or (
-            registered["include_fields"] and model_field.name not in registered["include_fields"]
-        ):
-            continue
-        value = get_field_value(obj, model_field, use_json)
-        if value is None:
-            continue
-        if model_field.name in registered["mask_fields"]:
-            changes[model_field.name] = [mask(smart_str(None)), mask(smart_str(value))]
-        elif use_json:
-            changes[model_field.name] = [None, value if is_primitive(value) else smart_str(value)]
-        else:
-            changes[model_field.name] = ["None", smart_str(value)]
-    return changes
+# ---------------------------------------------------------------------------
+# Before the transaction: every row's writes, prepared
+# ---------------------------------------------------------------------------
 
 
-def audit_entries(objects: Sequence[models.Model], actor: Any, remote_addr: str | None) -> list[LogEntry]:
-    """The "create" LogEntry auditlog writes on save(), for rows inserted with bulk_create.
+@dataclass
+class PreparedChunk:
+    """One validated chunk and its new members' history and audit rows, built with no lock held."""
 
-    bulk_create sends no signals, so auditlog never sees these rows.
-    """
-    if not objects:
-        return []
-    content_type = ContentType.objects.get_for_model(objects[0])
-    cid = get_cid()
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    now = timezone.now()
-    return [
-        LogEntry(
-            content_type=content_type,
-            object_pk=str(obj.pk),
-            object_id=obj.pk,
-            object_repr=str(obj),
-            action=LogEntry.Action.CREATE,
-            changes=_create_changes(obj),
-            actor=user,
-            actor_email=getattr(user, "email", None) or None,
-            remote_addr=remote_addr,
-            cid=cid,
-            timestamp=now,
-        )
-        for obj in objects
-    ]
+    rows: list[ParsedRow]
+    #: Each row's kind when it was validated; the write pass must find the same.
+    kinds: list[str]
+    periods: list[MemberPeriod]
+    entries: list[PendingEntry]
 
 
-def _insert(members: list[Member], actor: Any, remote_addr: str | None) -> None:
-    if not members:
-        return
-    Member.objects.bulk_create(members)  # primary keys come back (RETURNING on SQLite and PostgreSQL)
+def prepare_chunk(parsed: list[ParsedRow], context: AuditContext) -> PreparedChunk:
+    """The writes of one validated chunk: new members' history and "create" audit rows."""
+    members = [row.member for row in parsed if row.kind == NEW and row.member is not None]
     periods = [p for m in members for p in write_initial_periods(m, PeriodReason.REGISTERED)]
-    MemberPeriod.objects.bulk_create(periods)
-    LogEntry.objects.bulk_create(
-        audit_entries(members, actor, remote_addr) + audit_entries(periods, actor, remote_addr)
+    return PreparedChunk(
+        rows=parsed,
+        kinds=[row.kind for row in parsed],
+        periods=periods,
+        entries=pending_creates([*members, *periods], context),
     )
 
 
-def _update(rows: list[ParsedRow], actor: Any) -> list[RowError]:
-    """Each changed member through ``member_update`` (its rules, its lock-free save, its audit row)."""
+class PreparedWrites:
+    """The prepared chunks of one import, in order: in memory for a small file, else in a temporary file.
+
+    The temporary file is unlinked when created (only this process can
+    read it) and closed with the import; it holds our own pickles only.
+    """
+
+    def __init__(self, keep_in_memory: int) -> None:
+        self.keep_in_memory = keep_in_memory
+        self.chunks: list[PreparedChunk] = []
+        self.rows = 0
+        self.count = 0
+        self.spool: IO[bytes] | None = None
+
+    def add(self, chunk: PreparedChunk) -> None:
+        self.rows += len(chunk.rows)
+        self.count += 1
+        if self.spool is None and self.rows <= self.keep_in_memory:
+            self.chunks.append(chunk)
+            return
+        if self.spool is None:
+            self.spool = tempfile.TemporaryFile(prefix="partyorg-import-")
+            for kept in self.chunks:
+                pickle.dump(kept, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+            self.chunks = []
+        pickle.dump(chunk, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __iter__(self) -> Iterator[PreparedChunk]:
+        if self.spool is None:
+            yield from self.chunks
+            return
+        self.spool.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self.spool)  # noqa: S301  (written by this process, above)
+
+    def close(self) -> None:
+        self.chunks = []
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None
+
+    def __enter__(self) -> PreparedWrites:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# ---------------------------------------------------------------------------
+# Inside the transaction
+# ---------------------------------------------------------------------------
+
+
+def _insert(chunk: PreparedChunk) -> int:
+    """The chunk's new members, their history and the audit rows of both: three bulk inserts."""
+    members = [row.member for row, kind in zip(chunk.rows, chunk.kinds, strict=True) if kind == NEW]
+    if not members:
+        return 0
+    # Primary keys come back (RETURNING on SQLite and PostgreSQL); each period
+    # takes its member's key from the member object it holds.
+    Member.objects.bulk_create(members)  # type: ignore[arg-type]
+    MemberPeriod.objects.bulk_create(chunk.periods)
+    LogEntry.objects.bulk_create(finish(chunk.entries))
+    return len(members)
+
+
+def _row_errors(number: int, exc: ValidationError) -> list[RowError]:
+    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
+    return [RowError(number, FIELD_COLUMNS.get(name, ""), m) for name, messages in items for m in messages]
+
+
+def _update(rows: list[ParsedRow], context: AuditContext) -> list[RowError]:
+    """The changed members in bulk, each as ``member_update`` would change it, with the same audit rows.
+
+    ``row.existing`` is the member as read (and locked) in this transaction.
+    Like ``member_update``: the scope and "still a member" rules were
+    checked by ``classify``; the changed values passed the model's field
+    validation when the row was parsed, so here only the rules that combine
+    them with the registered fields run (``validate_identity``,
+    ``validate_dates``); only the changed columns, the version (+1) and
+    ``updated_at`` are written, grouped by the set of changed columns; a
+    corrected 入党/转正 date re-dates the registered history.  The ID number
+    never changes (rows are matched by it), so its hash columns stay right.
+    """
     errors: list[RowError] = []
+    now = timezone.now()
+    groups: dict[tuple[str, ...], list[Member]] = defaultdict(list)
+    entries: list[LogEntry] = []
+    redated: dict[int, tuple[int, Member]] = {}
     for row in rows:
-        assert row.existing is not None
-        changes = dict(row.changes)
-        if "party_group" in changes:
-            # Not a profile field of the edit form; the resolver checked that
-            # the 党小组 sits under the member's organization.  The save in
-            # member_update writes it, and its audit row shows it.
-            row.existing.party_group = changes.pop("party_group")
+        member = row.existing
+        assert member is not None and "id_number" not in row.changes
+        before = copy.copy(member)
+        for name, value in row.changes.items():
+            setattr(member, name, value)
         try:
-            member_update(actor=actor, member=row.existing, **changes)
+            validate_identity(member)
+            validate_dates(member)
         except ValidationError as exc:
-            items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("", exc.messages)]
-            for name, messages in items:
-                errors.extend(RowError(row.number, FIELD_COLUMNS.get(name, ""), m) for m in messages)
+            errors.extend(_row_errors(row.number, exc))
+            continue
+        member.version += 1
+        fields = (*row.changes, "version", "updated_at")
+        # Diffed before updated_at moves, as auditlog diffs a save: on pre_save, before auto_now fills it.
+        entry = update_entry(before, member, fields, context)
+        if entry is not None:
+            entries.append(entry)
+        member.updated_at = now
+        groups[fields].append(member)
+        if any(name in row.changes for name in DATE_FIELDS):
+            redated[member.pk] = (row.number, member)
+    if errors:
+        return errors
+    for fields, members in groups.items():
+        Member.objects.bulk_update(members, fields)
+    if redated:
+        errors.extend(_redate_histories(redated, context, entries))
+    LogEntry.objects.bulk_create(entries)
     return errors
+
+
+def _redate_histories(
+    redated: dict[int, tuple[int, Member]], context: AuditContext, entries: list[LogEntry]
+) -> list[RowError]:
+    """``member_update``'s re-dating of a registered history, for many members: one read, one delete, one insert."""
+    periods_of: dict[int, list[MemberPeriod]] = defaultdict(list)
+    for period in MemberPeriod.objects.filter(member__in=list(redated)).select_related("organization"):
+        period.member = redated[period.member_id][
+            1
+        ]  # the member as changed, as its related manager would give
+        periods_of[period.member_id].append(period)
+    errors: list[RowError] = []
+    old: list[MemberPeriod] = []
+    new: list[MemberPeriod] = []
+    for pk, (number, member) in redated.items():
+        periods = sorted(periods_of[pk], key=lambda p: p.start_on)
+        if any(p.organization_id != member.organization_id for p in periods) or any(
+            p.start_reason not in (PeriodReason.REGISTERED, PeriodReason.ADMITTED, PeriodReason.CONFIRMED)
+            for p in periods
+        ):
+            errors.append(RowError(number, "", "该党员已有组织关系变动记录，入党/转正日期请通过更正记录办理"))
+            continue
+        old.extend(periods)
+        new.extend(
+            write_initial_periods(member, periods[0].start_reason if periods else PeriodReason.REGISTERED)
+        )
+    if errors:
+        return errors
+    entries.extend(e for e in (delete_entry(p, context) for p in old) if e is not None)
+    with disable_auditlog():  # the delete entries are written above, with the rest
+        MemberPeriod.objects.filter(pk__in=[p.pk for p in old]).delete()
+    pending = pending_creates(new, context)
+    MemberPeriod.objects.bulk_create(new)
+    entries.extend(finish(pending))
+    return errors
+
+
+def _lock_changed(chunk: PreparedChunk) -> None:
+    """Lock the members this chunk changes (``SELECT … FOR UPDATE``; SQLite's write lock covers them)."""
+    pks = [row.existing.pk for row, kind in zip(chunk.rows, chunk.kinds, strict=True) if kind == CHANGED]
+    if pks:
+        list(Member.objects.select_for_update().filter(pk__in=pks).values_list("pk", flat=True))
 
 
 @dataclass
@@ -169,53 +284,35 @@ class _Written:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _write_chunk(parsed: list[ParsedRow], actor: Any, remote_addr: str | None, written: _Written) -> None:
-    _insert([r.member for r in parsed if r.kind == NEW and r.member is not None], actor, remote_addr)
-    written.created += sum(1 for r in parsed if r.kind == NEW)
-    changed = [r for r in parsed if r.kind == CHANGED]
-    written.errors.extend(_update(changed, actor))
-    written.updated += len(changed)
-
-
 @service
-def _import_write(
-    *,
-    actor: Any,
-    source: Source,
-    remote_addr: str | None,
-    kept: list[list[ParsedRow]] | None,
-    digest: str,
-) -> _Written:
-    """Pass 2, in one transaction: write every chunk; any error (raised) undoes it all.
+def _import_write(*, actor: Any, prepared: PreparedWrites, context: AuditContext, digest: str) -> _Written:
+    """Pass 2, in one transaction: write every prepared chunk; any error (raised) undoes it all.
 
-    Rows kept from pass 1 are classified again now that the write lock is
-    held; a larger file is read and validated again chunk by chunk.  Either
-    way the result must be what pass 1 found (``digest``), or nothing is
-    written: another user changed the register in between.
+    Each chunk's rows are classified again now that the write lock is held
+    (the changed members locked first); the result must be what the first
+    pass found (``digest``), or nothing is written: another user changed the
+    register in between.
     """
     written = _Written()
-    token = auditlog_value.set({**(auditlog_value.get(None) or {}), "remote_addr": remote_addr})
-    try:
-        if kept is None:
-            result = scan(
-                source, actor, on_chunk=lambda rows: _write_chunk(rows, actor, remote_addr, written)
-            )
-            errors, again = result.errors, result.digest
-        else:
-            errors = []
-            rescan = hashlib.sha256()
-            for parsed in kept:
-                classify(parsed, actor)
-                errors.extend(e for row in parsed for e in row.errors)
-                if not errors:
-                    for row in parsed:
-                        fingerprint(rescan, row)
-                    _write_chunk(parsed, actor, remote_addr, written)
-            again = rescan.hexdigest()
-    finally:
-        auditlog_value.reset(token)
+    errors: list[RowError] = []
+    rescan = hashlib.sha256()
+    for chunk in prepared:
+        _lock_changed(chunk)
+        classify(chunk.rows, actor)
+        errors.extend(e for row in chunk.rows for e in row.errors)
+        if errors or written.errors:
+            continue  # keep classifying, to report every row that no longer holds
+        for row in chunk.rows:
+            fingerprint(rescan, row)
+        if [row.kind for row in chunk.rows] != chunk.kinds:
+            # A member registered or changed meanwhile: the digest differs, nothing is written.
+            continue
+        written.created += _insert(chunk)
+        changed = [row for row in chunk.rows if row.kind == CHANGED]
+        written.errors.extend(_update(changed, context))
+        written.updated += len(changed)
     errors = errors or written.errors
-    if not errors and again != digest:
+    if not errors and rescan.hexdigest() != digest:
         errors = [RowError(0, "", CHANGED_SINCE_PREVIEW)]
     if errors:
         raise ImportRejected(sorted_errors(errors))
@@ -241,35 +338,47 @@ def import_members(
         raise PermissionDenied("当前账号为只读权限，不能导入党员")
     if remote_addr is None:
         remote_addr = current_remote_addr()
+    context = AuditContext.current(actor, remote_addr=remote_addr)
     total = estimate_rows(source)
     if progress is not None:
         progress(ImportJobStatus.VALIDATING, 0, total)
-    found = scan(source, actor, progress=progress, total=total, keep_up_to=KEEP_ROWS_IN_MEMORY)
-    report = MemberImportReport(
-        errors=found.errors,
-        rows=found.rows,
-        new=found.new,
-        changed=found.changed,
-        unchanged=found.unchanged,
-        preview=found.preview,
-        digest=found.digest,
-    )
-    if report.errors:
-        return report
-    if found.changed and confirmed_digest not in ("*", found.digest):
-        report.needs_confirmation = True
-        if confirmed_digest:  # a confirmation of another preview
-            report.errors = [RowError(0, "", CHANGED_SINCE_PREVIEW)]
-        return report
-    if progress is not None:
-        progress(ImportJobStatus.WRITING, found.rows, found.rows)
-    try:
-        written = _import_write(
-            actor=actor, source=source, remote_addr=remote_addr, kept=found.kept, digest=found.digest
+    with PreparedWrites(KEEP_ROWS_IN_MEMORY) as prepared:
+        found = scan(
+            source,
+            actor,
+            progress=progress,
+            total=total,
+            on_chunk=lambda rows: prepared.add(prepare_chunk(rows, context)),
         )
-    except ImportRejected as exc:
-        # Someone registered or changed one of these members between the two passes.
-        report.errors = exc.errors
-        return report
+        report = MemberImportReport(
+            errors=found.errors,
+            rows=found.rows,
+            new=found.new,
+            changed=found.changed,
+            unchanged=found.unchanged,
+            preview=found.preview,
+            digest=found.digest,
+        )
+        if report.errors:
+            return report
+        if found.changed and confirmed_digest not in ("*", found.digest):
+            report.needs_confirmation = True
+            if confirmed_digest:  # a confirmation of another preview
+                report.errors = [RowError(0, "", CHANGED_SINCE_PREVIEW)]
+            return report
+        if progress is not None:
+            progress(ImportJobStatus.WRITING, found.rows, found.rows)
+        token = auditlog_value.set({**(auditlog_value.get(None) or {}), "remote_addr": remote_addr})
+        try:
+            # The worker waits as long as it takes for the write lock (a web save, another
+            # import); web requests wait SQLITE_BUSY_TIMEOUT / DB_LOCK_TIMEOUT for it.
+            with patient():
+                written = _import_write(actor=actor, prepared=prepared, context=context, digest=found.digest)
+        except ImportRejected as exc:
+            # Someone registered or changed one of these members between the two passes.
+            report.errors = exc.errors
+            return report
+        finally:
+            auditlog_value.reset(token)
     report.created, report.updated = written.created, written.updated
     return report
