@@ -39,7 +39,13 @@ from .services import (
 @admin.register(Organization)
 class OrganizationAdmin(ScopedAdmin):
     list_display = ("name", "code", "kind", "category", "parent", "established_on", "dissolved_on")
-    list_filter = ("kind", "category", "can_approve_members", ("dissolved_on", admin.EmptyFieldListFilter))
+    list_filter = (
+        "kind",
+        "category",
+        "form",
+        "can_approve_members",
+        ("dissolved_on", admin.EmptyFieldListFilter),
+    )
     search_fields = ("name", "code")
     list_select_related = ("parent",)
     ordering = ("path",)
@@ -49,6 +55,8 @@ class OrganizationAdmin(ScopedAdmin):
     fields = (
         *history_fields,
         "category",
+        "form",
+        "covered_units",
         "can_approve_members",
         "term_years",
         "term_started_on",

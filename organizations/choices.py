@@ -29,11 +29,27 @@ class OrgCategory(models.TextChoices):
     COMMUNITY = "COMMUNITY", "社区"
     ORGAN = "ORGAN", "机关"
     INSTITUTION = "INSTITUTION", "事业单位"
-    ENTERPRISE = "ENTERPRISE", "企业"
+    STATE_ENTERPRISE = "STATE_ENTERPRISE", "国有企业"
+    PRIVATE_ENTERPRISE = "PRIVATE_ENTERPRISE", "非公有制企业"
+    SOCIAL_ORG = "SOCIAL_ORG", "社会组织"
     SCHOOL = "SCHOOL", "学校"
     RETIRED = "RETIRED", "离退休/老干"
     STATION = "STATION", "站所"
     OTHER = "OTHER", "其他"
+
+
+class BranchForm(models.TextChoices):
+    """How a 党支部 is set up (党支部工作条例 2018 第六条)."""
+
+    REGULAR = "REGULAR", "单独组建"
+    JOINT = "JOINT", "联合党支部"
+    TEMPORARY = "TEMPORARY", "临时党支部"
+    FUNCTIONAL = "FUNCTIONAL", "功能型党支部"
+
+
+#: Branches set up for a task or an activity: their members' relationships stay in their own
+#: branches, so they are not counted as 党支部 in the statistics and do not develop members.
+NOT_COUNTED_FORMS = (BranchForm.TEMPORARY, BranchForm.FUNCTIONAL)
 
 
 class OrgEventKind(models.TextChoices):

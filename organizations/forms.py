@@ -8,21 +8,18 @@ fields (so a form field is named like the service's error key).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django import forms
 
-from core.forms import DateField, DocumentNoField, StyledForm
+from core.forms import DateField, DocumentNoField, IdNumberField, StyledForm
 from core.uploads import check_upload
 from core.versioning import VersionedForm
 
-from .choices import OrgCategory, OrgKind, PostTitle
+from .choices import BranchForm, OrgCategory, OrgKind, PostTitle
 from .models import LeadershipPost, Organization, code_validator
 from .selectors import org_choices
 from .services import ALLOWED_PARENT_KINDS, can_set_approval_authority, may_grant_approval_on_create
-
-_ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 
 
 def org_label(org: Organization) -> str:
@@ -56,6 +53,16 @@ class OrgCreateForm(StyledForm):
     name = forms.CharField(label="党组织名称", max_length=100)
     kind = forms.ChoiceField(label="组织类型")
     category = forms.ChoiceField(label="组织类别", choices=OrgCategory.choices)
+    form = forms.ChoiceField(
+        label="设置形式",
+        choices=BranchForm.choices,
+        initial=BranchForm.REGULAR,
+        required=False,
+        help_text="仅党支部可选；临时党支部和功能型党支部不计入党支部统计，也不发展党员。",
+    )
+    covered_units = forms.CharField(
+        label="联合单位", max_length=300, required=False, help_text="联合党支部必填，用“、”分隔。"
+    )
     established_on = DateField(label="成立日期")
     reason = forms.CharField(label="成立原因/依据", max_length=200, required=False)
     document_no = DocumentNoField()
@@ -79,6 +86,9 @@ class OrgCreateForm(StyledForm):
             raise forms.ValidationError("该党组织代码已被使用")
         return code
 
+    def clean_form(self) -> str:
+        return self.cleaned_data.get("form") or BranchForm.REGULAR
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         day = data.get("established_on")
@@ -95,13 +105,22 @@ class OrgUpdateForm(VersionedForm, StyledForm):
     """Attributes that carry no history (org_update), with the version the page was loaded with."""
 
     category = forms.ChoiceField(label="组织类别", choices=OrgCategory.choices)
+    form = forms.ChoiceField(
+        label="设置形式",
+        choices=BranchForm.choices,
+        required=False,
+        help_text="仅党支部可选；临时党支部和功能型党支部不计入党支部统计，也不发展党员。",
+    )
+    covered_units = forms.CharField(
+        label="联合单位", max_length=300, required=False, help_text="联合党支部必填，用“、”分隔。"
+    )
     can_approve_members = forms.BooleanField(label="具有审批发展党员权限", required=False)
     term_years = forms.IntegerField(
         label="任期（年）",
         required=False,
         min_value=1,
         max_value=10,
-        help_text="留空按规定：村、社区5年，其他3年。",
+        help_text="留空按规定：基层党委5年，党总支、党支部3年，村、社区党组织5年，党工委不实行任期制。",
     )
     term_started_on = DateField(label="本届班子产生日期", required=False)
     sort_order = forms.IntegerField(label="排序", required=False)
@@ -112,6 +131,8 @@ class OrgUpdateForm(VersionedForm, StyledForm):
             "initial",
             {
                 "category": org.category,
+                "form": org.form,
+                "covered_units": org.covered_units,
                 "can_approve_members": org.can_approve_members,
                 "term_years": org.term_years,
                 "term_started_on": org.term_started_on,
@@ -123,6 +144,9 @@ class OrgUpdateForm(VersionedForm, StyledForm):
             # Set by the county department from above; not offered to anyone else.
             del self.fields["can_approve_members"]
         self.init_version(org)
+
+    def clean_form(self) -> str:
+        return self.cleaned_data.get("form") or self.org.form
 
     def clean_term_started_on(self) -> dt.date | None:
         day = self.cleaned_data.get("term_started_on")
@@ -205,7 +229,7 @@ class OrgDissolveForm(EventForm):
 class PostAppointForm(StyledForm):
     title = forms.ChoiceField(label="职务", choices=PostTitle.choices)
     holder_name = forms.CharField(label="任职人姓名", max_length=50)
-    holder_id_number = forms.CharField(label="任职人公民身份号码", max_length=18, required=False)
+    holder_id_number = IdNumberField(label="任职人公民身份号码", required=False)
     start_on = DateField(label="任职日期")
     document_no = DocumentNoField(label="任职文号")
     note = forms.CharField(label="备注", max_length=200, required=False)
@@ -215,12 +239,6 @@ class PostAppointForm(StyledForm):
         if not name:
             raise forms.ValidationError("请填写任职人姓名")
         return name
-
-    def clean_holder_id_number(self) -> str:
-        number = self.cleaned_data.get("holder_id_number", "").strip().upper()
-        if number and not _ID_NUMBER.match(number):
-            raise forms.ValidationError("公民身份号码应为18位：前17位数字，末位为数字或X")
-        return number
 
 
 class PostEndForm(StyledForm):

@@ -47,7 +47,7 @@ from core.xlsx import (
     open_rows,
 )
 
-from .choices import OrgCategory, OrgKind
+from .choices import BranchForm, OrgCategory, OrgKind
 from .models import Organization, OrgImportJob
 from .services import ALLOWED_PARENT_KINDS, org_create
 
@@ -63,7 +63,10 @@ COL_KIND = "组织类型"
 COL_CATEGORY = "组织类别"
 COL_PARENT = "上级党组织代码"
 COL_ESTABLISHED = "成立日期"
-HEADERS = (COL_CODE, COL_NAME, COL_KIND, COL_CATEGORY, COL_PARENT, COL_ESTABLISHED)
+COL_FORM = "设置形式"
+COL_UNITS = "联合单位"
+REQUIRED = (COL_CODE, COL_NAME, COL_KIND, COL_CATEGORY, COL_PARENT, COL_ESTABLISHED)
+HEADERS = (*REQUIRED, COL_FORM, COL_UNITS)  # the last two may be left out of older files
 
 #: Labels accepted besides the official ones (and the stored values).
 KIND_ALIASES = {
@@ -83,6 +86,9 @@ def _lookup(choices: Any, aliases: dict[str, str]) -> dict[str, str]:
 
 KIND_BY_LABEL = _lookup(OrgKind, KIND_ALIASES)
 CATEGORY_BY_LABEL = _lookup(OrgCategory, CATEGORY_ALIASES)
+FORM_BY_LABEL = _lookup(BranchForm, {"": BranchForm.REGULAR, "联合": BranchForm.JOINT})
+#: Labels of earlier versions that now need a choice: say which.
+SPLIT_CATEGORIES = {"企业": "“企业”已细分为“国有企业”和“非公有制企业”，请填写其中之一"}
 
 
 @dataclass
@@ -96,6 +102,8 @@ class OrgRow:
     category: str | None
     parent_code: str
     established_on: dt.date | None
+    form: str = BranchForm.REGULAR
+    covered_units: str = ""
     errors: list[RowError] = field(default_factory=list)
 
     def error(self, column: str, message: str) -> None:
@@ -127,8 +135,15 @@ def _parse(number: int, values: dict[str, Any]) -> OrgRow:
         allowed = "、".join(OrgCategory.labels)
         row.error(
             COL_CATEGORY,
-            f"未知的组织类别“{category_label}”（可填：{allowed}）" if category_label else "不能为空",
+            SPLIT_CATEGORIES.get(category_label)
+            or (f"未知的组织类别“{category_label}”（可填：{allowed}）" if category_label else "不能为空"),
         )
+    form_label = cell_text(values.get(COL_FORM))
+    if form_label in FORM_BY_LABEL:
+        row.form = FORM_BY_LABEL[form_label]
+    else:
+        row.error(COL_FORM, f"未知的设置形式“{form_label}”（可填：{'、'.join(BranchForm.labels)}，或留空）")
+    row.covered_units = cell_text(values.get(COL_UNITS))
     try:
         row.established_on = cell_date(values.get(COL_ESTABLISHED))
     except ValueError as exc:
@@ -138,11 +153,26 @@ def _parse(number: int, values: dict[str, Any]) -> OrgRow:
             row.error(COL_ESTABLISHED, "不能为空")
     if row.code and row.name and row.kind and row.category:
         # Field-level checks of the model (code format, lengths) without any query.
-        probe = Organization(code=row.code, name=row.name, kind=row.kind, category=row.category)
+        probe = Organization(
+            code=row.code,
+            name=row.name,
+            kind=row.kind,
+            category=row.category,
+            form=row.form,
+            covered_units=row.covered_units,
+        )
         try:
             probe.clean_fields(exclude=["path", "parent", "successor", "established_on"])
+            probe.clean()
         except ValidationError as exc:
-            columns = {"code": COL_CODE, "name": COL_NAME, "kind": COL_KIND, "category": COL_CATEGORY}
+            columns = {
+                "code": COL_CODE,
+                "name": COL_NAME,
+                "kind": COL_KIND,
+                "category": COL_CATEGORY,
+                "form": COL_FORM,
+                "covered_units": COL_UNITS,
+            }
             for name, messages in exc.message_dict.items():
                 for message in messages:
                     row.error(columns.get(name, ""), message)
@@ -276,6 +306,8 @@ def _create_all(rows: list[OrgRow], existing: dict[str, Organization], actor: An
                 kind=row.kind or "",
                 category=row.category or "",
                 established_on=row.established_on or dt.date.min,
+                form=row.form,
+                covered_units=row.covered_units,
                 reason="导入",
             )
         except ValidationError as exc:  # a rule the checks above did not foresee
@@ -294,7 +326,7 @@ def import_orgs(source: str | IO[bytes], *, actor: Any, progress: Progress | Non
         report.errors.append(RowError(0, "", "当前账号为只读权限，不能导入"))
         return report
     try:
-        iterator, header_errors = open_rows(source, HEADERS, required=HEADERS)
+        iterator, header_errors = open_rows(source, HEADERS, required=REQUIRED)
     except BadZipFile:  # not an .xlsx at all (open_rows does not catch this one)
         report.errors.append(RowError(0, "", "无法读取文件，请上传 .xlsx 格式的 Excel 文件"))
         return report
@@ -334,6 +366,8 @@ TEMPLATE_COLUMNS = (
     ColumnSpec(COL_CATEGORY, choices=tuple(OrgCategory.labels)),
     ColumnSpec(COL_PARENT, width=16),
     ColumnSpec(COL_ESTABLISHED, kind=DATE),
+    ColumnSpec(COL_FORM, choices=tuple(BranchForm.labels)),
+    ColumnSpec(COL_UNITS, width=30),
 )
 
 
@@ -346,6 +380,12 @@ def template_workbook() -> bytes:
         (COL_CATEGORY, "必填，可填：" + "、".join(OrgCategory.labels), "村"),
         (COL_PARENT, "必填（系统中已有的党组织代码，或本表中另一行的代码，顺序不限）", "C01T01"),
         (COL_ESTABLISHED, "必填，日期，如 2002-07-01", "2002-07-01"),
+        (
+            COL_FORM,
+            "选填，仅党支部：" + "、".join(BranchForm.labels) + "（留空为单独组建；临时、功能型党支部不计入党支部统计）",
+            "",
+        ),
+        (COL_UNITS, "联合党支部必填：所覆盖的单位，用“、”分隔", ""),
     ]
     return write_workbook(
         Sheet("党组织信息", TEMPLATE_COLUMNS),

@@ -11,11 +11,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.dates import add_years
+from core.fieldcrypto import EncryptedIdField
 from core.importjobs import ImportJobBase
 from core.scopes import PathField, ScopedQuerySet
 from core.versioning import Versioned
 
-from .choices import OrgCategory, OrgEventKind, OrgKind, PostTitle, Role
+from .choices import NOT_COUNTED_FORMS, BranchForm, OrgCategory, OrgEventKind, OrgKind, PostTitle, Role
+from .rules import TermYears
 
 PATH_SEGMENT = 7  # digits per level: ten million organizations per database
 
@@ -36,6 +39,10 @@ class OrganizationQuerySet(ScopedQuerySet):
     def active(self) -> OrganizationQuerySet:
         return self.filter(dissolved_on__isnull=True)
 
+    def counted_branches(self) -> OrganizationQuerySet:
+        """党支部 as the statistics count them: temporary and functional branches left out."""
+        return self.filter(kind=OrgKind.BRANCH).exclude(form__in=NOT_COUNTED_FORMS)
+
     def established_between(self, start: dt.date, end: dt.date) -> OrganizationQuerySet:
         return self.filter(established_on__gte=start, established_on__lte=end)
 
@@ -55,6 +62,16 @@ class Organization(Versioned, models.Model):
     name = models.CharField("党组织名称", max_length=100)
     kind = models.CharField("组织类型", max_length=20, choices=OrgKind.choices)
     category = models.CharField("组织类别", max_length=20, choices=OrgCategory.choices)
+    form = models.CharField(
+        "设置形式",
+        max_length=20,
+        choices=BranchForm.choices,
+        default=BranchForm.REGULAR,
+        help_text="临时党支部和功能型党支部不计入党支部统计，也不发展党员。",
+    )
+    covered_units = models.CharField(
+        "联合单位", max_length=300, blank=True, help_text="联合党支部覆盖的单位，用“、”分隔。"
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name="上级党组织",
@@ -80,7 +97,10 @@ class Organization(Versioned, models.Model):
         help_text="党总支和村（社区）党委一般不具有审批权，由县委组织部设定。",
     )
     term_years = models.PositiveSmallIntegerField(
-        "任期（年）", null=True, blank=True, help_text="留空按规定：村、社区5年，其他3年。"
+        "任期（年）",
+        null=True,
+        blank=True,
+        help_text="留空按规定：基层党委5年，党总支、党支部3年，村、社区党组织5年，党工委不实行任期制。",
     )
     term_started_on = models.DateField("本届班子产生日期", null=True, blank=True)
     sort_order = models.IntegerField("排序", default=0)
@@ -107,6 +127,26 @@ class Organization(Versioned, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("organizations:detail", args=[self.code])
 
+    def clean(self) -> None:
+        super().clean()
+        if self.form != BranchForm.REGULAR and self.kind != OrgKind.BRANCH:
+            raise ValidationError({"form": "只有党支部可以设为联合党支部、临时党支部或功能型党支部"})
+        self.covered_units = self.covered_units.strip()
+        if self.form == BranchForm.JOINT and not self.covered_units:
+            raise ValidationError({"covered_units": "联合党支部须填写联合单位"})
+        if self.form != BranchForm.JOINT:
+            self.covered_units = ""
+
+    @property
+    def counts_as_branch(self) -> bool:
+        """A 党支部 the statistics count (not a temporary or functional one)."""
+        return self.kind == OrgKind.BRANCH and self.form not in NOT_COUNTED_FORMS
+
+    @property
+    def develops_members(self) -> bool:
+        """Temporary and functional branches do not develop members (their members belong elsewhere)."""
+        return self.form not in NOT_COUNTED_FORMS
+
     @property
     def depth(self) -> int:
         return self.path.count("/")
@@ -129,21 +169,25 @@ class Organization(Versioned, models.Model):
     def is_descendant_of(self, other: Organization) -> bool:
         return self.path.startswith(other.path)
 
+    def term_years_in(self, terms: TermYears) -> int | None:
+        """Years of this organization's term under ``terms`` (its own setting first); None: no term."""
+        return self.term_years or terms.for_kind(self.kind, self.category)
+
+    def term_end_in(self, terms: TermYears) -> dt.date | None:
+        """The day the current team's term ends, or None (no term, or no team on record)."""
+        years = self.term_years_in(terms)
+        if not years or not self.term_started_on:
+            return None
+        return add_years(self.term_started_on, years)
+
     @property
-    def effective_term_years(self) -> int:
-        if self.term_years:
-            return self.term_years
-        return 5 if self.category in (OrgCategory.VILLAGE, OrgCategory.COMMUNITY) else 3
+    def effective_term_years(self) -> int | None:
+        """One organization's term (one query for the rules; lists pass ``TermYears`` to ``term_years_in``)."""
+        return self.term_years_in(TermYears.current())
 
     @property
     def term_ends_on(self) -> dt.date | None:
-        if not self.term_started_on:
-            return None
-        start = self.term_started_on
-        try:
-            return start.replace(year=start.year + self.effective_term_years)
-        except ValueError:  # 29 February
-            return start.replace(year=start.year + self.effective_term_years, day=28)
+        return self.term_end_in(TermYears.current())
 
 
 class OrgEvent(models.Model):
@@ -206,7 +250,7 @@ class LeadershipPost(Versioned, models.Model):
     )
     title = models.CharField("职务", max_length=20, choices=PostTitle.choices)
     holder_name = models.CharField("任职人姓名", max_length=50)
-    holder_id_number = models.CharField("任职人公民身份号码", max_length=18, blank=True)
+    holder_id_number = EncryptedIdField("任职人公民身份号码", blank=True)  # encrypted at rest (core.fieldcrypto)
     start_on = models.DateField("任职日期")
     end_on = models.DateField("离任日期", null=True, blank=True)
     document_no = models.CharField("任职文号", max_length=100, blank=True)

@@ -7,6 +7,7 @@ with the same key.  Code reads them through :func:`get_rule` only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,10 @@ DEFAULTS: dict[str, RuleDefault] = {
     "lost_contact_suspension_months": RuleDefault("24", "失联党员停止党籍提示（失联满N个月）"),
     "suspension_removal_months": RuleDefault("24", "停止党籍后除名提示（满N个月）"),
     "care_old_member_age": RuleDefault("70", "走访慰问老党员年龄（岁）"),
+    # Terms of office (中办 2018): 党工委 are appointed and have no term.
+    "term_years_committee": RuleDefault("5", "基层党委（含县委）任期（年）"),
+    "term_years_branch": RuleDefault("3", "党总支、党支部任期（年）"),
+    "term_years_village": RuleDefault("5", "村、社区党组织任期（年）"),
 }
 
 
@@ -51,3 +56,53 @@ def get_rule(key: str) -> int | str:
         return default.kind(raw)
     except (TypeError, ValueError):
         return default.kind(default.value)
+
+
+def rules_in_force(*keys: str) -> dict[str, Any]:
+    """Several rule values in one query (``get_rule`` reads one key a query)."""
+    from .models import RuleSetting
+
+    overrides = dict(RuleSetting.objects.filter(key__in=keys).values_list("key", "value"))
+    values: dict[str, Any] = {}
+    for key in keys:
+        default = DEFAULTS[key]
+        try:
+            values[key] = default.kind(overrides.get(key, default.value))
+        except (TypeError, ValueError):
+            values[key] = default.kind(default.value)
+    return values
+
+
+@dataclass(frozen=True)
+class TermYears:
+    """How long a leadership team serves, by level (中办 2018; configurable)."""
+
+    committee: int
+    branch: int
+    village: int
+
+    KEYS = ("term_years_committee", "term_years_branch", "term_years_village")
+
+    @classmethod
+    def current(cls) -> TermYears:
+        return cls.from_rules(rules_in_force(*cls.KEYS))
+
+    @classmethod
+    def from_rules(cls, rules: dict[str, Any]) -> TermYears:
+        return cls(
+            committee=rules["term_years_committee"],
+            branch=rules["term_years_branch"],
+            village=rules["term_years_village"],
+        )
+
+    def for_kind(self, kind: str, category: str) -> int | None:
+        """The term of an organization of ``kind`` and ``category``; None where there is no term."""
+        from .choices import OrgCategory, OrgKind
+
+        if kind in (OrgKind.WORKING_COMMITTEE, OrgKind.GROUP):
+            return None  # 党工委 are appointed; a 党小组 elects a group leader, not a team
+        if category in (OrgCategory.VILLAGE, OrgCategory.COMMUNITY):
+            return self.village
+        if kind in (OrgKind.COUNTY_COMMITTEE, OrgKind.COMMITTEE):
+            return self.committee
+        return self.branch

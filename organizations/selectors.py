@@ -19,7 +19,7 @@ from django.utils import timezone
 from .choices import COMMITTEE_KINDS, OrgKind, PostTitle
 from .hooks import DirectCounts, direct_member_counts
 from .models import PATH_SEGMENT, LeadershipPost, Organization, OrganizationQuerySet
-from .rules import get_rule
+from .rules import TermYears, get_rule, rules_in_force
 
 SEGMENT_LENGTH = PATH_SEGMENT + 1  # digits plus the trailing "/"
 
@@ -355,14 +355,28 @@ class WarningThresholds:
     branch_max: int
     general_branch_min: int
     committee_min: int
+    terms: TermYears
+
+    KEYS = (
+        "branch_min_full_members",
+        "branch_max_members",
+        "general_branch_min_members",
+        "committee_min_members",
+        *TermYears.KEYS,
+    )
 
     @classmethod
     def current(cls) -> WarningThresholds:
+        return cls.from_rules(rules_in_force(*cls.KEYS))
+
+    @classmethod
+    def from_rules(cls, rules: dict[str, Any]) -> WarningThresholds:
         return cls(
-            branch_min_full=int(get_rule("branch_min_full_members")),
-            branch_max=int(get_rule("branch_max_members")),
-            general_branch_min=int(get_rule("general_branch_min_members")),
-            committee_min=int(get_rule("committee_min_members")),
+            branch_min_full=rules["branch_min_full_members"],
+            branch_max=rules["branch_max_members"],
+            general_branch_min=rules["general_branch_min_members"],
+            committee_min=rules["committee_min_members"],
+            terms=TermYears.from_rules(rules),
         )
 
 
@@ -375,7 +389,7 @@ def warnings_for(
     def warn(code: str, message: str) -> None:
         found.append(OrgWarning(org=org, code=code, message=message))
 
-    if org.kind == OrgKind.BRANCH:
+    if org.counts_as_branch:  # a temporary or functional branch keeps no members of its own
         if counts.full < limits.branch_min_full:
             warn(
                 "branch_too_few_full",
@@ -396,8 +410,8 @@ def warnings_for(
             "committee_too_small",
             f"党员{counts.members}名，不足{limits.committee_min}名（党员100人以上方可设立基层党委）",
         )
-    ends_on = org.term_ends_on
-    if org.kind != OrgKind.GROUP and ends_on and ends_on < day:
+    ends_on = org.term_end_in(limits.terms)
+    if ends_on and ends_on < day:
         warn("term_expired", f"本届班子任期已于{ends_on:%Y年%m月%d日}届满，应按期换届")
     return found
 

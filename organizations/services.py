@@ -16,7 +16,7 @@ from core.audit import service
 from core.scopes import can_write, check_can_edit, in_scope, scope_root, sees_everything
 from core.versioning import lock_for_update, save_changed
 
-from .choices import OrgEventKind, OrgKind, PostTitle, Role
+from .choices import BranchForm, OrgEventKind, OrgKind, PostTitle, Role
 from .hooks import CLOSING_HANDLERS
 from .lineage import extend_lineage, rebuild_lineage
 from .models import (
@@ -83,6 +83,8 @@ def org_create(
     can_approve_members: bool = False,
     term_started_on: dt.date | None = None,
     sort_order: int = 0,
+    form: str = BranchForm.REGULAR,
+    covered_units: str = "",
 ) -> Organization:
     """Establish an organization under ``parent`` (a root when ``parent`` is None)."""
     if parent is None:
@@ -103,6 +105,8 @@ def org_create(
         can_approve_members=can_approve_members,
         term_started_on=term_started_on,
         sort_order=sort_order,
+        form=form,
+        covered_units=covered_units,
         path="pending",
     )
     org.full_clean(exclude=["path"])
@@ -155,7 +159,15 @@ def org_update(
     The row is locked and only ``changes`` are written; ``expected_version`` (the
     version the user's form was loaded with) refuses a save over a newer record.
     """
-    allowed = {"category", "can_approve_members", "term_years", "term_started_on", "sort_order"}
+    allowed = {
+        "category",
+        "form",
+        "covered_units",
+        "can_approve_members",
+        "term_years",
+        "term_started_on",
+        "sort_order",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"org_update cannot change {sorted(unknown)}")

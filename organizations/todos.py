@@ -37,9 +37,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from .choices import OrgKind
-from .models import Organization, RuleSetting
-from .rules import DEFAULTS
+from .models import Organization
+from .rules import TermYears, rules_in_force
 from .selectors import (
     WARNING_KINDS,
     WarningThresholds,
@@ -138,26 +137,13 @@ def collect_todos(user: Any, today: dt.date) -> list[TodoGroup]:
 # The organization tree's to-dos
 
 
-def rules_in_force(*keys: str) -> dict[str, Any]:
-    """Several rule values in one query (``get_rule`` reads one key a query)."""
-    overrides = dict(RuleSetting.objects.filter(key__in=keys).values_list("key", "value"))
-    values: dict[str, Any] = {}
-    for key in keys:
-        default = DEFAULTS[key]
-        try:
-            values[key] = default.kind(overrides.get(key, default.value))
-        except (TypeError, ValueError):
-            values[key] = default.kind(default.value)
-    return values
-
-
-def _term_ending(orgs: Iterable[Organization], today: dt.date) -> list[tuple[Organization, dt.date]]:
+def _term_ending(
+    orgs: Iterable[Organization], terms: TermYears, today: dt.date
+) -> list[tuple[Organization, dt.date]]:
     """Organizations whose leadership term ends within TERM_NOTICE_DAYS (already expired ones are warnings)."""
     last = today + dt.timedelta(days=TERM_NOTICE_DAYS)
     ending = [
-        (org, ends_on)
-        for org in orgs
-        if org.kind != OrgKind.GROUP and (ends_on := org.term_ends_on) and today <= ends_on <= last
+        (org, ends_on) for org in orgs if (ends_on := org.term_end_in(terms)) and today <= ends_on <= last
     ]
     return sorted(ending, key=lambda pair: (pair[1], pair[0].path))
 
@@ -165,23 +151,12 @@ def _term_ending(orgs: Iterable[Organization], today: dt.date) -> list[tuple[Org
 def organization_todos(user: Any, today: dt.date) -> list[TodoGroup]:
     """Warnings, vacancies and terms ending soon in the user's scope: four queries.
 
-    The rules (one query for all five), the organizations existing today, their
+    The rules (one query for all of them), the organizations existing today, their
     member counts, the posts held today.  The warnings and vacancies pages
     compute the same rows from the same building blocks.
     """
-    rules = rules_in_force(
-        "branch_min_full_members",
-        "branch_max_members",
-        "general_branch_min_members",
-        "committee_min_members",
-        "branch_committee_min_full_members",
-    )
-    limits = WarningThresholds(
-        branch_min_full=rules["branch_min_full_members"],
-        branch_max=rules["branch_max_members"],
-        general_branch_min=rules["general_branch_min_members"],
-        committee_min=rules["committee_min_members"],
-    )
+    rules = rules_in_force(*WarningThresholds.KEYS, "branch_committee_min_full_members")
+    limits = WarningThresholds.from_rules(rules)
     queryset = Organization.objects.visible_to(user).existing_on(today)
     orgs = list(queryset)
     if not orgs:
@@ -191,7 +166,7 @@ def organization_todos(user: Any, today: dt.date) -> list[TodoGroup]:
     vacant = vacancies_for(
         orgs, counts, filled_posts(queryset, today), rules["branch_committee_min_full_members"]
     )
-    ending = _term_ending(orgs, today)
+    ending = _term_ending(orgs, limits.terms, today)
 
     by_code = Counter(w.code for w in warnings)
     warning_hint = "，".join(f"{WARNING_KINDS[code]} {n}" for code, n in by_code.most_common())

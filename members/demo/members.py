@@ -33,6 +33,7 @@ from organizations.choices import OrgCategory, OrgKind, PostTitle
 from organizations.demo import names
 from organizations.demo.organizations import Home, Move
 from organizations.models import LeadershipPost, Organization
+from organizations.rules import TermYears
 
 C = OrgCategory
 J = Occupation
@@ -110,7 +111,23 @@ PROFILES: dict[str, Profile] = {
         _w(PROFESSIONAL=0.88, MANAGER=0.10, WORKER=0.02),
         ("教师", "教师", "班主任", "教导主任", "副校长"),
     ),
-    C.ENTERPRISE: Profile(
+    C.STATE_ENTERPRISE: Profile(
+        0.22,
+        0.50,
+        (22, 59, 40),
+        _w(BACHELOR=0.20, COLLEGE=0.30, TECHNICAL=0.20, HIGH_SCHOOL=0.20, JUNIOR_OR_BELOW=0.10),
+        _w(WORKER=0.55, MANAGER=0.30, PROFESSIONAL=0.15),
+        ("职工", "技术员", "班组长", "部门经理"),
+    ),
+    C.PRIVATE_ENTERPRISE: Profile(
+        0.22,
+        0.50,
+        (22, 59, 40),
+        _w(BACHELOR=0.20, COLLEGE=0.30, TECHNICAL=0.20, HIGH_SCHOOL=0.20, JUNIOR_OR_BELOW=0.10),
+        _w(WORKER=0.55, MANAGER=0.30, PROFESSIONAL=0.15),
+        ("职工", "技术员", "班组长", "部门经理"),
+    ),
+    C.SOCIAL_ORG: Profile(
         0.22,
         0.50,
         (22, 59, 40),
@@ -470,6 +487,7 @@ def build_posts(ctx: DemoContext, current: list[Member]) -> list[LeadershipPost]
             if anc in by_path and by_path[anc].kind != OrgKind.BRANCH:
                 subtree[by_path[anc].pk].extend(by_org.get(o.pk, []))
     factory = MemberFactory(ctx)
+    terms = TermYears.current()
     posts: list[LeadershipPost] = []
     for org in orgs:
         if org.kind == OrgKind.BRANCH:
@@ -510,8 +528,14 @@ def build_posts(ctx: DemoContext, current: list[Member]) -> list[LeadershipPost]
                 post.end_on = max(start, day_in_year(rng, start, today))
                 post.note = "调离"
             posts.append(post)
-        if org.is_active and rng.random() < 0.2 and start > org.established_on + dt.timedelta(days=400):
-            previous_start = max(org.established_on, add_years(start, -org.effective_term_years))
+        years = org.term_years_in(terms)
+        if (
+            years
+            and org.is_active
+            and rng.random() < 0.2
+            and start > org.established_on + dt.timedelta(days=400)
+        ):
+            previous_start = max(org.established_on, add_years(start, -years))
             name = holders[-1].name if len(holders) > len(team) else factory.name("壮族", True)
             posts.append(
                 LeadershipPost(

@@ -105,6 +105,13 @@ def check_id_number_free(actor: Any, id_number: str, *, member: Member | None = 
 def validate_holding_org(org: Organization, day: dt.date, field: str = "organization") -> None:
     if org.kind not in MEMBER_HOLDING_KINDS:
         raise ValidationError({field: f"“{org.name}”是{org.get_kind_display()}，不能直接管理党员"})
+    if not org.develops_members:
+        raise ValidationError(
+            {
+                field: f"“{org.name}”是{org.get_form_display()}，党员的组织关系仍在原党支部，"
+                "不在此登记党员，也不发展党员"
+            }
+        )
     if not org.existed_on(day):
         raise ValidationError({field: f"“{org.name}”在{day:%Y-%m-%d}不存在或已撤销"})
 

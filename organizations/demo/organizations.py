@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from core.demo import DemoContext
-from organizations.choices import OrgCategory, OrgKind
+from organizations.choices import BranchForm, OrgCategory, OrgKind
 from organizations.models import Organization
+from organizations.rules import TermYears
 from organizations.services import org_create, org_dissolve, org_merge, org_move, org_rename
 
 from . import names
@@ -36,7 +38,20 @@ TOWNSHIPS_WITH_ENTERPRISE = {
     "新华镇": "新华镇非公有制企业",
     "剥隘镇": "剥隘镇民营企业",
     "归朝镇": "归朝镇糖厂",
-    "里达镇": "里达镇茶叶合作社",
+    "里达镇": "里达镇社会组织",
+}
+#: Joint branches of units too small for one each: unit -> (name before 党支部, category, units covered).
+JOINT_BRANCHES = {
+    "新华镇非公有制企业": (
+        "新华镇非公有制企业联合",
+        OrgCategory.PRIVATE_ENTERPRISE,
+        "富宁县宏达建材有限公司、新华镇富兴农资经营部、富宁县鑫源运输有限公司",
+    ),
+    "里达镇社会组织": (
+        "里达镇社会组织联合",
+        OrgCategory.SOCIAL_ORG,
+        "里达镇茶叶协会、里达镇老年人协会、里达镇农民专业合作社联合会",
+    ),
 }
 #: Party groups: (branch unit, number of groups).
 PARTY_GROUPS = (("新华镇各甫村", 3), ("睦伦乡睦伦村", 2), ("洞波乡洞波村", 1))
@@ -78,7 +93,9 @@ SIZE_BY_CATEGORY: dict[str, tuple[int, int]] = {
     OrgCategory.ORGAN: (5, 30),
     OrgCategory.INSTITUTION: (8, 30),
     OrgCategory.SCHOOL: (8, 30),
-    OrgCategory.ENTERPRISE: (6, 30),
+    OrgCategory.STATE_ENTERPRISE: (6, 30),
+    OrgCategory.PRIVATE_ENTERPRISE: (4, 15),
+    OrgCategory.SOCIAL_ORG: (3, 10),
     OrgCategory.RETIRED: (10, 40),
     OrgCategory.STATION: (4, 15),
 }
@@ -120,19 +137,25 @@ class TreeBuilder:
         """A day from ``first`` to ``last`` (``first`` when the range is empty)."""
         return first + dt.timedelta(days=self.rng.randint(0, max(0, (last - first).days)))
 
-    def term_start(self, category: str, established_on: dt.date) -> dt.date:
-        """Start of the current team's term; about one in twenty has run past its end."""
-        years = 5 if category in (OrgCategory.VILLAGE, OrgCategory.COMMUNITY) else 3
+    @cached_property
+    def terms(self) -> TermYears:
+        return TermYears.current()
+
+    def term_start(self, kind: str, category: str, established_on: dt.date) -> dt.date | None:
+        """Start of the current team's term (None: no term); about one in twenty has run past its end."""
+        years = self.terms.for_kind(kind, category)
+        if years is None:
+            return None
         if self.rng.random() < 0.05:
             start = dt.date(
                 self.year - years - self.rng.randint(0, 1), self.rng.randint(1, 10), self.rng.randint(1, 28)
             )
-        elif years == 5:
+        elif category in (OrgCategory.VILLAGE, OrgCategory.COMMUNITY):
             # Village and community teams were elected together early in one year.
             start = dt.date(self.year - 4, self.rng.randint(1, 4), self.rng.randint(1, 28))
         else:
             start = dt.date(
-                self.year - self.rng.randint(1, 2), self.rng.randint(1, 12), self.rng.randint(1, 28)
+                self.year - self.rng.randint(1, years - 1), self.rng.randint(1, 12), self.rng.randint(1, 28)
             )
         return max(start, established_on)
 
@@ -149,6 +172,8 @@ class TreeBuilder:
         document: str = "",
         reason: str = "",
         can_approve: bool = False,
+        form: str = BranchForm.REGULAR,
+        covered_units: str = "",
     ) -> Organization:
         if code is None:
             assert parent is not None
@@ -170,7 +195,7 @@ class TreeBuilder:
             document = document or (
                 self.doc(DOC_ORG_DEPT, established_on.year) if established_on.year >= 1985 else ""
             )
-        term = None if kind == OrgKind.GROUP else self.term_start(category, established_on)
+        term = self.term_start(kind, category, established_on)
         org = org_create(
             actor=self.ctx.actor,
             parent=parent,
@@ -183,6 +208,8 @@ class TreeBuilder:
             document_no=document,
             can_approve_members=can_approve,
             term_started_on=term,
+            form=form,
+            covered_units=covered_units,
             sort_order=self._children.get(parent.pk, 0) if parent else 0,
         )
         return org
@@ -198,6 +225,8 @@ class TreeBuilder:
         document: str = "",
         reason: str = "",
         home: bool = True,
+        form: str = BranchForm.REGULAR,
+        covered_units: str = "",
     ) -> Organization:
         """A 党支部 named after its unit; ``home`` registers it as a home of demo members."""
         org = self.create(
@@ -208,6 +237,8 @@ class TreeBuilder:
             established_on=established_on,
             document=document,
             reason=reason,
+            form=form,
+            covered_units=covered_units,
         )
         self.units[org.pk] = unit
         self.by_unit[unit] = org
@@ -304,7 +335,28 @@ def build(ctx: DemoContext) -> None:
         if township in TOWNSHIPS_WITH_RETIRED:
             b.branch(tc, f"{township}离退休干部", OrgCategory.RETIRED, label=f"{township}老干部")
         if township in TOWNSHIPS_WITH_ENTERPRISE:
-            b.branch(tc, TOWNSHIPS_WITH_ENTERPRISE[township], OrgCategory.ENTERPRISE)
+            unit = TOWNSHIPS_WITH_ENTERPRISE[township]
+            if unit in JOINT_BRANCHES:  # small firms too few to have a branch each
+                label, category, covered = JOINT_BRANCHES[unit]
+                b.branch(
+                    tc,
+                    unit,
+                    category,
+                    label=label,
+                    form=BranchForm.JOINT,
+                    covered_units=covered,
+                )
+            else:
+                b.branch(tc, unit, OrgCategory.PRIVATE_ENTERPRISE)
+        if township == "新华镇":
+            b.branch(
+                tc,
+                "新华镇流动党员",
+                OrgCategory.OTHER,
+                label="新华镇流动党员功能型",
+                form=BranchForm.FUNCTIONAL,
+                home=False,
+            )
 
     # -- the county organs' working committee -----------------------------
     organs = committee("县直机关工委", OrgKind.WORKING_COMMITTEE, OrgCategory.ORGAN)
@@ -319,6 +371,18 @@ def build(ctx: DemoContext) -> None:
         organ_general[unit] = gb
         for sub in branch_units:
             organ_branches[sub] = b.branch(gb, sub, OrgCategory.ORGAN)
+    # The resident village work teams have a temporary branch (their members' relationships
+    # stay in their own branches).
+    b.branch(
+        organs,
+        "县乡村振兴驻村工作队",
+        OrgCategory.ORGAN,
+        label="县乡村振兴驻村工作队临时",
+        form=BranchForm.TEMPORARY,
+        established_on=dt.date(year - 1, 3, 1),
+        document=b.doc(DOC_ORG_DEPT, year - 1),
+        home=False,
+    )
 
     def system_committee(
         name: str,
@@ -346,7 +410,10 @@ def build(ctx: DemoContext) -> None:
         names.COUNTY_HEALTH_UNITS,
     )
     system_committee(
-        "县国有企业党委", OrgCategory.ENTERPRISE, names.ENTERPRISE_GENERAL_BRANCHES, names.COUNTY_ENTERPRISES
+        "县国有企业党委",
+        OrgCategory.STATE_ENTERPRISE,
+        names.ENTERPRISE_GENERAL_BRANCHES,
+        names.COUNTY_ENTERPRISES,
     )
     system_committee("县离退休干部党委", OrgCategory.RETIRED, (), names.RETIRED_UNITS)
 

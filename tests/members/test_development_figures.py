@@ -245,7 +245,7 @@ def test_a_branch_younger_than_the_warning_period_is_not_flagged(frozen, tree, a
         code="C01T01B09",
         name="新建党支部",
         kind=OrgKind.BRANCH,
-        category=OrgCategory.ENTERPRISE,
+        category=OrgCategory.PRIVATE_ENTERPRISE,
         established_on=dt.date(2025, 1, 1),
     )
     names = [w.branch.name for w in branches_without_new(tree.committee, dt.date(2026, 6, 30))]

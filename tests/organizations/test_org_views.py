@@ -413,11 +413,11 @@ def test_the_warning_page_query_count_is_flat(
 ):
     client.force_login(county_staff)
     url = reverse("organizations:warnings")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         # 1. session  2. user  3. the user's organization
-        # 4-7. the four thresholds (get_rule)  8. organizations existing today
-        # 9. current members per organization  10. the organizations offered by the filter's 范围 choice
+        # 4. the thresholds and terms (one query)  5. organizations existing today
+        # 6. current members per organization  7. the organizations offered by the filter's 范围 choice
         client.get(url)
     add_branches(admin_user, tree.other_committee, 6, "W")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         client.get(url)

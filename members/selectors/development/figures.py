@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, 
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from core.dates import add_years
-from organizations.choices import COMMITTEE_KINDS, OrgKind
+from organizations.choices import COMMITTEE_KINDS
 from organizations.models import Organization
 from organizations.rules import get_rule
 
@@ -229,7 +229,8 @@ def branches_without_new(org: Organization, day: dt.date) -> list[BranchWarning]
     )
     branches = (
         Organization.objects.within_on(org, day)
-        .filter(kind=OrgKind.BRANCH, established_on__lte=since)
+        .counted_branches()
+        .filter(established_on__lte=since)
         .existing_on(day)
         .annotate(last_joined=Subquery(last))
         .filter(Q(last_joined__isnull=True) | Q(last_joined__lte=since))
