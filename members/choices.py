@@ -17,7 +17,15 @@ ETHNIC_GROUPS = (
 ).split()
 assert len(ETHNIC_GROUPS) == 56
 HAN = "汉族"
-ETHNICITY_CHOICES = [(e, e) for e in ETHNIC_GROUPS] + [("其他", "其他")]
+#: 少数民族 in the statistics: the 55 recognized minority groups — not 未识别民族, 入籍 or 其他.
+MINORITY_GROUPS = tuple(e for e in ETHNIC_GROUPS if e != HAN)
+UNRECOGNIZED = "未识别民族"
+NATURALIZED = "入籍"  # 外国血统中国籍人士 (GB 3304)
+ETHNICITY_CHOICES = (
+    [(e, e) for e in ETHNIC_GROUPS]
+    + [(UNRECOGNIZED, UNRECOGNIZED), (NATURALIZED, "入籍（外国血统中国籍人士）")]
+    + [("其他", "其他")]
+)
 
 
 class Education(models.TextChoices):

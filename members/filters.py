@@ -31,7 +31,7 @@ from organizations.models import Organization
 from .choices import (
     AGE_BANDS,
     ETHNICITY_CHOICES,
-    HAN,
+    MINORITY_GROUPS,
     Education,
     Gender,
     LeaveReason,
@@ -56,7 +56,7 @@ from .models import (
 )
 from .models.development import PUBLICITY_STEPS, Stage
 
-MINORITY = "少数民族"  # the ethnicity filter's "any but 汉族"
+MINORITY = "少数民族"  # the ethnicity filter's "any of the 55 recognized minority groups"
 
 #: A search term made only of ID characters is an ID number (full) or its tail.
 ID_TERM = re.compile(r"[0-9Xx]+")
@@ -188,7 +188,7 @@ class MemberFilterSet(ScopedFilterSet):
 
     def filter_ethnicity(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == MINORITY:
-            return queryset.exclude(ethnicity=HAN)
+            return queryset.filter(ethnicity__in=MINORITY_GROUPS)
         return queryset.filter(ethnicity=value)
 
     def filter_age_band(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -14,7 +14,7 @@ from core.scopes import ScopedQuerySet
 from core.versioning import Versioned
 from organizations.models import Organization
 
-from ..choices import HAN, LeaveReason, MemberStatus, PeriodReason
+from ..choices import MINORITY_GROUPS, LeaveReason, MemberStatus, PeriodReason
 from .person import PersonFields
 
 
@@ -43,7 +43,10 @@ class Member(Versioned, PersonFields):
     # Encrypted at rest (core.fieldcrypto); found and kept unique through the keyed hashes below.
     id_number = EncryptedIdField("公民身份号码", validators=[validate_id_number])
     id_number_hash = IdHashField(
-        "公民身份号码检索码", source="id_number", unique=True, error_messages={"unique": "该公民身份号码已登记"}
+        "公民身份号码检索码",
+        source="id_number",
+        unique=True,
+        error_messages={"unique": "该公民身份号码已登记"},
     )
     # The list search and the member picker find a member by the last 4+ characters (members.filters).
     id_number_tail_hash = IdHashField("公民身份号码末4位检索码", source="id_number", tail=4, db_index=True)
@@ -112,7 +115,7 @@ class Member(Versioned, PersonFields):
 
     @property
     def is_minority(self) -> bool:
-        return self.ethnicity != HAN
+        return self.ethnicity in MINORITY_GROUPS
 
     def age_on(self, day: dt.date) -> int:
         return age_on(self.birth_date, day)

@@ -64,7 +64,7 @@ def new_in_2025(frozen, tree, admin_user):
             education="HIGH_SCHOOL",
             is_frontline=True,
         ),
-        # exactly 35 on the admission day: not "under 35"; 壮族, 初中
+        # exactly 35 on the admission day: counted in 35岁及以下 (以下 includes the number); 壮族, 初中
         register(
             admin_user,
             tree.branch_b,
@@ -162,18 +162,36 @@ def test_a_committee_without_a_plan_has_no_rate(new_in_2025, tree):
 
 def test_new_member_structure_counts_and_rates(new_in_2025, tree):
     s = new_member_structure(tree.county, *YEAR_2025)
-    assert s == NewMemberStructure(total=3, high_school_plus=2, female=1, minority=2, under_35=2, frontline=1)
+    assert s == NewMemberStructure(total=3, high_school_plus=2, female=1, minority=2, under_35=3, frontline=1)
     assert s.high_school_plus_rate == Decimal("66.67")
     assert s.female_rate == Decimal("33.33")
     assert s.minority_rate == Decimal("66.67")
-    assert s.under_35_rate == Decimal("66.67")
+    assert s.under_35_rate == Decimal("100.00")
     assert s.frontline_rate == Decimal("33.33")
 
 
-def test_under_35_is_the_age_on_the_admission_day(new_in_2025, tree):
-    # 乙 turned 35 on the day of admission and is not counted; 丙 was one day short and is.
-    assert new_member_structure(tree.branch_b, *YEAR_2025).under_35 == 0
+def test_35_and_under_includes_35_on_the_admission_day(new_in_2025, tree, admin_user):
+    # 乙 turned 35 on the day of admission and is counted (以下 includes the number); 丁 turned 36 and is not.
+    register(admin_user, tree.branch_b, "丁", dt.date(1989, 6, 2), dt.date(2025, 6, 2), seq=14)
+    assert new_member_structure(tree.branch_b, *YEAR_2025).under_35 == 1
     assert new_member_structure(tree.branch_c, *YEAR_2025).under_35 == 1
+
+
+def test_minorities_are_the_55_recognized_groups(new_in_2025, tree, admin_user):
+    register(
+        admin_user,
+        tree.branch_b,
+        "戊",
+        dt.date(1990, 1, 5),
+        dt.date(2025, 7, 1),
+        seq=15,
+        ethnicity="未识别民族",
+    )
+    register(
+        admin_user, tree.branch_b, "己", dt.date(1990, 1, 6), dt.date(2025, 7, 1), seq=16, ethnicity="入籍"
+    )
+    s = new_member_structure(tree.branch_b, *YEAR_2025)
+    assert (s.total, s.minority) == (3, 1)  # 乙 (壮族) only
 
 
 def test_the_structure_follows_the_scope_and_the_period(new_in_2025, tree):

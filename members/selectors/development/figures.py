@@ -20,7 +20,7 @@ from organizations.choices import COMMITTEE_KINDS
 from organizations.models import Organization
 from organizations.rules import get_rule
 
-from ...choices import HAN, HIGH_SCHOOL_PLUS, Gender, PeriodReason
+from ...choices import HIGH_SCHOOL_PLUS, MINORITY_GROUPS, Gender, PeriodReason
 from ...models import Member, MemberPeriod
 from ...models.development import Applicant, DevelopmentPlan, DevelopmentStep, Outcome, Step
 
@@ -89,7 +89,7 @@ def new_members(org: Organization, start: dt.date, end: dt.date) -> QuerySet[Mem
 
 
 def _date_key(prefix: str) -> Any:
-    """YYYYMMDD as an integer: the difference of two keys < 350000 means "under 35 years" between them."""
+    """YYYYMMDD as an integer: the difference of two keys < 360000 means "35 years or less" between them."""
     return ExtractYear(prefix) * Value(10000) + ExtractMonth(prefix) * Value(100) + ExtractDay(prefix)
 
 
@@ -102,8 +102,9 @@ def new_member_structure(org: Organization, start: dt.date, end: dt.date) -> New
             total=Count("id"),
             high_school_plus=Count("id", filter=Q(education__in=HIGH_SCHOOL_PLUS)),
             female=Count("id", filter=Q(gender=Gender.FEMALE)),
-            minority=Count("id", filter=~Q(ethnicity=HAN)),
-            under_35=Count("id", filter=Q(age_key__lt=350000)),
+            minority=Count("id", filter=Q(ethnicity__in=MINORITY_GROUPS)),
+            # 35岁及以下 (以下 includes the number): not yet 36 on the admission day.
+            under_35=Count("id", filter=Q(age_key__lt=360000)),
             frontline=Count("id", filter=Q(is_frontline=True)),
         )
     )
