@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
 
@@ -54,7 +55,9 @@ class IdInfo:
 
 
 def check_char(first17: str) -> str:
-    return CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    if len(first17) != len(WEIGHTS):
+        raise ValueError("check_char takes the first 17 digits")
+    return CHECK_CHARS[sum(map(operator.mul, WEIGHTS, map(int, first17))) % 11]
 
 
 def normalize_id_number(value: object) -> str:
@@ -69,6 +72,8 @@ def normalize_id_number(value: object) -> str:
 
 def canonical_id_number(value: object) -> str:
     """The stored form: normalised and, for a valid 15-digit number, converted to 18; anything else as normalised."""
+    if isinstance(value, str) and len(value) == 18 and _ASCII_ID.fullmatch(value):
+        return value  # already canonical (the common case: every stored number; an import hashes each row twice)
     try:
         return parse_id_number(value).number
     except ValidationError:
