@@ -59,7 +59,10 @@ class Command(BaseCommand):
             with transaction.atomic(using=alias):
                 for model in models:
                     counts.append(
-                        (model._meta.verbose_name, rotate_rows(model, batch_size=options["batch_size"]))
+                        (
+                            model._meta.verbose_name,
+                            rotate_rows(model, connection, batch_size=options["batch_size"]),
+                        )
                     )
                 left = sum(rows_not_under_current_key(m, connection) for m in models)
                 if left:  # not expected: every row was just rewritten; refuse rather than half-rotate
