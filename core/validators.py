@@ -206,3 +206,33 @@ def install_model_validators(app_configs: Iterable[Any]) -> None:
                 # (what a migration records) alone.
                 if validator is not None and not _has_plausibility(field.validators):
                     field.validators.append(validator)
+
+
+# ---------------------------------------------------------------------------
+# Names and telephone numbers: declared on the fields that hold them.
+
+_NAME_LETTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaffA-Za-z\u00c0-\u024f]")
+#: 11-digit mobile numbers (1 then 3–9), optionally with the country code.
+_MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
+#: A landline with its area code (0 + 2–3 digits), a 7–8 digit number and an optional extension.
+_LANDLINE = re.compile(r"^0\d{2,3}-?[1-9]\d{6,7}(?:-\d{1,6})?$")
+
+
+def validate_person_name(value: Any) -> None:
+    """A person's name holds Chinese characters or letters (a name of digits or signs only is a typing slip)."""
+    text = str(value or "")
+    if text and not _NAME_LETTER.search(text):
+        raise ValidationError("姓名须包含汉字或字母，不能只有数字或符号", code="name_letters")
+
+
+def validate_phone(value: Any) -> None:
+    """A Chinese mobile number (13812345678) or a landline with its area code (0876-6123456)."""
+    text = re.sub(r"\s", "", str(value or ""))
+    if not text:
+        return
+    if _MOBILE.match(text.replace("-", "")) or _LANDLINE.match(text):
+        return
+    raise ValidationError(
+        "电话号码格式不正确：应为11位手机号码（如13812345678）或带区号的固定电话（如0876-6123456）",
+        code="phone",
+    )

@@ -38,6 +38,7 @@ DEFAULTS: dict[str, RuleDefault] = {
     "lost_contact_suspension_months": RuleDefault("24", "失联党员停止党籍提示（失联满N个月）"),
     "suspension_removal_months": RuleDefault("24", "停止党籍后除名提示（满N个月）"),
     "care_old_member_age": RuleDefault("70", "走访慰问老党员年龄（岁）"),
+    "probation_overdue_months": RuleDefault("18", "预备期满后仍为预备党员的最长月数（延长一年加审批六个月）"),
     # Terms of office (中办 2018): 党工委 are appointed and have no term.
     "term_years_committee": RuleDefault("5", "基层党委（含县委）任期（年）"),
     "term_years_branch": RuleDefault("3", "党总支、党支部任期（年）"),

@@ -160,7 +160,7 @@ def test_refused_service_writes_no_row_and_no_audit(secretary_b, tree, member_a)
     from django.http import Http404
 
     with pytest.raises(Http404):
-        member_update(actor=secretary_b, member=member_a, phone="1")
+        member_update(actor=secretary_b, member=member_a, phone="13812345678")
     member_a.refresh_from_db()
     assert member_a.phone == ""
     assert LogEntry.objects.count() == count

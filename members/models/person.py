@@ -6,20 +6,22 @@ from typing import Any
 
 from django.db import models
 
+from core.validators import validate_person_name, validate_phone
+
 from ..choices import ETHNICITY_CHOICES, HAN, Education, Gender, Occupation
 
 
 class PersonFields(models.Model):
     """The person fields ``Member`` and ``Applicant`` define identically (each adds its own ``id_number``)."""
 
-    name = models.CharField("姓名", max_length=50)
+    name = models.CharField("姓名", max_length=50, validators=[validate_person_name])
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=10, choices=ETHNICITY_CHOICES, default=HAN)
     birth_date = models.DateField("出生日期")
     education = models.CharField("学历", max_length=20, choices=Education.choices)
     occupation = models.CharField("人员类别", max_length=20, choices=Occupation.choices)
     is_frontline = models.BooleanField("生产一线", default=False)
-    phone = models.CharField("手机号码", max_length=20, blank=True)
+    phone = models.CharField("手机号码", max_length=20, blank=True, validators=[validate_phone])
     work_unit = models.CharField("工作单位及职务", max_length=100, blank=True)
 
     class Meta:

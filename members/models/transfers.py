@@ -13,6 +13,7 @@ from django.urls import reverse
 from core.fieldcrypto import EncryptedIdField, IdHashField
 from core.idcard import mask_id_number, validate_id_number
 from core.scopes import ScopedQuerySet, scope_root, sees_everything
+from core.validators import validate_person_name, validate_phone
 from core.versioning import Versioned
 from organizations.models import Organization
 
@@ -89,7 +90,7 @@ class Transfer(Versioned, models.Model):
     )
     # The person as the letter describes them: a snapshot for the printed
     # letter, and for a transfer into the county the data the record is built from.
-    person_name = models.CharField("姓名", max_length=50)
+    person_name = models.CharField("姓名", max_length=50, validators=[validate_person_name])
     person_gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     person_ethnicity = models.CharField("民族", max_length=10, choices=ETHNICITY_CHOICES, default=HAN)
     person_birth_date = models.DateField("出生日期")
@@ -100,7 +101,7 @@ class Transfer(Versioned, models.Model):
     person_full_on = models.DateField("转正日期", null=True, blank=True)
     person_education = models.CharField("学历", max_length=20, choices=Education.choices, blank=True)
     person_occupation = models.CharField("人员类别", max_length=20, choices=Occupation.choices, blank=True)
-    person_phone = models.CharField("手机号码", max_length=20, blank=True)
+    person_phone = models.CharField("手机号码", max_length=20, blank=True, validators=[validate_phone])
     person_work_unit = models.CharField("工作单位及职务", max_length=100, blank=True)
     from_org = models.ForeignKey(
         Organization,

@@ -31,12 +31,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from core.audit import service
+from core.dates import add_months, add_years
 from core.fieldcrypto import id_hash_q
 from core.idcard import parse_id_number
 from core.scopes import check_can_edit
 from core.versioning import lock_for_update, save_changed
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.models import Organization
+from organizations.rules import get_rule
 
 from ..choices import LeaveReason, MemberStatus, PeriodReason
 from ..models import Member, MemberPeriod, age_on
@@ -137,8 +139,12 @@ def validate_dates(member: Member) -> None:
         raise ValidationError({"full_on": "正式党员须填写转正日期"})
     if member.status == MemberStatus.PROBATIONARY and member.full_on:
         raise ValidationError({"full_on": "预备党员不应有转正日期"})
-    if member.full_on and member.joined_on and member.full_on < member.joined_on:
-        raise ValidationError({"full_on": "转正日期不能早于入党日期"})
+    if member.full_on and member.joined_on and member.full_on < add_years(member.joined_on, 1):
+        raise ValidationError(
+            {
+                "full_on": f"转正日期应在入党满一年之后（预备期一年，不早于{add_years(member.joined_on, 1):%Y-%m-%d}）"
+            }
+        )
     today = dt.date.today()
     for field in ("joined_on", "full_on"):
         value = getattr(member, field)
@@ -167,11 +173,38 @@ def _close_period(member: Member, day: dt.date, reason: str) -> MemberPeriod:
     return current
 
 
+def validate_probation_current(
+    member: Member, today: dt.date | None = None, *, overdue_months: int | None = None
+) -> None:
+    """A 预备党员 put on record must still be able to become a full member.
+
+    Probation is one year from admission, extended at most once by up to a
+    year, and the committee decides within six months: past that (the
+    ``probation_overdue_months`` after the first year) the record is wrong —
+    the member was confirmed, or the probation cancelled, and that is what to enter.
+    """
+    if member.status != MemberStatus.PROBATIONARY or not member.joined_on:
+        return
+    ended = add_years(member.joined_on, 1)
+    if overdue_months is None:
+        overdue_months = int(get_rule("probation_overdue_months"))
+    limit = add_months(ended, overdue_months)
+    if (today or dt.date.today()) > limit:
+        raise ValidationError(
+            {
+                "status": f"入党日期{member.joined_on:%Y-%m-%d}，预备期已于{ended:%Y-%m-%d}期满，"
+                f"延长预备期及审批也应在{limit:%Y-%m-%d}前完成，不能仍登记为预备党员："
+                "请登记为正式党员并填写转正日期，或办理取消预备资格"
+            }
+        )
+
+
 def build_member(*, organization: Organization, **fields: Any) -> Member:
     """An unsaved, fully validated ``Member`` (shared by the form service and imports)."""
     member = Member(organization=organization, **fields)
     validate_identity(member)
     validate_dates(member)
+    validate_probation_current(member)
     member.full_clean()
     validate_holding_org(organization, dt.date.today())
     return member

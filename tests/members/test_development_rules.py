@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -388,6 +389,7 @@ def test_contacts_are_one_or_two_members(applicant_a, ctx):
     assert applicant_a.steps.get(number=Step.CONTACTS).second_contact is None
 
 
+@time_machine.travel(dt.date(2023, 5, 1), tick=False)  # the probationary member is within their probation
 def test_contacts_are_full_members(applicant_a, ctx, admin_user):
     probationary = member_register(
         actor=admin_user,

@@ -113,7 +113,17 @@ BAD_ROWS = {
         "入党日期",
         "年满18周岁",
     ),
-    "full_membership_before_joining": ({"转正日期": dt.date(2004, 7, 1)}, "转正日期", "不能早于入党日期"),
+    "full_membership_before_joining": ({"转正日期": dt.date(2004, 7, 1)}, "转正日期", "应在入党满一年之后"),
+    "full_membership_within_the_probation_year": (
+        {"转正日期": dt.date(2006, 6, 30)},
+        "转正日期",
+        "转正日期应在入党满一年之后（预备期一年，不早于2006-07-01）",
+    ),
+    "probationary_member_past_probation_and_extension": (
+        {"党员类型": "预备党员", "转正日期": None, "入党日期": dt.date(2020, 7, 1)},
+        "党员类型",
+        "不能仍登记为预备党员",
+    ),
     "full_member_without_full_membership_date": ({"转正日期": None}, "转正日期", "正式党员须填写转正日期"),
     "probationary_member_with_full_membership_date": (
         {"党员类型": "预备党员"},

@@ -176,7 +176,7 @@ def test_a_change_the_service_refuses_comes_back_as_a_message_and_writes_nothing
     client.force_login(admin_user)
     entries = LogEntry.objects.count()
     response = client.post(
-        change_url(member_a), admin_data(member_a, joined_on="1975-08-01", phone="1"), follow=True
+        change_url(member_a), admin_data(member_a, joined_on="1975-06-01", phone="13812345678"), follow=True
     )
     assert "已有组织关系变动记录" in response.content.decode()
     member_a.refresh_from_db()
@@ -203,7 +203,7 @@ def test_an_auditor_on_staff_may_look_but_not_add_or_change_and_sees_the_id_mask
     response = client.get(change_url(member_a))
     html = response.content.decode()
     assert "110105************" in html and "11010519491231002X" not in html
-    client.post(change_url(member_a), admin_data(member_a, phone="1"))
+    client.post(change_url(member_a), admin_data(member_a, phone="13812345678"))
     member_a.refresh_from_db()
     assert member_a.phone == ""
 

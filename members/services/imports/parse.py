@@ -14,6 +14,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -34,10 +35,17 @@ from core.xlsx import (
 )
 from organizations.choices import OrgKind
 from organizations.models import Organization
+from organizations.rules import get_rule
 
 from ...choices import Gender
 from ...models import ImportJobStatus, Member
-from ..member import PROFILE_FIELDS, validate_dates, validate_holding_org, validate_identity
+from ..member import (
+    PROFILE_FIELDS,
+    validate_dates,
+    validate_holding_org,
+    validate_identity,
+    validate_probation_current,
+)
 from .spec import (
     BOOL_COLUMNS,
     CHOICE_COLUMNS,
@@ -113,6 +121,8 @@ class OrgResolver:
                 self.groups[org.parent_id][org.code.upper()] = org
         self._cache: dict[str, Organization | str] = {}
         self._checked: dict[int, str] = {}
+        #: The rule read once per file, not once per row (validate_probation_current).
+        self.probation_overdue_months = int(get_rule("probation_overdue_months"))
 
     def resolve(self, value: str) -> Organization | str:
         """The organization, or the reason it cannot be used (as a message)."""
@@ -283,6 +293,7 @@ def parse_row(number: int, cells: dict[str, Any], resolver: OrgResolver) -> Pars
     if info is not None and not {"birth_date", "gender"} & failed:
         checks.append(validate_identity)
     checks.append(validate_dates)
+    checks.append(partial(validate_probation_current, overdue_months=resolver.probation_overdue_months))
     for check in checks:
         try:
             check(member)
