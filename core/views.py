@@ -53,6 +53,8 @@ def apply_service_errors(form: Form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form, on the named field where there is one."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
+            # An ID number's uniqueness is checked on its keyed hash (core.fieldcrypto): show it on the number.
+            field = field.removesuffix("_hash") if field.endswith("_hash") else field
             target = field if field in form.fields else None
             for error in errors:
                 form.add_error(target, error.messages[0] if hasattr(error, "messages") else error)

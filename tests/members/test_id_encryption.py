@@ -327,3 +327,18 @@ def test_an_export_searched_by_a_whole_number_records_the_search_masked(client, 
     entry = AccessRecord.objects.get()
     assert "110105************" in entry.filters and "110105************" in entry.query
     assert "19491231" not in entry.filters + entry.query
+
+
+def test_a_uniqueness_refusal_on_the_hash_lands_on_the_number_field():
+    from django import forms
+
+    from core.forms import IdNumberField
+    from core.views import apply_service_errors
+
+    class PersonForm(forms.Form):
+        id_number = IdNumberField()
+
+    form = PersonForm({"id_number": MEMBER_A_ID})
+    assert form.is_valid()
+    apply_service_errors(form, ValidationError({"id_number_hash": ["该公民身份号码已登记"]}))
+    assert form.errors == {"id_number": ["该公民身份号码已登记"]}
