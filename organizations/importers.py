@@ -382,7 +382,9 @@ def template_workbook() -> bytes:
         (COL_ESTABLISHED, "必填，日期，如 2002-07-01", "2002-07-01"),
         (
             COL_FORM,
-            "选填，仅党支部：" + "、".join(BranchForm.labels) + "（留空为单独组建；临时、功能型党支部不计入党支部统计）",
+            "选填，仅党支部："
+            + "、".join(BranchForm.labels)
+            + "（留空为单独组建；临时、功能型党支部不计入党支部统计）",
             "",
         ),
         (COL_UNITS, "联合党支部必填：所覆盖的单位，用“、”分隔", ""),

@@ -250,7 +250,9 @@ class LeadershipPost(Versioned, models.Model):
     )
     title = models.CharField("职务", max_length=20, choices=PostTitle.choices)
     holder_name = models.CharField("任职人姓名", max_length=50)
-    holder_id_number = EncryptedIdField("任职人公民身份号码", blank=True)  # encrypted at rest (core.fieldcrypto)
+    holder_id_number = EncryptedIdField(
+        "任职人公民身份号码", blank=True
+    )  # encrypted at rest (core.fieldcrypto)
     start_on = models.DateField("任职日期")
     end_on = models.DateField("离任日期", null=True, blank=True)
     document_no = models.CharField("任职文号", max_length=100, blank=True)

@@ -15,7 +15,8 @@ from tests.factories import make_id, member_fields
 
 
 @pytest.mark.parametrize(
-    "number", ["13812345678", "+8619912345678", "138 1234 5678", "0876-6123456", "08766123456", "010-62345678-801"]
+    "number",
+    ["13812345678", "+8619912345678", "138 1234 5678", "0876-6123456", "08766123456", "010-62345678-801"],
 )
 def test_chinese_mobile_and_landline_numbers_are_accepted(number):
     validate_phone(number)
@@ -44,7 +45,9 @@ def test_names_without_chinese_characters_or_letters_are_refused(name):
 
 def test_registration_names_the_field_of_a_bad_phone_and_name(tree, admin_user):
     with pytest.raises(ValidationError) as refused:
-        member_register(actor=admin_user, organization=tree.branch_a, **member_fields(name="007", phone="110"))
+        member_register(
+            actor=admin_user, organization=tree.branch_a, **member_fields(name="007", phone="110")
+        )
     assert set(refused.value.message_dict) == {"name", "phone"}
     assert not Member.objects.exists()
 
@@ -56,7 +59,9 @@ def test_full_membership_comes_at_least_a_year_after_joining(tree, admin_user):
             organization=tree.branch_a,
             **member_fields(joined_on=dt.date(1975, 7, 1), full_on=dt.date(1976, 6, 30)),
         )
-    assert refused.value.message_dict["full_on"] == ["转正日期应在入党满一年之后（预备期一年，不早于1976-07-01）"]
+    assert refused.value.message_dict["full_on"] == [
+        "转正日期应在入党满一年之后（预备期一年，不早于1976-07-01）"
+    ]
     member_register(
         actor=admin_user,
         organization=tree.branch_a,
