@@ -110,13 +110,15 @@ class ScopedQuerySet(models.QuerySet):
         """
         return self.filter(**{f"{self._owner}__in": _dated_tree().subtree_on(org, day)})
 
-    def within_then(self, org: Any, date_field: str) -> ScopedQuerySet:
+    def within_then(self, org: Any, date_field: str, *, day_before: bool = False) -> ScopedQuerySet:
         """Rows whose owner was in ``org``'s subtree on the row's own ``date_field``.
 
         For events of a period ("new members of X in 2025"): each counts where
         it happened, whatever was moved since.  ``org`` may be an ``OuterRef``.
+        ``day_before`` places the row on the day before its date — for a closing,
+        whose organization has left the tree on the closing day itself.
         """
-        return self.filter(_dated_tree().in_subtree_then(org, self._owner, date_field))
+        return self.filter(_dated_tree().in_subtree_then(org, self._owner, date_field, day_before=day_before))
 
 
 class DatedTree(Protocol):
@@ -124,7 +126,7 @@ class DatedTree(Protocol):
 
     def subtree_on(self, org: Any, day: dt.date) -> Any: ...
 
-    def in_subtree_then(self, org: Any, org_ref: str, date_ref: str) -> Any: ...
+    def in_subtree_then(self, org: Any, org_ref: str, date_ref: str, *, day_before: bool = False) -> Any: ...
 
 
 _registered: list[DatedTree] = []

@@ -189,11 +189,16 @@ def subtree_on(org: Any, day: dt.date) -> QuerySet:
     return OrgLineage.objects.filter(_covering(day), ancestor=org).values("descendant_id")
 
 
-def in_subtree_then(org: Any, org_ref: str, date_ref: str) -> Exists:
-    """True when the outer row's organization (``org_ref``) was under ``org`` on its own ``date_ref``."""
-    return Exists(
-        OrgLineage.objects.filter(_covering(OuterRef(date_ref)), ancestor=org, descendant=OuterRef(org_ref))
+def in_subtree_then(org: Any, org_ref: str, date_ref: str, *, day_before: bool = False) -> Exists:
+    """True when the outer row's organization (``org_ref``) was under ``org`` on its own ``date_ref``.
+
+    ``day_before``: on the day before ``date_ref`` (a span [s, e) holds it when s < date and e ≥ date).
+    """
+    day = OuterRef(date_ref)
+    covering = (
+        Q(start_on__lt=day) & (Q(end_on__isnull=True) | Q(end_on__gte=day)) if day_before else _covering(day)
     )
+    return Exists(OrgLineage.objects.filter(covering, ancestor=org, descendant=OuterRef(org_ref)))
 
 
 def children_on(org: Any, day: dt.date) -> QuerySet:
