@@ -186,6 +186,14 @@ CASES: dict[str, Case] = {
     "members:development_plan_edit": Case(
         kwargs=lambda c: {"year": 2026}, insiders=("county_staff",), outsider=None
     ),
+    # reports: the indicators of an organization in scope, and 报送 (a superior returns)
+    "reports:index": Case(),
+    "reports:json": Case(kwargs=lambda c: {"code": c.tree.branch_a.code, "period": "2025"}),
+    "reports:submissions": Case(),
+    "reports:submit": Case(get_allowed=False),
+    "reports:return_submission": Case(
+        kwargs=lambda c: {"pk": _submission(c).pk}, insiders=COMMITTEE_INSIDERS, get_allowed=False
+    ),
 }
 
 
@@ -223,6 +231,13 @@ def _lost_contact(c: Any) -> Any:
 
 def _suspended(c: Any) -> Any:
     return suspend(c.member_a, actor=c.secretary_a)
+
+
+def _submission(c: Any) -> Any:
+    from reports.periods import Period
+    from reports.submissions import submission_submit
+
+    return submission_submit(actor=c.secretary_a, organization=c.tree.branch_a, period=Period.parse("2025"))
 
 
 def _care_visit(c: Any) -> Any:

@@ -27,6 +27,8 @@ class Indicator:
     unit: str
     definition: str
     kind: str = COUNT
+    #: For a rate: the keys of its numerator and denominator (a roll-up recomputes it from their sums).
+    of: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,8 @@ def amount(key: str, label: str, definition: str) -> Indicator:
     return Indicator(key, label, "元", definition, SUM)
 
 
-def rate_of(key: str, label: str, definition: str) -> Indicator:
-    return Indicator(key, label, "%", definition, RATE)
+def rate_of(key: str, label: str, definition: str, of: tuple[str, str]) -> Indicator:
+    return Indicator(key, label, "%", definition, RATE, of)
 
 
 def rate(part: int | Decimal, whole: int | Decimal) -> Decimal | None:

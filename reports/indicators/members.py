@@ -71,13 +71,23 @@ STRUCTURE = (
     count("development.new_members", "发展新党员", "名", "入党日期（支部大会讨论接收之日）在统计期内的党员"),
     count("development.committees_with_new", "有发展党员的党委", "个", "统计期内发展了党员的基层党委"),
     count("development.plan", "发展党员计划", "名", "统计期所在年度各基层党委发展党员计划之和"),
-    rate_of("development.plan_rate", "完成计划比例", "发展新党员数占年度计划的比例"),
+    rate_of(
+        "development.plan_rate",
+        "完成计划比例",
+        "发展新党员数占年度计划的比例",
+        ("development.new_members", "development.plan"),
+    ),
     *(
         indicator
         for key, label in STRUCTURE
         for indicator in (
             count(f"development.new_{key}", f"新党员中{label}", "名", f"统计期内发展的{label}新党员"),
-            rate_of(f"development.new_{key}_rate", f"新党员中{label}比例", f"{label}新党员占新党员的比例"),
+            rate_of(
+                f"development.new_{key}_rate",
+                f"新党员中{label}比例",
+                f"{label}新党员占新党员的比例",
+                (f"development.new_{key}", "development.new_members"),
+            ),
         )
     ),
     count("development.activists", "入党积极分子", "名", "期末处于入党积极分子阶段的人数"),

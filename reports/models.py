@@ -1,0 +1,54 @@
+"""Submission (报送): an organization's word that its data for a period is entered, and its superior's return."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from core.scopes import ScopedQuerySet
+from core.versioning import Versioned
+from organizations.models import Organization
+
+
+class SubmissionStatus(models.TextChoices):
+    SUBMITTED = "SUBMITTED", "已报送"
+    RETURNED = "RETURNED", "已退回"
+
+
+class Submission(Versioned, models.Model):
+    organization = models.ForeignKey(
+        Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="submissions"
+    )
+    period = models.CharField("统计期", max_length=7)
+    status = models.CharField("状态", max_length=10, choices=SubmissionStatus.choices)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("报送时间")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="退回人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    comment = models.CharField("退回意见", max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "数据报送"
+        verbose_name_plural = "数据报送"
+        ordering = ["period", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "period"],
+                name="one_submission_per_org_and_period",
+                violation_error_message="该党组织本期已报送",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.period} {self.get_status_display()}"

@@ -1,0 +1,185 @@
+"""The report pages: the indicators as JSON, and 报送 (who has submitted a period, submit, return)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from core.scopes import can_write, in_scope, scope_root, sees_everything
+from core.views import get_visible_or_404, write_view
+from organizations.models import Organization
+
+from .documents import report_document
+from .indicators import FAMILIES, compute
+from .models import Submission, SubmissionStatus
+from .periods import Period
+from .submissions import may_return, missing_for, submission_return, submission_submit, submitters
+
+
+@login_required
+@require_safe
+def report_json(request: HttpRequest, code: str, period: str) -> JsonResponse:
+    """/reports/<org-code>/<period>.json — the flat object of INDICATORS.md, for an organization in scope."""
+    org = get_visible_or_404(Organization.objects.all(), request.user, code=code)
+    document = report_document(org, Period.parse(period))
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+def _periods(today: Any) -> list[Period]:
+    """The periods offered: this year's halves and year, and the two years before."""
+    year = today.year
+    return [
+        Period(year, 1),
+        Period(year, 2),
+        Period(year),
+        Period(year - 1),
+        Period(year - 1, 1),
+        Period(year - 1, 2),
+        Period(year - 2),
+    ]
+
+
+def _chosen_period(request: HttpRequest) -> Period:
+    today = timezone.localdate()
+    try:
+        return Period.parse(request.GET.get("period") or str(today.year - (1 if today.month < 7 else 0)))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return Period(today.year)
+
+
+@login_required
+@require_safe
+def submissions(request: HttpRequest) -> HttpResponse:
+    """报送情况: the user's organization and those below it, with their status for the period."""
+    period = _chosen_period(request)
+    root = None if sees_everything(request.user) else scope_root(request.user)
+    top = root or Organization.objects.filter(parent__isnull=True).order_by("path").first()
+    orgs = [] if top is None else [top, *submitters(top, period)]
+    by_org = {
+        s.organization_id: s
+        for s in Submission.objects.visible_to(request.user)
+        .filter(period=period.key)
+        .select_related("submitted_by", "returned_by")
+    }
+    writer = can_write(request.user)
+    rows = []
+    for org in orgs:
+        submission = by_org.get(org.pk)
+        rows.append(
+            {
+                "org": org,
+                "submission": submission,
+                "may_submit": writer
+                and in_scope(request.user, org)
+                and (submission is None or submission.status == SubmissionStatus.RETURNED),
+                "may_return": submission is not None
+                and submission.status == SubmissionStatus.SUBMITTED
+                and may_return(request.user, submission),
+            }
+        )
+    below = rows[1:]
+    done = sum(1 for r in below if r["submission"] and r["submission"].status == SubmissionStatus.SUBMITTED)
+    return render(
+        request,
+        "reports/submissions.html",
+        {
+            "period": period,
+            "periods": _periods(timezone.localdate()),
+            "rows": rows,
+            "done": done,
+            "total": len(below),
+        },
+    )
+
+
+def _back(period: Period) -> HttpResponse:
+    return redirect(f"{reverse('reports:submissions')}?period={period.key}")
+
+
+@write_view
+@require_POST
+def submit(request: HttpRequest) -> HttpResponse:
+    """报送: the organization's data for the period is entered."""
+    try:
+        period = Period.parse(request.POST.get("period", ""))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:submissions")
+    org = get_visible_or_404(Organization.objects.all(), request.user, code=request.POST.get("code", ""))
+    try:
+        submission_submit(actor=request.user, organization=org, period=period)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已报送{org.name}{period.label}的数据")
+    return _back(period)
+
+
+@write_view
+@require_POST
+def return_submission(request: HttpRequest, pk: int) -> HttpResponse:
+    """退回: the superior sends a submission back for correction, with a comment."""
+    submission = get_visible_or_404(
+        Submission.objects.select_related("organization__parent"), request.user, pk=pk
+    )
+    period = Period.parse(submission.period)
+    try:
+        submission_return(actor=request.user, submission=submission, comment=request.POST.get("comment", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已退回{submission.organization.name}{period.label}的报送")
+    return _back(period)
+
+
+FAMILY_TITLES = {
+    "orgs": "党组织",
+    "members": "党员队伍",
+    "development": "发展党员",
+    "transfers": "组织关系转接与关怀帮扶",
+}
+
+
+@login_required
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    """统计指标: every indicator of the user's organization (or a chosen one in scope) for a period."""
+    period = _chosen_period(request)
+    code = request.GET.get("org") or ""
+    if code:
+        org = get_visible_or_404(Organization.objects.all(), request.user, code=code)
+    else:
+        org = (
+            scope_root(request.user)
+            or Organization.objects.filter(parent__isnull=True).order_by("path").first()
+        )
+    if org is None:
+        return render(request, "reports/index.html", {"org": None, "period": period})
+    values = compute(org, period)
+    groups = [
+        {
+            "title": FAMILY_TITLES.get(name, name),
+            "rows": [{"indicator": i, "value": values[i.key]} for i in family.indicators],
+        }
+        for name, family in FAMILIES.items()
+    ]
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "org": org,
+            "period": period,
+            "periods": _periods(timezone.localdate()),
+            "groups": groups,
+            "missing": missing_for(org, period),
+        },
+    )
