@@ -72,6 +72,8 @@ class LeaveReason(models.TextChoices):
     SUSPENDED = "SUSPENDED", "停止党籍"
     PROBATION_CANCELLED = "PROBATION_CANCELLED", "取消预备资格"
     TRANSFERRED_OUT = "TRANSFERRED_OUT", "组织关系转出县外"
+    #: The upper committee refused the admission (step 17): the provisional membership is reversed.
+    NOT_APPROVED = "NOT_APPROVED", "接收预备党员未获批准"
 
 
 #: Reasons counted as 出党 in the member change table.
@@ -97,6 +99,7 @@ class PeriodReason(models.TextChoices):
     REGISTERED = "REGISTERED", "建档录入"
     LEFT = "LEFT", "出党/死亡/停止党籍"
     CORRECTED = "CORRECTED", "信息更正"
+    NOT_APPROVED = "NOT_APPROVED", "上级党委不予批准接收"
 
 
 AGE_BANDS: tuple[tuple[str, int | None, int | None], ...] = (

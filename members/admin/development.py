@@ -1,6 +1,6 @@
 """Django admin of the development pipeline, scoped like every page.
 
-Applicants, steps and 公示 are read-only here: they carry the pipeline's rules
+Applicants, steps, 转正 records and 公示 are read-only here: they carry the pipeline's rules
 (age, order, dates, votes, approvals) and its side effects (admission creates
 the member), so they change only through the pages' services.  Plans are
 edited here too, saved through ``plan_set``.
@@ -19,7 +19,7 @@ from core.admin import ScopedAdmin, ViewOnlyScopedAdmin
 from organizations.choices import COMMITTEE_KINDS
 from organizations.models import Organization
 
-from ..models import Applicant, DevelopmentPlan, DevelopmentStep, Publicity
+from ..models import Applicant, Confirmation, DevelopmentPlan, DevelopmentStep, Publicity
 from ..services.development import plan_set
 
 
@@ -27,7 +27,7 @@ class StepInline(admin.TabularInline):
     model = DevelopmentStep
     extra = 0
     can_delete = False
-    fields = ("number", "day", "outcome", "approving_org", "document_no", "note")
+    fields = ("number", "day", "decision", "approving_org", "document_no", "note")
     readonly_fields = fields
     ordering = ("day", "number")
 
@@ -52,11 +52,22 @@ class ApplicantAdmin(ViewOnlyScopedAdmin):
 
 @admin.register(DevelopmentStep)
 class DevelopmentStepAdmin(ViewOnlyScopedAdmin):
-    list_display = ("applicant", "number", "day", "outcome", "approving_org")
+    list_display = ("applicant", "number", "day", "decision", "approving_org")
     list_select_related = ("applicant", "applicant__organization", "approving_org")
     list_filter = ("number",)
     search_fields = ("applicant__name", "document_no")
     date_hierarchy = "day"
+
+
+@admin.register(Confirmation)
+class ConfirmationAdmin(ViewOnlyScopedAdmin):
+    """转正记录: read-only here; the 转正 pages' services record the meeting and the approval."""
+
+    list_display = ("member", "meeting_on", "outcome", "approved_on", "decision", "approving_org")
+    list_select_related = ("member", "member__organization", "approving_org")
+    list_filter = ("outcome", "decision")
+    search_fields = ("member__name", "document_no", "approval_document_no")
+    date_hierarchy = "meeting_on"
 
 
 @admin.register(Publicity)

@@ -19,6 +19,7 @@ from core.scopes import ScopedQuerySet
 from core.versioning import Versioned
 from organizations.models import Organization
 
+from ..choices import LeaveReason, MemberStatus
 from .member import Member
 from .person import PersonFields
 
@@ -81,14 +82,15 @@ UPPER_COMMITTEE_STEPS = (
     Step.CONFIRMATION_APPROVAL,
 )
 
-#: The particulars each step takes beyond its date, 经办人/谈话人, 文号 and note.
+#: The particulars each step takes beyond its date, 经办人/谈话人, 文号 and note.  Steps 23 and 24
+#: are the two halves of a :class:`Confirmation` (转正记录), which the same form and service write.
 STEP_PARTICULARS: dict[int, tuple[str, ...]] = {
     Step.CONTACTS: ("first_contact", "second_contact"),
     Step.INTRODUCERS: ("first_introducer", "second_introducer"),
     Step.VETTING: ("vetting_result",),
     Step.TRAINING: ("training_days", "training_hours"),
     Step.ADMISSION_MEETING: ("votes_entitled", "votes_present", "votes_for"),
-    Step.ADMISSION_APPROVAL: ("approving_org", "late_reason"),
+    Step.ADMISSION_APPROVAL: ("approving_org", "decision", "refusal_reason", "late_reason"),
     Step.CONFIRMATION_MEETING: (
         "votes_entitled",
         "votes_present",
@@ -96,12 +98,14 @@ STEP_PARTICULARS: dict[int, tuple[str, ...]] = {
         "outcome",
         "extension_months",
     ),
-    Step.CONFIRMATION_APPROVAL: ("approving_org",),
+    Step.CONFIRMATION_APPROVAL: ("approving_org", "decision", "refusal_reason", "late_reason"),
     Step.ACTIVIST_FILING: ("approving_org",),
     Step.CANDIDATE_FILING: ("approving_org",),
     Step.PRE_REVIEW: ("approving_org",),
     Step.ADMISSION_FILING: ("approving_org",),
 }
+#: Steps kept in a :class:`Confirmation` rather than as a ``DevelopmentStep`` row.
+CONFIRMATION_STEPS = (Step.CONFIRMATION_MEETING, Step.CONFIRMATION_APPROVAL)
 COMMON_PARTICULARS = ("handled_by", "document_no", "note")
 
 
@@ -122,6 +126,7 @@ class Stage(models.TextChoices):
     PROBATIONARY = "PROBATIONARY", "预备党员"
     FULL = "FULL", "正式党员"
     WITHDRAWN = "WITHDRAWN", "已终止发展"
+    NOT_APPROVED = "NOT_APPROVED", "上级党委不予批准"
     CANCELLED = "CANCELLED", "取消预备资格"
 
 
@@ -137,6 +142,13 @@ class Outcome(models.TextChoices):
     CANCELLED = "CANCELLED", "取消预备资格"
 
 
+class Decision(models.TextChoices):
+    """The upper committee's answer at steps 17 and 24 (审批结论)."""
+
+    APPROVED = "APPROVED", "批准"
+    REFUSED = "REFUSED", "不予批准"
+
+
 class VettingResult(models.TextChoices):
     PASSED = "PASSED", "合格"
     FAILED = "FAILED", "不合格"
@@ -145,6 +157,8 @@ class VettingResult(models.TextChoices):
 class WithdrawKind(models.TextChoices):
     WITHDRAWN = "WITHDRAWN", "本人撤回申请"
     REJECTED = "REJECTED", "党组织决定不予发展"
+    #: Set by the step 17 refusal only (never chosen on the withdrawal form).
+    NOT_APPROVED = "NOT_APPROVED", "上级党委不予批准接收"
 
 
 class PublicityResult(models.TextChoices):
@@ -158,20 +172,27 @@ def _has_step(number: int, **extra: object) -> Q:
 
 class ApplicantQuerySet(ScopedQuerySet):
     def with_stage(self) -> ApplicantQuerySet:
-        """Annotate ``stage_code``: the one place the stage is derived (one grouped query)."""
+        """Annotate ``stage_code``: the one place the stage is derived (one grouped query).
+
+        Before admission the steps tell; from admission on the member record
+        does (转正 and 取消预备资格 take effect when step 24 approves them).
+        """
         return self.annotate(
             n_activist=Count("steps", filter=_has_step(Step.ACTIVIST)),
             n_candidate=Count("steps", filter=_has_step(Step.CANDIDATE)),
             n_admitted=Count("steps", filter=_has_step(Step.ADMISSION_MEETING)),
-            n_confirmed=Count("steps", filter=_has_step(Step.CONFIRMATION_MEETING, outcome=Outcome.ON_TIME)),
-            n_cancelled=Count(
-                "steps", filter=_has_step(Step.CONFIRMATION_MEETING, outcome=Outcome.CANCELLED)
-            ),
         ).annotate(
             stage_code=Case(
+                When(
+                    withdrawn_on__isnull=False,
+                    withdraw_kind=WithdrawKind.NOT_APPROVED,
+                    then=Value(Stage.NOT_APPROVED.value),
+                ),
                 When(withdrawn_on__isnull=False, then=Value(Stage.WITHDRAWN.value)),
-                When(n_cancelled__gt=0, then=Value(Stage.CANCELLED.value)),
-                When(n_confirmed__gt=0, then=Value(Stage.FULL.value)),
+                When(
+                    member__leave_reason=LeaveReason.PROBATION_CANCELLED, then=Value(Stage.CANCELLED.value)
+                ),
+                When(member__status=MemberStatus.FULL, then=Value(Stage.FULL.value)),
                 When(n_admitted__gt=0, then=Value(Stage.PROBATIONARY.value)),
                 When(n_candidate__gt=0, then=Value(Stage.CANDIDATE.value)),
                 When(n_activist__gt=0, then=Value(Stage.ACTIVIST.value)),
@@ -292,8 +313,6 @@ class DevelopmentStep(models.Model):
     votes_entitled = models.PositiveSmallIntegerField("应到会有表决权党员数", null=True, blank=True)
     votes_present = models.PositiveSmallIntegerField("实到会有表决权党员数", null=True, blank=True)
     votes_for = models.PositiveSmallIntegerField("赞成票数", null=True, blank=True)
-    outcome = models.CharField("讨论结果", max_length=20, choices=Outcome.choices, blank=True)
-    extension_months = models.PositiveSmallIntegerField("延长预备期（月）", null=True, blank=True)
     approving_org = models.ForeignKey(
         Organization,
         verbose_name="审批/备案党组织",
@@ -302,6 +321,8 @@ class DevelopmentStep(models.Model):
         blank=True,
         related_name="+",
     )
+    decision = models.CharField("审批结论", max_length=20, choices=Decision.choices, blank=True)
+    refusal_reason = models.CharField("不予批准理由", max_length=300, blank=True)
     late_reason = models.CharField("超期审批原因", max_length=200, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -315,7 +336,7 @@ class DevelopmentStep(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["applicant", "number"],
-                condition=~Q(number__in=[6, 21, 23, 24]),
+                condition=~Q(number__in=[6, 21]),
                 name="development_step_once",
                 violation_error_message="该步骤已记录",
             ),
@@ -323,6 +344,16 @@ class DevelopmentStep(models.Model):
                 condition=Q(number__gte=1, number__lte=25),
                 name="development_step_number_range",
                 violation_error_message="步骤应为1至25",
+            ),
+            models.CheckConstraint(
+                condition=~Q(number__in=[23, 24]),
+                name="development_step_not_in_confirmation",
+                violation_error_message="第23、24步记入转正记录",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision=Decision.REFUSED) | ~Q(refusal_reason=""),
+                name="development_step_refusal_has_reason",
+                violation_error_message="不予批准须填写理由",
             ),
         ]
 
@@ -332,6 +363,112 @@ class DevelopmentStep(models.Model):
     @property
     def phase(self) -> str:
         return phase_of(self.number)
+
+
+class ConfirmationQuerySet(ScopedQuerySet):
+    # Owned by the member's branch today: the record follows a member who moves.
+    scope_path = "member__organization__path"
+
+    def pending(self) -> ConfirmationQuerySet:
+        """Discussed by the branch, not yet answered by the upper committee."""
+        return self.filter(decision="")
+
+    def approved(self) -> ConfirmationQuerySet:
+        return self.filter(decision=Decision.APPROVED)
+
+
+class Confirmation(Versioned, models.Model):
+    """A 转正 discussion of a 预备党员 (step 23) and the upper committee's answer (step 24).
+
+    Every 预备党员 has these, however they arrived (admitted through the
+    pipeline, registered, imported, transferred in): the record hangs on the
+    member, so it follows a move and the receiving branch records the next
+    one.  The branch's outcome takes effect when the committee approves it
+    (转正 dated from the end of the probation); a refusal (不予批准) changes
+    nothing, and the branch discusses again.
+    """
+
+    member = models.ForeignKey(
+        Member, verbose_name="预备党员", on_delete=models.PROTECT, related_name="confirmations"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="讨论的党支部", on_delete=models.PROTECT, related_name="+"
+    )
+    meeting_on = models.DateField("支部大会讨论日期")
+    votes_entitled = models.PositiveSmallIntegerField("应到会有表决权党员数")
+    votes_present = models.PositiveSmallIntegerField("实到会有表决权党员数")
+    votes_for = models.PositiveSmallIntegerField("赞成票数")
+    outcome = models.CharField("讨论结果", max_length=20, choices=Outcome.choices)
+    extension_months = models.PositiveSmallIntegerField("延长预备期（月）", null=True, blank=True)
+    document_no = models.CharField("支部大会决议文号", max_length=100, blank=True)
+    note = models.CharField("备注/意见", max_length=500, blank=True)
+    approving_org = models.ForeignKey(
+        Organization,
+        verbose_name="审批党委",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_on = models.DateField("上级党委审批日期", null=True, blank=True)
+    decision = models.CharField("审批结论", max_length=20, choices=Decision.choices, blank=True)
+    refusal_reason = models.CharField("不予批准理由", max_length=300, blank=True)
+    late_reason = models.CharField("超期审批原因", max_length=200, blank=True)
+    approval_document_no = models.CharField("审批文号", max_length=100, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ConfirmationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "转正记录"
+        verbose_name_plural = "转正记录"
+        ordering = ["member", "meeting_on", "id"]
+        indexes = [models.Index(fields=["decision", "meeting_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(decision=""),
+                name="one_pending_confirmation",
+                violation_error_message="该预备党员已有待上级党委审批的转正讨论",
+            ),
+            models.CheckConstraint(
+                condition=(Q(decision="") & Q(approved_on__isnull=True))
+                | (~Q(decision="") & Q(approved_on__isnull=False)),
+                name="confirmation_decision_dated",
+                violation_error_message="审批结论须与审批日期一并填写",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_on__isnull=True) | Q(approved_on__gte=models.F("meeting_on")),
+                name="confirmation_approved_after_meeting",
+                violation_error_message="审批日期不能早于支部大会讨论日期",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision=Decision.REFUSED) | ~Q(refusal_reason=""),
+                name="confirmation_refusal_has_reason",
+                violation_error_message="不予批准须填写理由",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome=Outcome.EXTENDED, extension_months__isnull=False)
+                | (~Q(outcome=Outcome.EXTENDED) & Q(extension_months__isnull=True)),
+                name="confirmation_extension_months",
+                violation_error_message="延长预备期须填写延长月数，其他结果不填",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.meeting_on:%Y-%m-%d} {self.get_outcome_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:detail", args=[self.member_id]) + "#probation"
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.decision
+
+    @property
+    def is_approved(self) -> bool:
+        return self.decision == Decision.APPROVED
 
 
 class PublicityQuerySet(ScopedQuerySet):
@@ -417,4 +554,4 @@ class DevelopmentPlan(Versioned, models.Model):
 
 
 #: Exported through ``members.models``; enums and tables are imported from this module.
-__all__ = ["Applicant", "DevelopmentPlan", "DevelopmentStep", "Publicity"]
+__all__ = ["Applicant", "Confirmation", "DevelopmentPlan", "DevelopmentStep", "Publicity"]
