@@ -1,27 +1,28 @@
 """Audit rows for rows written in bulk, the same as django-auditlog writes for one save at a time.
 
-``bulk_create``, ``bulk_update`` and queryset deletes send no model signals,
-so auditlog never sees them.  A bulk writer (the member import) builds the
-``LogEntry`` rows here and inserts them with ``LogEntry.objects.bulk_create``
-in the same transaction.  The content is auditlog's own: the changes come from
+``bulk_create``, ``bulk_update``, queryset deletes and ``core.bulkinsert``
+send no model signals, so auditlog never sees them.  A bulk writer (the
+member import) builds the ``LogEntry`` rows here and inserts them in the same
+transaction.  The content is auditlog's own: the changes come from
 ``auditlog.diff.model_instance_diff`` (the registered fields, masks and the
 JSON form), and actor, e-mail, address, port and correlation id are taken as
-auditlog's ``acting_as``/middleware context sets them on a signal-written
-row.  ``tests/core/test_bulkaudit.py`` compares both ways field by field.
+auditlog's context sets them on a signal-written row
+(``tests/members/test_imports_bulk.py`` compares both ways column by column).
 
-Split in two so the expensive part runs before the write transaction:
-
-- :func:`pending_creates` (no transaction, no query): one entry per unsaved
-  object, its changes diffed already;
-- :func:`finish` (inside the transaction, after ``bulk_create`` gave the
-  objects their primary keys): the object's key, the timestamp, and the few
-  fields the insert itself fills (``auto_now``/``auto_now_add`` dates, fields
-  whose ``pre_save`` computes a value) diffed again.
+Creations are split in two so the expensive part runs before the write
+transaction: :class:`PendingCreates` diffs each unsaved object and prepares
+its row (``core.bulkinsert``) with no query; :meth:`PendingCreates.insert`,
+inside the transaction once the objects have their keys, fills in the key,
+the timestamp and the few values the insert itself set (``auto_now`` dates,
+fields whose ``pre_save`` computes a value), and inserts every row at once.
+Updates and deletions are diffed inside the transaction, against the row as
+it is then (:func:`update_entry`, :func:`delete_entry`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.encoding import smart_str
+
+from .bulkinsert import PreparedRows
 
 
 @dataclass(frozen=True)
@@ -66,14 +69,6 @@ class AuditContext:
             remote_port=values.get("remote_port"),
             cid=get_cid(),
         )
-
-
-@dataclass
-class PendingEntry:
-    """A ``LogEntry`` waiting for its object's primary key (``finish``)."""
-
-    obj: models.Model
-    entry: LogEntry
 
 
 def _use_json() -> bool:
@@ -129,52 +124,95 @@ def _entry(obj: models.Model, action: int, changes: dict[str, Any] | None, conte
     )
 
 
-def pending_creates(objects: Iterable[models.Model], context: AuditContext) -> list[PendingEntry]:
-    """The "create" entries of unsaved objects, before the transaction (no query)."""
-    use_json = _use_json()
-    return [
-        PendingEntry(
-            obj,
-            _entry(
-                obj,
-                LogEntry.Action.CREATE,
-                model_instance_diff(None, obj, use_json_for_changes=use_json),
-                context,
-            ),
-        )
-        for obj in objects
-    ]
+def _changes_json(changes: dict[str, Any] | None) -> str | None:
+    """The ``changes`` column as Django writes a JSONField (json.dumps with the field's encoder).
+
+    Passed as text: SQLite stores it as is, PostgreSQL casts it to jsonb.
+    """
+    if changes is None:
+        return None
+    return json.dumps(changes, cls=LogEntry._meta.get_field("changes").encoder)
 
 
-def finish(pending: Sequence[PendingEntry]) -> list[LogEntry]:
-    """The entries of objects now inserted: their keys, one timestamp, the values the insert filled."""
-    use_json = _use_json()
-    now = timezone.now()
-    refill: dict[type[models.Model], list[models.Field]] = {}
-    serialize: dict[type[models.Model], bool] = {}
-    entries = []
-    for item in pending:
-        obj, entry = item.obj, item.entry
-        model = type(obj)
-        if model not in refill:
-            refill[model] = filled_on_insert(model)
-            serialize[model] = auditlog_registry.contains(model) and bool(
-                auditlog_registry.get_serialize_options(model)["serialize_data"]
-            )
-        if refill[model] and entry.action == LogEntry.Action.CREATE:
-            # model_instance_diff for these few fields, without its per-call walk over every field.
-            for field in refill[model]:
-                value = _created_value(obj, field, use_json)
-                if value is not None:
-                    entry.changes = {**(entry.changes or {}), field.name: value}
-        pk = obj.pk
-        entry.object_pk = smart_str(pk)
-        entry.object_id = pk if isinstance(pk, int) else None
-        entry.timestamp = now
-        if serialize[model]:
-            entry.serialized_data = LogEntry.objects._get_serialized_data_or_none(obj)
-        entries.append(entry)
-    return entries
+#: Columns of a pending "create" row known only inside the transaction.
+_LATE = ("object_pk", "object_id", "timestamp", "changes", "serialized_data")
+
+
+class PendingCreates:
+    """The "create" audit rows of objects not yet inserted: diffed and prepared with no query, inserted later."""
+
+    def __init__(self, objects: Iterable[models.Model], context: AuditContext) -> None:
+        use_json = _use_json()
+        self.rows = PreparedRows(LogEntry, keyed=False)
+        self.objects: list[models.Model] = []
+        #: Per row: the changes still to complete after the insert (objects with insert-filled fields), else None.
+        self.open_changes: list[dict[str, Any] | None] = []
+        refill: dict[type[models.Model], bool] = {}
+        for obj in objects:
+            model = type(obj)
+            if model not in refill:
+                refill[model] = bool(filled_on_insert(model)) or _serialized(model)
+            changes = model_instance_diff(None, obj, use_json_for_changes=use_json)
+            if changes is None and not refill[model]:
+                continue  # auditlog writes no entry for a save that changes nothing it tracks
+            row = self.rows.add(_entry(obj, LogEntry.Action.CREATE, None, context), late=_LATE)
+            if refill[model]:
+                self.open_changes.append(changes or {})
+            else:
+                self.rows.set(row, "changes", _changes_json(changes))
+                self.open_changes.append(None)
+            self.objects.append(obj)
+
+    def __len__(self) -> int:
+        return len(self.objects)
+
+    def insert(self) -> None:
+        """Inside the transaction, the objects inserted: keys, one timestamp, insert-filled values; one insert."""
+        if not self.objects:
+            return
+        use_json = _use_json()
+        timestamp = LogEntry._meta.get_field("timestamp")
+        now = timestamp.get_db_prep_save(timezone.now(), self.rows.connection)
+        filled: dict[type[models.Model], list[models.Field]] = {}
+        for obj, row, changes in zip(self.objects, self.rows.rows, self.open_changes, strict=True):
+            pk = obj.pk
+            self.rows.set(row, "object_pk", smart_str(pk))
+            self.rows.set(row, "object_id", pk if isinstance(pk, int) else None)
+            self.rows.set(row, "timestamp", now)
+            if changes is not None:
+                model = type(obj)
+                if model not in filled:
+                    filled[model] = filled_on_insert(model)
+                # model_instance_diff for these few fields, without its per-call walk over every field.
+                for field in filled[model]:
+                    value = _created_value(obj, field, use_json)
+                    if value is not None:
+                        changes[field.name] = value
+                self.rows.set(row, "changes", _changes_json(changes))
+                if _serialized(model):
+                    self.rows.set(
+                        row,
+                        "serialized_data",
+                        _changes_json(LogEntry.objects._get_serialized_data_or_none(obj)),
+                    )
+        self.rows.insert()
+
+
+def _serialized(model: type[models.Model]) -> bool:
+    return auditlog_registry.contains(model) and bool(
+        auditlog_registry.get_serialize_options(model)["serialize_data"]
+    )
+
+
+def _finished(obj: models.Model, entry: LogEntry) -> LogEntry:
+    """An entry for an object that has its key now (an update, a deletion): key and timestamp set."""
+    pk = obj.pk
+    entry.object_pk = smart_str(pk)
+    entry.object_id = pk if isinstance(pk, int) else None
+    entry.timestamp = timezone.now()
+    if _serialized(type(obj)):
+        entry.serialized_data = LogEntry.objects._get_serialized_data_or_none(obj)
+    return entry
 
 
 def update_entry(
@@ -198,8 +236,3 @@ def delete_entry(obj: models.Model, context: AuditContext) -> LogEntry | None:
     if not changes:
         return None
     return _finished(obj, _entry(obj, LogEntry.Action.DELETE, changes, context))
-
-
-def _finished(obj: models.Model, entry: LogEntry) -> LogEntry:
-    [done] = finish([PendingEntry(obj, entry)])
-    return done

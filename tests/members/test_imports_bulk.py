@@ -208,7 +208,8 @@ def test_an_update_writes_only_the_changed_columns_the_version_and_updated_at(tr
     assert report.ok and report.updated == 3
     updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "members_member"')]
     assert len(updates) == 1  # one bulk_update for the three
-    assert sorted(re.findall(r'"(\w+)" = CASE', updates[0])) == ["phone", "updated_at", "version"]
+    # SET "phone" = CASE … , "version" = CASE … (PostgreSQL casts each CASE)
+    assert sorted(re.findall(r'(?:SET|,) "(\w+)" = ', updates[0])) == ["phone", "updated_at", "version"]
     assert all(m.version == 2 and m.updated_at >= before for m in Member.objects.all())
 
 
@@ -229,35 +230,44 @@ def test_updates_take_as_many_queries_for_thirty_members_as_for_three(tree, coun
     assert writes(3, 1) == writes(30, 100)
 
 
-def test_new_members_audit_rows_are_built_before_the_write_transaction(tree, county_staff, monkeypatch):
-    """Only keys, the timestamp and the dates the insert fills are added while the write lock is held."""
-    from core import bulkaudit
+def test_new_members_history_and_audit_rows_are_built_before_the_write_transaction(
+    tree, county_staff, monkeypatch
+):
+    """While the write lock is held only keys, the timestamp and the dates the insert fills are added."""
     from members.services.imports import write
 
-    writing = []
-    built_while_writing = []
-    real_write, real_pending = write._import_write, bulkaudit.pending_creates
+    writing: list[bool] = []
+    built_while_writing: list[Any] = []
+    real_write = write._import_write
 
-    def import_write(**kwargs):
+    def import_write(**kwargs: Any) -> Any:
         writing.append(True)
         try:
             return real_write(**kwargs)
         finally:
             writing.pop()
 
-    def pending_creates(objects, context):
-        objects = list(objects)
-        built_while_writing.extend(objects if writing else [])
-        return real_pending(objects, context)
+    class PendingCreates(write.PendingCreates):
+        def __init__(self, objects: Any, context: Any) -> None:
+            objects = list(objects)
+            built_while_writing.extend(objects if writing else [])
+            super().__init__(objects, context)
+
+    class PreparedRows(write.PreparedRows):
+        def add(self, obj: Any, **kwargs: Any) -> Any:
+            built_while_writing.extend([obj] if writing else [])
+            return super().add(obj, **kwargs)
 
     monkeypatch.setattr(write, "_import_write", import_write)
-    monkeypatch.setattr(write, "pending_creates", pending_creates)
+    monkeypatch.setattr(write, "PendingCreates", PendingCreates)
+    monkeypatch.setattr(write, "PreparedRows", PreparedRows)
 
     report = import_members(actor=county_staff, source=workbook([import_row(i) for i in range(1, 4)]))
 
     assert report.ok and report.created == 3
     assert built_while_writing == []
     assert LogEntry.objects.filter(content_type__model="member").count() == 3
+    assert LogEntry.objects.filter(content_type__model="memberperiod").count() == 6
 
 
 def test_a_large_file_is_read_once_and_its_prepared_rows_wait_in_a_temporary_file(

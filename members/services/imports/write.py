@@ -45,7 +45,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.audit import service
-from core.bulkaudit import AuditContext, PendingEntry, delete_entry, finish, pending_creates, update_entry
+from core.bulkaudit import AuditContext, PendingCreates, delete_entry, update_entry
+from core.bulkinsert import PreparedRows, reserve_keys
 from core.dblocks import patient
 from core.scopes import can_write
 from core.xlsx import ImportRejected, ImportReport, RowError
@@ -92,24 +93,34 @@ def current_remote_addr() -> str | None:
 
 @dataclass
 class PreparedChunk:
-    """One validated chunk and its new members' history and audit rows, built with no lock held."""
+    """One validated chunk with its new members' history and audit rows, built with no lock held.
+
+    The history rows and the audit rows are in their database form already
+    (``core.bulkinsert``): inside the transaction only their keys and the
+    member's key are filled in.
+    """
 
     rows: list[ParsedRow]
     #: Each row's kind when it was validated; the write pass must find the same.
     kinds: list[str]
     periods: list[MemberPeriod]
-    entries: list[PendingEntry]
+    period_rows: PreparedRows
+    audit: PendingCreates
 
 
 def prepare_chunk(parsed: list[ParsedRow], context: AuditContext) -> PreparedChunk:
-    """The writes of one validated chunk: new members' history and "create" audit rows."""
+    """The writes of one validated chunk: new members' history and their "create" audit rows."""
     members = [row.member for row in parsed if row.kind == NEW and row.member is not None]
     periods = [p for m in members for p in write_initial_periods(m, PeriodReason.REGISTERED)]
+    period_rows = PreparedRows(MemberPeriod, keyed=True)
+    for period in periods:
+        period_rows.add(period, late=("member_id",))
     return PreparedChunk(
         rows=parsed,
         kinds=[row.kind for row in parsed],
         periods=periods,
-        entries=pending_creates([*members, *periods], context),
+        period_rows=period_rows,
+        audit=PendingCreates([*members, *periods], context),
     )
 
 
@@ -167,15 +178,19 @@ class PreparedWrites:
 
 
 def _insert(chunk: PreparedChunk) -> int:
-    """The chunk's new members, their history and the audit rows of both: three bulk inserts."""
+    """The chunk's new members (bulk_create), their history and the audit rows of both (prepared rows)."""
     members = [row.member for row, kind in zip(chunk.rows, chunk.kinds, strict=True) if kind == NEW]
     if not members:
         return 0
-    # Primary keys come back (RETURNING on SQLite and PostgreSQL); each period
-    # takes its member's key from the member object it holds.
-    Member.objects.bulk_create(members)  # type: ignore[arg-type]
-    MemberPeriod.objects.bulk_create(chunk.periods)
-    LogEntry.objects.bulk_create(finish(chunk.entries))
+    Member.objects.bulk_create(members)  # type: ignore[arg-type]  # keys come back (RETURNING)
+    keys = reserve_keys(MemberPeriod, len(chunk.periods))
+    for period, row, key in zip(chunk.periods, chunk.period_rows.rows, keys, strict=True):
+        period.pk = key
+        period.member_id = period.member.pk
+        chunk.period_rows.set(row, "id", key)
+        chunk.period_rows.set(row, "member_id", period.member_id)
+    chunk.period_rows.insert()
+    chunk.audit.insert()
     return len(members)
 
 
@@ -264,9 +279,9 @@ def _redate_histories(
     entries.extend(e for e in (delete_entry(p, context) for p in old) if e is not None)
     with disable_auditlog():  # the delete entries are written above, with the rest
         MemberPeriod.objects.filter(pk__in=[p.pk for p in old]).delete()
-    pending = pending_creates(new, context)
     MemberPeriod.objects.bulk_create(new)
-    entries.extend(finish(pending))
+    audit = PendingCreates(new, context)
+    audit.insert()
     return errors
 
 
