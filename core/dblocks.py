@@ -42,11 +42,12 @@ def is_busy(exc: BaseException | None) -> bool:
 
 
 @contextlib.contextmanager
-def patient(using: str = DEFAULT_DB_ALIAS, seconds: int = BACKGROUND_LOCK_WAIT) -> Iterator[None]:
-    """Let this connection wait up to ``seconds`` for other writers, then go back to the web's wait.
+def patient(using: str = DEFAULT_DB_ALIAS, seconds: float = BACKGROUND_LOCK_WAIT) -> Iterator[None]:
+    """Let this connection wait up to ``seconds`` for other writers, then go back to the wait it had.
 
-    Enter it outside any transaction: on SQLite the wait applies to the
-    ``BEGIN IMMEDIATE`` that takes the write lock.
+    Enter it before the transaction: on SQLite the wait applies to the
+    ``BEGIN IMMEDIATE`` that takes the write lock.  Nested uses restore the
+    outer one's wait.
     """
     connection = connections[using]
     if connection.vendor not in ("sqlite", "postgresql"):
@@ -55,18 +56,20 @@ def patient(using: str = DEFAULT_DB_ALIAS, seconds: int = BACKGROUND_LOCK_WAIT) 
     connection.ensure_connection()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA busy_timeout")
+            before = f"PRAGMA busy_timeout = {int(cursor.fetchone()[0])}"
             cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
         else:
-            cursor.execute("SET lock_timeout = %s", [f"{int(seconds * 1000)}ms"])
+            # set_config(…, false): for the session, as SET; it also takes a bound parameter.
+            cursor.execute("SELECT current_setting('lock_timeout')")
+            before = ("SELECT set_config('lock_timeout', %s, false)", [cursor.fetchone()[0]])
+            cursor.execute("SELECT set_config('lock_timeout', %s, false)", [f"{int(seconds * 1000)}ms"])
     try:
         yield
     finally:
-        # Back to the connection's own setting (sqlite3's default timeout is 5 s; PostgreSQL's
-        # RESET returns to the value the connection started with).  Inside a transaction that
-        # failed, PostgreSQL refuses the RESET; the SET was rolled back with it anyway.
+        # Inside a transaction that failed PostgreSQL refuses this; the setting above was rolled back with it.
         with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                timeout = connection.settings_dict.get("OPTIONS", {}).get("timeout", 5)
-                cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            if isinstance(before, str):
+                cursor.execute(before)
             else:
-                cursor.execute("RESET lock_timeout")
+                cursor.execute(*before)

@@ -21,7 +21,8 @@ env = environ.Env(
     FIELD_ENCRYPTION_KEYS=(list, ["ZGV2LW9ubHktcGFydHlvcmctaWQta2V5LWNoYW5nZSE="]),
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost", "testserver"]),
     CSRF_TRUSTED_ORIGINS=(list, []),
-    SQLITE_BUSY_TIMEOUT=(int, 20),
+    SQLITE_BUSY_TIMEOUT=(int, 5),
+    DB_LOCK_TIMEOUT=(int, 5),
     SECURE_COOKIES=(bool, False),
     SECURE_SSL_REDIRECT=(bool, False),
     SECURE_HSTS_SECONDS=(int, 0),
@@ -129,16 +130,32 @@ TEMPLATES = [
 WSGI_APPLICATION = "partyorg.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# How long a web request waits for a lock another transaction holds (a big import's write pass,
+# another save) before it gets 503 系统正忙，请稍后重试 (core.errors, core.dblocks) — never a 500.
+# Measured (benchmarks/bench_locks.py, docs/benchmarks.md 写锁): a save behind a 1.5 s lock waits
+# 1.55 s and succeeds; behind a longer one it gives up after exactly the wait, nothing saved.
+# 5 s covers the usual writes (a save: milliseconds; a 10,000-row import's write pass: about 2 s)
+# without tying a gunicorn worker (`make serve` has 3) to one user for long: a 100,000-row import
+# holds the lock longer, and the user is told to retry instead of a page that seems to hang.
+# The task worker waits BACKGROUND_LOCK_WAIT (10 minutes) for its own writes (core.dblocks.patient).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers run beside a writer; IMMEDIATE takes the write lock at
-    # BEGIN so two writers queue on the busy timeout instead of one failing
-    # with "database is locked" half-way through a transaction.
+    # WAL: readers never wait for the writer (measured: a read during a held write lock, 1 ms), and
+    # the write lock is taken without blocking them.  IMMEDIATE takes the write lock at BEGIN, so a
+    # transaction that reads and then writes (every service: lock_for_update, then save) queues on
+    # the busy timeout; with SQLite's default DEFERRED it fails at once with "database is locked"
+    # however long the timeout (measured: 10 ms behind a 1.5 s lock, with 5 s to wait).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": env("SQLITE_BUSY_TIMEOUT"),
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+    )
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # Readers never wait on PostgreSQL; a writer waits for a row or table lock at most
+    # DB_LOCK_TIMEOUT seconds, then fails with lock_not_available, answered with the 503 page.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c lock_timeout={env('DB_LOCK_TIMEOUT') * 1000}"
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 

@@ -235,3 +235,31 @@ def test_is_busy_knows_both_databases_lock_errors_and_nothing_else():
     assert not is_busy(DatabaseError("disk I/O error"))
     assert not is_busy(ValueError("database is locked"))
     assert not is_busy(None)
+
+
+def current_wait_ms() -> int:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA busy_timeout")
+            return int(cursor.fetchone()[0])
+        cursor.execute("SELECT setting FROM pg_settings WHERE name = 'lock_timeout'")
+        return int(cursor.fetchone()[0])
+
+
+def test_a_web_request_waits_five_seconds_for_a_lock_and_the_import_task_ten_minutes(monkeypatch):
+    from members.services.imports import jobs
+
+    seen = {}
+
+    def run_import_job(**kwargs: Any) -> Any:
+        seen["task"] = current_wait_ms()
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(jobs, "run_import_job", run_import_job)
+    web = current_wait_ms()
+    with pytest.raises(RuntimeError):
+        jobs.member_import_task.call(job_id=0)
+
+    assert (web, seen["task"], current_wait_ms()) == (5000, 600_000, 5000)
+    if connection.vendor == "sqlite":
+        assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from core.audit import service
+from core.dblocks import patient
 from core.importjobs import (
     OPEN_STATUSES,
     delete_upload,
@@ -166,16 +167,19 @@ def run_import_job(*, job_id: int, remote_addr: str | None = None) -> ImportJob:
 @task()
 def member_import_task(job_id: int, remote_addr: str | None = None) -> str:
     """The task the worker runs: one member import job to its end (or to its preview)."""
-    try:
-        return run_import_job(job_id=job_id, remote_addr=remote_addr).status
-    except Exception:
-        # Recording the outcome failed too; close the job so it does not wait for the stale timeout.
-        logger.exception("member import job %s could not record its outcome", job_id)
-        job = ImportJob.objects.filter(pk=job_id).first()
-        if job is not None:
-            _close(job, ImportJobStatus.FAILED, "导入过程中发生错误，未写入任何数据")
-            job.save()
-        raise
+    # No one waits on a page for the worker: it waits for the write lock as long as another
+    # import's write pass or a web save holds it, rather than give up after the web's few seconds.
+    with patient():
+        try:
+            return run_import_job(job_id=job_id, remote_addr=remote_addr).status
+        except Exception:
+            # Recording the outcome failed too; close the job so it does not wait for the stale timeout.
+            logger.exception("member import job %s could not record its outcome", job_id)
+            job = ImportJob.objects.filter(pk=job_id).first()
+            if job is not None:
+                _close(job, ImportJobStatus.FAILED, "导入过程中发生错误，未写入任何数据")
+                job.save()
+            raise
 
 
 def enqueue_import(job: ImportJob, remote_addr: str | None) -> ImportJob:
