@@ -72,8 +72,9 @@ def normalize_id_number(value: object) -> str:
 
 def canonical_id_number(value: object) -> str:
     """The stored form: normalised and, for a valid 15-digit number, converted to 18; anything else as normalised."""
+    # Already canonical: the common case (every stored number; an import hashes each row twice).
     if isinstance(value, str) and len(value) == 18 and _ASCII_ID.fullmatch(value):
-        return value  # already canonical (the common case: every stored number; an import hashes each row twice)
+        return value
     try:
         return parse_id_number(value).number
     except ValidationError:
