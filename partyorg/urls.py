@@ -22,6 +22,7 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("organizations/", include("organizations.urls")),
     path("members/", include("members.urls")),
+    path("dues/", include("dues.urls")),
     path("reports/", include("reports.urls")),
     path("audit/", include("core.urls")),
     path("admin/", admin.site.urls),

@@ -404,3 +404,50 @@ def make_import_job(org: Any, *, created_by: Any, **fields: Any) -> Any:
     return ImportJob.objects.create(
         created_by=created_by, organization=org, **{"file_name": "党员.xlsx", **fields}
     )
+
+
+# --- dues: standards, payments, remittances, the retained-dues ledger -----------------------------
+
+
+def make_assessment(member: Any, *, actor: Any, **fields: Any) -> Any:
+    """``member`` assessed from January 2026: a farmer at the default 1.00 元 unless told."""
+    from dues.services.assessments import dues_assessment_create
+
+    fields = {"effective_from": dt.date(2026, 1, 1), "category": "FARMER", **fields}
+    return dues_assessment_create(actor=actor, member=member, **fields)
+
+
+def make_payments(
+    org: Any, *, actor: Any, entries: Sequence[tuple[Any, dt.date, Any]], paid_on: dt.date | None = None
+) -> list[Any]:
+    """Monthly dues of ``org``'s members recorded as the grid does: (member, month, amount) each."""
+    from dues.services.payments import dues_record_payments
+
+    return dues_record_payments(
+        actor=actor,
+        organization=org,
+        entries=[(member.pk, month, amount) for member, month, amount in entries],
+        paid_on=paid_on or dt.date.today(),
+    )
+
+
+def make_remittance(org: Any, *, actor: Any, year: int, quarter: int, amount: Any, **fields: Any) -> Any:
+    """``org`` remits ``amount`` for a quarter, today (the county names its receiver outside the system)."""
+    from dues.services.remittances import dues_remit
+
+    fields = {"remitted_on": dt.date.today(), "to_external": "中共文山州委组织部", **fields}
+    return dues_remit(actor=actor, organization=org, year=year, quarter=quarter, amount=amount, **fields)
+
+
+def make_ledger_entry(org: Any, *, actor: Any, **fields: Any) -> Any:
+    """An expenditure of ``org``'s retained dues today: 1,200 元 of AV equipment unless told."""
+    from dues.services.ledger import ledger_record
+
+    fields = {
+        "entry_on": dt.date.today(),
+        "purpose": "AV_EQUIPMENT",
+        "amount": "1200.00",
+        "description": "配备电教设备1套",
+        **fields,
+    }
+    return ledger_record(actor=actor, organization=org, **fields)

@@ -31,12 +31,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from members.models import Applicant
 from tests.factories import (
     make_applicant,
+    make_assessment,
     make_care_visit,
     make_certificate,
     make_import_job,
+    make_ledger_entry,
     make_lost_contact,
     make_mobile,
+    make_payments,
     make_post,
+    make_remittance,
     make_running_publicity,
     make_transfer,
     suspend,
@@ -147,7 +151,9 @@ CASES: dict[str, Case] = {
     },
     "members:mobile_return": Case(kwargs=lambda c: {"pk": _mobile(c).pk}),
     "members:departure_remove": Case(kwargs=lambda c: {"member_pk": _suspended(c).pk}),
+    "members:member_restore": Case(kwargs=lambda c: {"member_pk": _suspended(c).pk}),
     "members:lost_contact_detail": Case(kwargs=lambda c: {"pk": _lost_contact(c).pk}),
+    "members:lost_contact_suspend": Case(kwargs=lambda c: {"pk": _lost_contact(c).pk}),
     **{
         f"members:lost_contact_{n}": Case(kwargs=lambda c: {"pk": _lost_contact(c).pk}, get_allowed=False)
         for n in ("update", "resolve")
@@ -180,6 +186,36 @@ CASES: dict[str, Case] = {
     "members:applicant_step": Case(kwargs=lambda c: {"pk": _applicant(c).pk, "number": 2}),
     "members:publicity_create": Case(kwargs=lambda c: {"pk": _applicant(c).pk}),
     "members:publicity_result": Case(kwargs=lambda c: {"pk": _publicity(c).pk}),
+    # dues: the grid, standards, payments, arrears, remittances, the retained-dues ledger
+    **{
+        f"dues:{n}": Case()
+        for n in (
+            "index",
+            "rules",
+            "inspection",
+            "assessments",
+            "special_new",
+            "payments",
+            "arrears",
+            "reconciliation",
+            "remittances",
+            "ledger",
+            "ledger_new",
+        )
+    },
+    **{
+        f"dues:{n}": Case(kwargs=_org("branch_a"))
+        for n in ("grid", "register", "assess_many", "schedule", "back_pay")
+    },
+    **{f"dues:{n}": Case(kwargs=lambda c: {"pk": c.member_a.pk}) for n in ("member", "assessment_new")},
+    "dues:assessment_edit": Case(kwargs=lambda c: {"pk": _dues_assessment(c).pk}),
+    **{f"dues:{n}": Case(kwargs=lambda c: {"pk": _dues_payment(c).pk}) for n in ("receipt", "payment_void")},
+    "dues:remit": Case(kwargs=lambda c: {"code": c.tree.branch_a.code, "year": 2026, "quarter": 1}),
+    "dues:remittance_void": Case(kwargs=lambda c: {"pk": _dues_remittance(c).pk}),
+    "dues:returns": Case(kwargs=lambda c: {"code": c.tree.branch_a.code, "year": 2026}),
+    "dues:ledger_reverse": Case(
+        kwargs=lambda c: {"pk": make_ledger_entry(c.tree.branch_a, actor=c.secretary_a, purpose="OPENING").pk}
+    ),
     # the access records (访问记录): the county's accounts (and superusers), read only
     "audit:access": Case(insiders=("county_staff",), outsider=None),
     # plans are set from above the committees: county staff only
@@ -242,6 +278,23 @@ def _submission(c: Any) -> Any:
 
 def _care_visit(c: Any) -> Any:
     return make_care_visit(c.tree.branch_a, actor=c.secretary_a, entries=[(c.member_a, "100.00")])
+
+
+def _dues_assessment(c: Any) -> Any:
+    return c.member_a.dues_assessments.first() or make_assessment(c.member_a, actor=c.secretary_a)
+
+
+def _dues_payment(c: Any) -> Any:
+    _dues_assessment(c)
+    month = dt.date.today().replace(day=1)
+    existing = c.member_a.dues_payments.filter(month=month).first()
+    return existing or make_payments(c.tree.branch_a, actor=c.secretary_a, entries=[(c.member_a, month, "1.00")])[0]
+
+
+def _dues_remittance(c: Any) -> Any:
+    payment = _dues_payment(c)
+    year, quarter = payment.paid_on.year, (payment.paid_on.month - 1) // 3 + 1
+    return make_remittance(c.tree.branch_a, actor=c.secretary_a, year=year, quarter=quarter, amount="1.00")
 
 
 def _org_import_job(c: Any) -> Any:

@@ -126,9 +126,6 @@ class TransferIssueForm(ScopedMemberForm):
         help_text="转出县外时填写，如：中共百色市右江区委组织部",
     )
     validity_days = forms.IntegerField(label="有效期（天）", min_value=1)
-    dues_paid_until = forms.DateField(
-        label="党费缴至", required=False, widget=DateInput(), help_text="填写党费已缴纳到的月份（任一日均可）"
-    )
     reason = forms.CharField(label="转接原因", max_length=200, required=False)
     note = forms.CharField(label="备注", max_length=200, required=False)
 

@@ -15,6 +15,7 @@ from core.scopes import check_can_edit
 from core.versioning import lock_for_update, save_changed
 from organizations.models import Organization
 
+from ..hooks import care_visit_changed
 from ..models import CareFunding, CareOccasion, CareVisit, CareVisitMember, Member
 
 #: Header fields ``care_visit_update`` may change.
@@ -92,6 +93,7 @@ def care_visit_create(
     _validate_header(visit)
     visit.save()
     _add_members(actor, visit, entries)
+    care_visit_changed(visit, actor)  # paid from retained dues: the ledger follows (members.hooks)
     return visit
 
 
@@ -123,6 +125,7 @@ def care_visit_update(
         if member.joined_on > visited_on or (member.left_on and member.left_on <= visited_on):
             raise ValidationError({"visited_on": f"{member.name}在该日期不是党员，请核对走访日期"})
     save_changed(visit, changed)
+    care_visit_changed(visit, actor)
     return visit
 
 
@@ -137,6 +140,7 @@ def care_visit_add_members(
     added = _add_members(actor, visit, entries)
     if not added:
         raise ValidationError({"member": "请至少选择一名慰问对象"})
+    care_visit_changed(visit, actor)
     return added
 
 
@@ -147,6 +151,7 @@ def care_visit_set_amount(*, actor: Any, recipient: CareVisitMember, amount: Any
     recipient.amount = clean_amount(amount, recipient.member.name)
     recipient.full_clean()
     recipient.save(update_fields=["amount"])
+    care_visit_changed(recipient.visit, actor)
     return recipient
 
 
@@ -155,3 +160,4 @@ def care_visit_remove_member(*, actor: Any, recipient: CareVisitMember) -> None:
     """Take a member off a visit's list (entered by mistake)."""
     check_can_edit(actor, recipient.visit.organization)
     recipient.delete()
+    care_visit_changed(recipient.visit, actor)

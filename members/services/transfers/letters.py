@@ -30,6 +30,7 @@ from organizations.models import DocumentKind, Organization
 from organizations.services import next_document_no
 
 from ...choices import LeaveReason, PeriodReason
+from ...hooks import dues_paid_until
 from ...models import Member, Transfer, TransferKind, TransferStatus
 from ...models.person import TRANSFER_PERSON_FIELDS, person_snapshot
 from ...selectors.transfers import county_of
@@ -58,7 +59,6 @@ def _build_outgoing(
     to_org: Organization | None,
     to_external: str,
     validity_days: int | None,
-    dues_paid_until: dt.date | None,
     reason: str,
     note: str,
     replaces: Transfer | None = None,
@@ -96,7 +96,8 @@ def _build_outgoing(
         issued_on=issued_on,
         validity_days=days,
         valid_until=issued_on + dt.timedelta(days=days),
-        dues_paid_until=dues_paid_until,
+        # 党费缴到 is computed from the payments (members.hooks; the dues app), never typed in.
+        dues_paid_until=dues_paid_until(member),
         reason=reason.strip(),
         note=note.strip(),
         replaces=replaces,
@@ -117,11 +118,10 @@ def transfer_issue(
     to_org: Organization | None = None,
     to_external: str = "",
     validity_days: int | None = None,
-    dues_paid_until: dt.date | None = None,
     reason: str = "",
     note: str = "",
 ) -> Transfer:
-    """Issue a 介绍信 for a member, out of the county or inside it; the letter is numbered automatically."""
+    """Issue a 介绍信 for a member, out of the county or inside it; numbered, with 党费缴到 from the payments."""
     check_can_edit(actor, member.organization)
     return _build_outgoing(
         actor=actor,
@@ -131,10 +131,29 @@ def transfer_issue(
         to_org=to_org,
         to_external=to_external,
         validity_days=validity_days,
-        dues_paid_until=dues_paid_until,
         reason=reason,
         note=note,
     )
+
+
+def letters_follow_dues(*, actor: Any, member_ids: list[int]) -> None:
+    """The pending letters out of these members show 党费缴到 as the payments now say (one query when none).
+
+    Called by the dues services inside their transaction, after a payment is
+    recorded or voided (the member pays up before the letter is handed over).
+    """
+    pending = (
+        Transfer.objects.pending()
+        .exclude(kind=TransferKind.IN)
+        .filter(member_id__in=member_ids)
+        .select_related("member")
+        .select_for_update(of=("self",))
+    )
+    for transfer in pending:
+        paid_until = dues_paid_until(transfer.member)
+        if paid_until != transfer.dues_paid_until:
+            transfer.dues_paid_until = paid_until
+            save_changed(transfer, ["dues_paid_until"])
 
 
 def next_letter_no(org: Organization, year: int) -> str:
@@ -284,7 +303,6 @@ def transfer_reissue(
         to_org=old.to_org,
         to_external=old.to_external,
         validity_days=validity_days,
-        dues_paid_until=old.dues_paid_until,
         reason=old.reason,
         note=note or old.note,
         replaces=old,

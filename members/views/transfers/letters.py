@@ -99,7 +99,6 @@ def issue(request: HttpRequest) -> HttpResponse:
                 to_org=data["to_org"],
                 to_external=data["to_external"],
                 validity_days=data["validity_days"],
-                dues_paid_until=data["dues_paid_until"],
                 reason=data["reason"],
                 note=data["note"],
             ),

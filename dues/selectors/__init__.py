@@ -1,0 +1,1 @@
+"""Reads of the dues app, one module per area."""

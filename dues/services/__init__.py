@@ -1,0 +1,1 @@
+"""Writes of the dues app, one module per area (import from the module itself)."""

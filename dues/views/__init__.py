@@ -1,0 +1,1 @@
+"""Pages of the dues app, one module per area; each lists its ``urls``."""
