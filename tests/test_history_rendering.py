@@ -88,7 +88,7 @@ def test_a_change_shows_old_and_new_values_in_words(committee_staff, member_a):
         phone="13800000001",
         is_rural=False,
         education="BACHELOR",
-        joined_on=dt.date(1975, 7, 2),
+        joined_on=dt.date(1975, 6, 30),
     )
     changed = history_rows(history_for(member_a))[0]
     assert changed.action == "修改"
@@ -97,7 +97,7 @@ def test_a_change_shows_old_and_new_values_in_words(committee_staff, member_a):
         "手机号码": (EMPTY, "13800000001"),
         "农村党员": ("是", "否"),
         "学历": ("高中/中技", "大学本科"),
-        "入党日期": ("1975-07-01", "1975-07-02"),
+        "入党日期": ("1975-07-01", "1975-06-30"),
     }
 
 

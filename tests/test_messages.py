@@ -86,13 +86,16 @@ def test_a_message_the_form_chose_itself_is_kept():
 @pytest.mark.django_db
 def test_model_validation_reads_plainly_too(member_a):
     """What the admin and services' full_clean() show: Django's messages, reworded (locale/zh_Hans)."""
-    member_a.phone = "1" * 25
+    member_a.phone = "1" * 25  # too long, and no telephone number either
     member_a.gender = "X"
     member_a.name = ""
     with pytest.raises(ValidationError) as refused:
         member_a.full_clean()
     assert refused.value.message_dict == {
-        "phone": ["最多20个字符（现有25个）"],
+        "phone": [
+            "电话号码格式不正确：应为11位手机号码（如13812345678）或带区号的固定电话（如0876-6123456）",
+            "最多20个字符（现有25个）",
+        ],
         "gender": ["“X”不在可选范围内"],
         "name": ["此项不能为空"],
     }

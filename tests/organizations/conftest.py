@@ -47,7 +47,10 @@ def add_members(admin_user) -> Callable[..., list]:
                     id_number=make_id(birth, counter[0], region="532628"),
                     birth_date=birth,
                     ethnicity="壮族",
-                    joined_on=dt.date(2010, 7, 1),
+                    # a 预备党员 joined within the last year (still in probation today)
+                    joined_on=dt.date(2010, 7, 1)
+                    if status == "FULL"
+                    else dt.date.today() - dt.timedelta(days=90),
                     status=status,
                     full_on=dt.date(2011, 7, 1) if status == "FULL" else None,
                 )

@@ -68,6 +68,7 @@ def test_an_admin_change_goes_through_the_service(client, tree, committee_admin)
         url,
         {
             "category": OrgCategory.COMMUNITY,
+            "form": "REGULAR",
             "term_years": "",
             "term_started_on": "2023-05-01",
             "sort_order": "0",

@@ -123,6 +123,7 @@ def test_the_admin_hides_the_flag_from_committee_staff_and_ignores_it_when_poste
         {
             "category": OrgCategory.VILLAGE,
             "can_approve_members": "on",
+            "form": "REGULAR",
             "term_years": "",
             "sort_order": "0",
             "version": 1,
@@ -141,6 +142,7 @@ def test_the_admin_lets_county_staff_set_the_flag_below_the_county(client, tree,
         {
             "category": OrgCategory.VILLAGE,
             "can_approve_members": "on",
+            "form": "REGULAR",
             "term_years": "",
             "sort_order": "0",
             "version": 1,
