@@ -11,3 +11,4 @@ class ReportsConfig(AppConfig):
         from . import models
 
         register_audited(models.Submission)
+        register_audited(models.SummaryNarrative)

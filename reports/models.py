@@ -52,3 +52,41 @@ class Submission(Versioned, models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.period} {self.get_status_display()}"
+
+
+class NarrativeStatus(models.TextChoices):
+    DRAFT = "DRAFT", "草稿"
+    FINAL = "FINAL", "定稿"
+
+
+class SummaryNarrative(Versioned, models.Model):
+    """What an organization writes into its 工作总结 for a period: one text per part, a draft or the final."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="summary_narratives"
+    )
+    period = models.CharField("统计期", max_length=7)
+    texts = models.JSONField("各部分文字", default=dict)
+    status = models.CharField(
+        "状态", max_length=10, choices=NarrativeStatus.choices, default=NarrativeStatus.DRAFT
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="最后修改人", on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField("最后修改时间", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "工作总结文字"
+        verbose_name_plural = "工作总结文字"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "period"],
+                name="one_narrative_per_org_and_period",
+                violation_error_message="该党组织本期的工作总结已存在",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.period} {self.get_status_display()}"

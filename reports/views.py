@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,15 +15,27 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from core.forms import StyledForm, style_widgets
 from core.scopes import can_write, in_scope, scope_root, sees_everything
-from core.views import get_visible_or_404, write_view
+from core.versioning import VersionedForm
+from core.views import form_page, get_visible_or_404, write_view
 from organizations.models import Organization
 
+from . import word
 from .documents import report_document
 from .indicators import FAMILIES, compute
 from .models import Submission, SubmissionStatus
+from .narratives import narrative_of, narrative_save
 from .periods import Period
-from .submissions import may_return, missing_for, submission_return, submission_submit, submitters
+from .submissions import (
+    may_return,
+    missing_for,
+    not_submitted,
+    submission_return,
+    submission_submit,
+    submitters,
+)
+from .summary import NARRATIVE, NARRATIVE_KEYS, Summary, build_summary
 
 
 @login_required
@@ -181,5 +195,101 @@ def index(request: HttpRequest) -> HttpResponse:
             "periods": _periods(timezone.localdate()),
             "groups": groups,
             "missing": missing_for(org, period),
+        },
+    )
+
+
+def _summary(request: HttpRequest, code: str, period_key: str) -> tuple[Organization, Period, Summary, Any]:
+    org = get_visible_or_404(Organization.objects.all(), request.user, code=code)
+    period = Period.parse(period_key)
+    narrative = narrative_of(org, period)
+    names = [o.name for o in not_submitted(org, period)] if missing_for(org, period) else []
+    summary = build_summary(org, period, compute(org, period), narrative.texts if narrative else {}, names)
+    return org, period, summary, narrative
+
+
+@login_required
+@require_safe
+def summary(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """/reports/<code>/<period>/ — the 工作总结, each figure linked to the records it counts."""
+    org, chosen, document, narrative = _summary(request, code, period)
+    return render(
+        request,
+        "reports/summary.html",
+        {
+            "org": org,
+            "period": chosen,
+            "summary": document,
+            "narrative": narrative,
+            "may_edit": can_write(request.user),
+            "periods": _periods(timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@require_safe
+def summary_docx(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """The 工作总结 as a Word file (figures only; the links stay on the page)."""
+    _org, chosen, document, _narrative = _summary(request, code, period)
+    response = HttpResponse(
+        word.summary_docx(document),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    filename = quote(f"{document.title}.docx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+class NarrativeForm(VersionedForm, StyledForm):
+    """One text area per written part of the summary."""
+
+    def __init__(self, *args: Any, narrative: Any = None, **kwargs: Any) -> None:
+        texts = narrative.texts if narrative else {}
+        kwargs.setdefault("initial", {key: texts.get(key, "") for key in NARRATIVE_KEYS})
+        super().__init__(*args, **kwargs)
+        for key, heading, _level, prompt in NARRATIVE:
+            self.fields[key] = forms.CharField(
+                label=heading or prompt,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text=prompt if heading and prompt else "",
+                max_length=5000,
+            )
+        self.fields["final"] = forms.BooleanField(label="定稿", required=False)
+        style_widgets(self)
+        if narrative is not None:
+            self.init_version(narrative)
+        else:  # nothing written yet: version 0, so a text someone saves meanwhile is not overwritten
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+
+
+@write_view
+def summary_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """Write the narrative parts; 保存草稿 keeps a draft, 定稿 makes it the final version."""
+    org = get_visible_or_404(Organization.objects.all(), request.user, code=code)
+    chosen = Period.parse(period)
+    narrative = narrative_of(org, chosen)
+    form = NarrativeForm(request.POST or None, narrative=narrative)
+    back = reverse("reports:summary", args=[org.code, chosen.key])
+    return form_page(
+        request,
+        form,
+        save=lambda data: narrative_save(
+            actor=request.user,
+            organization=org,
+            period=chosen,
+            texts={key: data.get(key, "") for key in NARRATIVE_KEYS},
+            final=bool(data.get("final")),
+            expected_version=form.loaded_version,
+        ),
+        title=f"编写工作总结 · {org.name} · {chosen.label}",
+        success=lambda n: "已定稿" if n.status == "FINAL" else "已保存草稿",
+        cancel_url=back,
+        next_url=lambda _n: back,
+        context={
+            "submit_label": "保存",
+            "intro": "带数字的句子由系统按记录自动生成，这里填写各部分由本单位撰写的文字（每段一行）。"
+            "勾选“定稿”保存为定稿，否则保存为草稿；定稿后仍可修改。",
         },
     )

@@ -225,6 +225,10 @@ CASES: dict[str, Case] = {
     # reports: the indicators of an organization in scope, and 报送 (a superior returns)
     "reports:index": Case(),
     "reports:json": Case(kwargs=lambda c: {"code": c.tree.branch_a.code, "period": "2025"}),
+    **{
+        f"reports:{n}": Case(kwargs=lambda c: {"code": c.tree.branch_a.code, "period": "2025"})
+        for n in ("summary", "summary_docx", "summary_edit")
+    },
     "reports:submissions": Case(),
     "reports:submit": Case(get_allowed=False),
     "reports:return_submission": Case(
