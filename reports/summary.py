@@ -244,4 +244,27 @@ def build_summary(
     affairs += [w.f("certificates.issued"), "份。"]
     sections["affairs"].paragraphs.append(Paragraph(affairs))
 
+    if "dues.levied" in values:
+        dues: list[Part] = [
+            "加强党费收缴管理，本期应交党费",
+            w.f("dues.levied"),
+            "元，实交",
+            w.f("dues.paid"),
+            "元",
+        ]
+        if w.v("dues.collection_rate") is not None:
+            dues += ["，收缴率", w.f("dues.collection_rate"), "%"]
+        dues += ["；向上级党组织上缴党费", w.f("dues.remitted"), "元"]
+        if w.v("dues.retained_spent"):
+            dues += ["；使用留存党费", w.f("dues.retained_spent"), "元"]
+            if w.v("dues.retained_spent_av") or w.v("dues.retained_spent_care"):
+                dues += ["，其中配备电教设备", w.f("dues.retained_spent_av"), "元、走访慰问"]
+                dues += [w.f("dues.retained_spent_care"), "元"]
+        if w.v("dues.members_in_arrears"):
+            dues += ["。期末仍有", w.f("dues.members_in_arrears"), "名党员欠交党费，已督促各支部及时收缴"]
+        dues.append("。")
+        if missing:
+            dues.append(f"（{'、'.join(missing)}尚未报送党费数据，以上为已报送单位的数字。）")
+        sections["affairs"].paragraphs.append(Paragraph(dues))
+
     return Summary(title=title, org=org, period=period, sections=list(sections.values()), missing=missing)
