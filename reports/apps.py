@@ -7,8 +7,11 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.audit import register_audited
+        from core.periodlock import register_period_check
 
         from . import models
+        from .submissions import submitted_period_refusal
 
+        register_period_check(submitted_period_refusal)
         register_audited(models.Submission)
         register_audited(models.SummaryNarrative)

@@ -114,3 +114,18 @@ def submission_return(*, actor: Any, submission: Submission, comment: str) -> Su
     submission.comment = comment
     save_changed(submission, ["status", "returned_by", "returned_at", "comment"])
     return submission
+
+
+def submitted_period_refusal(org: Organization, day: Any) -> str | None:
+    """core.periodlock's check: ``day`` lies in a year or half-year ``org`` has submitted (one query)."""
+    half = Period(day.year, 1 if day.month <= 6 else 2)
+    keys = [str(day.year), half.key]
+    submitted = (
+        Submission.objects.filter(organization=org, period__in=keys, status=SubmissionStatus.SUBMITTED)
+        .values_list("period", flat=True)
+        .first()
+    )
+    if submitted is None:
+        return None
+    label = Period.parse(submitted).label
+    return f"{org.name}{label}的数据已报送，不能再修改；如需更正，请上级党组织退回报送"

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from core.audit import service
 from core.money import parse_amount
+from core.periodlock import check_period_open
 from core.scopes import check_can_edit
 from core.versioning import lock_for_update, save_changed
 from organizations.models import Organization
@@ -30,6 +31,8 @@ def clean_amount(value: Any, who: str = "") -> Decimal:
 def _validate_header(visit: CareVisit) -> None:
     if visit.visited_on and visit.visited_on > dt.date.today():
         raise ValidationError({"visited_on": "走访日期不能晚于今天"})
+    if visit.visited_on:
+        check_period_open(visit.organization, visit.visited_on, "visited_on")
     if visit.occasion not in CareOccasion.values:
         raise ValidationError({"occasion": "请选择慰问时机"})
     if visit.funding not in CareFunding.values:
@@ -112,6 +115,7 @@ def care_visit_update(
         raise ValueError(f"care_visit_update cannot change {sorted(unknown)}")
     lock_for_update(CareVisit, visit, expected_version=expected_version)
     check_can_edit(actor, visit.organization)
+    check_period_open(visit.organization, visit.visited_on)  # the date it has now, before any change
     changes = {f: value.strip() if isinstance(value, str) else value for f, value in changes.items()}
     changed = [f for f, value in changes.items() if value != getattr(visit, f)]
     if not changed:
@@ -137,6 +141,7 @@ def care_visit_add_members(
     # Locked: a change of the visit's date waits, so every member is checked against the date it keeps.
     lock_for_update(CareVisit, visit)
     check_can_edit(actor, visit.organization)
+    check_period_open(visit.organization, visit.visited_on)
     added = _add_members(actor, visit, entries)
     if not added:
         raise ValidationError({"member": "请至少选择一名慰问对象"})
@@ -148,6 +153,7 @@ def care_visit_add_members(
 def care_visit_set_amount(*, actor: Any, recipient: CareVisitMember, amount: Any) -> CareVisitMember:
     """Correct the amount given to one member."""
     check_can_edit(actor, recipient.visit.organization)
+    check_period_open(recipient.visit.organization, recipient.visit.visited_on)
     recipient.amount = clean_amount(amount, recipient.member.name)
     recipient.full_clean()
     recipient.save(update_fields=["amount"])
@@ -159,5 +165,6 @@ def care_visit_set_amount(*, actor: Any, recipient: CareVisitMember, amount: Any
 def care_visit_remove_member(*, actor: Any, recipient: CareVisitMember) -> None:
     """Take a member off a visit's list (entered by mistake)."""
     check_can_edit(actor, recipient.visit.organization)
+    check_period_open(recipient.visit.organization, recipient.visit.visited_on)
     recipient.delete()
     care_visit_changed(recipient.visit, actor)

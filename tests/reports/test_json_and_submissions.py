@@ -163,3 +163,29 @@ def test_the_indicator_page_shows_labels_and_definitions(client, committee_staff
     page = client.get(reverse("reports:index"), {"period": "2025"}).content.decode()
     assert "新华镇党委 · 2025年" in page
     assert 'title="期末在册的党员（正式党员和预备党员）"' in page
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_submitted_period_is_closed_to_the_organizations_records_until_returned(
+    tree, secretary_a, committee_staff, member_a
+):
+    from members.models import CareVisit
+    from tests.factories import make_care_visit
+
+    submission = submission_submit(actor=secretary_a, organization=tree.branch_a, period=Y2025)
+    with pytest.raises(ValidationError) as refused:
+        make_care_visit(
+            tree.branch_a, actor=secretary_a, visited_on=dt.date(2025, 7, 1), entries=[(member_a, "200")]
+        )
+    assert refused.value.message_dict["visited_on"] == [
+        "各甫村党支部2025年的数据已报送，不能再修改；如需更正，请上级党组织退回报送"
+    ]
+    assert not CareVisit.objects.exists()
+    make_care_visit(
+        tree.branch_a, actor=secretary_a, visited_on=dt.date(2026, 1, 5), entries=[(member_a, "200")]
+    )
+    submission_return(actor=committee_staff, submission=submission, comment="补录七一慰问")
+    make_care_visit(
+        tree.branch_a, actor=secretary_a, visited_on=dt.date(2025, 7, 1), entries=[(member_a, "200")]
+    )
+    assert CareVisit.objects.count() == 2
