@@ -48,5 +48,6 @@ class MembersConfig(AppConfig):
         register_audited(models.MobileRegistration)
         register_audited(models.Departure)
         register_audited(models.LostContact)
+        register_audited(models.Restoration)
         register_audited(models.CareVisit)
         register_audited(models.CareVisitMember)

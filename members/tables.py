@@ -278,14 +278,6 @@ LOST_CONTACT_TABLE = Table(
             "所在党组织", key="org", order_by=("organization__path",), export="organization.name", phone=False
         ),
         Column("失去联系日期", key="since", export="since", nowrap=True),
-        Column(
-            "限期改正通知",
-            key="notified",
-            order_by=("correction_notified_on",),
-            export="correction_notified_on",
-            phone=False,
-            nowrap=True,
-        ),
         Column("采取的措施", export="measures", phone=False),
         Column(
             "恢复联系/处置日期", key="resolved", order_by=("resolved_on",), export="resolved_on", nowrap=True

@@ -34,9 +34,10 @@ DEFAULTS: dict[str, RuleDefault] = {
     "approval_normal_months": RuleDefault("3", "上级党委审批期限（月）"),
     "approval_max_months": RuleDefault("6", "上级党委审批最长期限（月）"),
     "certificate_max_months": RuleDefault("6", "党员身份证明最长有效期（月）"),
-    "lost_contact_correction_months": RuleDefault("6", "失联党员限期改正提示（失联满N个月）"),
-    "lost_contact_suspension_months": RuleDefault("24", "失联党员停止党籍提示（失联满N个月）"),
-    "suspension_removal_months": RuleDefault("24", "停止党籍后除名提示（满N个月）"),
+    # Lost contact (党员教育管理工作条例 2019, 第24条): 失联满6个月仍无法取得联系 → 停止党籍;
+    # 停止党籍满2年仍无法取得联系 → 除名.  (限期改正 is a disposal of 民主评议, not a stage of this.)
+    "lost_contact_suspension_months": RuleDefault("6", "失联党员停止党籍（失去联系满N个月仍无法取得联系）"),
+    "suspension_removal_months": RuleDefault("24", "停止党籍后除名（停止党籍满N个月仍无法取得联系）"),
     "care_old_member_age": RuleDefault("70", "走访慰问老党员年龄（岁）"),
     "probation_overdue_months": RuleDefault("18", "预备期满后仍为预备党员的最长月数（延长一年加审批六个月）"),
     # Terms of office (中办 2018): 党工委 are appointed and have no term.

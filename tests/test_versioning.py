@@ -263,18 +263,17 @@ def test_the_second_of_two_lost_contact_forms_loaded_at_once_is_refused_then_rea
     first_page, second_page = first.get(page_url), second.get(page_url)
     assert first.post(url, submitted(first_page, measures="电话联系家属")).status_code == 302
 
-    today = dt.date.today().isoformat()
-    refused = second.post(url, submitted(second_page, correction_notified_on=today))
+    refused = second.post(url, submitted(second_page, measures="电话联系家属；函询务工地党组织"))
 
     message = " ".join(refused.context["update_form"].non_field_errors())
     assert (
         f"该记录已被{actor_name(secretary_a)}于" in message and "采取的措施：（空） → 电话联系家属" in message
     )
     stored = LostContact.objects.get(pk=record.pk)
-    assert (stored.measures, stored.correction_notified_on, stored.version) == ("电话联系家属", None, 2)
+    assert (stored.measures, stored.version) == ("电话联系家属", 2)
     assert second.post(url, submitted(refused)).status_code == 302
     stored = LostContact.objects.get(pk=record.pk)
-    assert (stored.measures, stored.correction_notified_on) == ("电话联系家属", dt.date.today())
+    assert (stored.measures, stored.version) == ("电话联系家属；函询务工地党组织", 3)
 
 
 def test_a_post_correction_over_a_newer_post_is_refused_and_writes_nothing(

@@ -235,15 +235,15 @@ def test_the_workbench_costs_the_same_queries_for_one_row_or_many(
 ):
     _fill(tree, admin_user, secretary_a, rows)
     committee_staff.organization  # noqa: B018  (loaded with the session user on a page)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(17):
         # organizations: 1 the five rules, 2 the organizations existing today, 3 their member counts,
         #   4 the posts held today
         # development: 5 approval_normal_months, 6 approval_max_months, 7 the open applicants
         #   with their step dates, 8 the running 公示, 9 the approving committees of the scope
         # transfers: 10 overdue letters, 11 letters to accept, 12 letters out waiting for a receipt
-        # lost contact: 13–15 the three month rules, 16 open records, 17 suspended members
+        # lost contact: 13 the two month rules, 14 open records, 15 suspended members
         groups = collect_todos(committee_staff, OVERDUE_DAY)
-        # overview: 18 organizations by kind, 19 member counts
+        # overview: 16 organizations by kind, 17 member counts
         scope_overview(committee_staff)
     found = {t.key: t.count for g in groups for t in g.todos}
     assert found["development.overdue"] == rows

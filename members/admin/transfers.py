@@ -1,4 +1,4 @@
-"""Django admin of transfers, certificates, mobile members, leaving and lost contact.
+"""Django admin of transfers, certificates, mobile members, leaving, lost contact and 恢复党籍.
 
 Scoped like every page (``visible_to``; foreign-key choices limited to the
 user's scope by :class:`ScopedAdmin`).  These records have a lifecycle with
@@ -13,7 +13,7 @@ from django.contrib import admin
 
 from core.admin import ViewOnlyScopedAdmin
 
-from ..models import Certificate, Departure, LostContact, MobileRegistration, Transfer
+from ..models import Certificate, Departure, LostContact, MobileRegistration, Restoration, Transfer
 
 
 @admin.register(Transfer)
@@ -70,7 +70,15 @@ class DepartureAdmin(ViewOnlyScopedAdmin):
 
 @admin.register(LostContact)
 class LostContactAdmin(ViewOnlyScopedAdmin):
-    list_display = ("member", "organization", "since", "correction_notified_on", "resolved_on")
+    list_display = ("member", "organization", "since", "resolved_on", "resolution")
     list_filter = (("resolved_on", admin.EmptyFieldListFilter),)
     search_fields = ("member__name", "measures", "resolution")
     list_select_related = ("member", "organization")
+
+
+@admin.register(Restoration)
+class RestorationAdmin(ViewOnlyScopedAdmin):
+    list_display = ("member", "organization", "suspended_on", "day", "document_no")
+    search_fields = ("member__name", "document_no", "note")
+    list_select_related = ("member", "organization")
+    date_hierarchy = "day"

@@ -10,8 +10,9 @@ some overdue (no receipt past validity), some waiting for acceptance, one of
 them addressed to the demo secretary's branch.  Beside them: 党员身份证明 for
 short absences, a 流动党员 registration for every member flagged mobile (and a
 few who came back), a departure record for every member who died or left
-the Party this year, and a few members who lost contact (some already
-flagged for 限期改正 or 停止党籍, one suspended long enough to consider 除名).
+the Party this year, and a few members who lost contact (第24条: some lost
+six months and more, so 停止党籍 is to be proposed; one suspended two years ago,
+so 除名 is to be considered; one suspended last year and restored, 恢复党籍).
 
 Rows are written with ``bulk_create``/``bulk_update`` (generated data, no
 audit rows), and dates come from ``ctx.today``, never the clock.
@@ -32,6 +33,7 @@ from members.models import (
     Member,
     MemberPeriod,
     MobileRegistration,
+    Restoration,
     Transfer,
     TransferKind,
     TransferStatus,
@@ -508,71 +510,121 @@ def _departures(ctx: DemoContext) -> list[Departure]:
 
 def _lost_contact(
     ctx: DemoContext, pool: Pool
-) -> tuple[list[LostContact], list[Departure], list[Member], list[MemberPeriod]]:
-    """A few members out of contact: due for 限期改正, for 停止党籍, and one suspended long enough for 除名."""
+) -> tuple[
+    list[LostContact],
+    list[Departure],
+    list[Member],
+    list[MemberPeriod],
+    list[MemberPeriod],
+    list[Restoration],
+]:
+    """Members out of contact, as 党员教育管理工作条例 (2019) 第24条 handles them.
+
+    One lost for a few weeks (nothing to decide yet); some lost six months and
+    more, so the branch should propose 停止党籍 (one of them in the demo
+    secretary's branch); two whose contact came back in time; one suspended two
+    years ago and still not reachable (除名 to consider); one suspended last
+    year who came back and was restored (恢复党籍).
+    """
     rng, today = ctx.rng, ctx.today
-    records, departures, members, periods = [], [], [], []
-    long_standing = lambda m: pool.open_period[m.pk].start_on < today - dt.timedelta(days=1200)  # noqa: E731
-    spans = [(7, 11), (8, 12), (13, 20), (25, 30)]  # months out of contact, one record each
-    for (low, high), member in zip(spans, pool.take(len(spans), long_standing), strict=False):
-        since = add_months(today, -rng.randint(low, high))
+    records: list[LostContact] = []
+    departures: list[Departure] = []
+    members: list[Member] = []
+    closed: list[MemberPeriod] = []
+    opened: list[MemberPeriod] = []
+    restorations: list[Restoration] = []
+    secretary = ctx.users.get("secretary")
+    home = secretary.organization_id if secretary is not None else None
+
+    def long_standing(m: Member) -> bool:
+        return m.status == MemberStatus.FULL and pool.open_period[m.pk].start_on < today - dt.timedelta(
+            days=1200
+        )
+
+    def lost(member: Member, since: dt.date, **end: Any) -> None:
         records.append(
             LostContact(
                 member=member,
                 organization=member.organization,
                 since=since,
                 measures=rng.choice(LOST_MEASURES),
-                correction_notified_on=since + dt.timedelta(days=200) if high > 12 else None,
+                **end,
             )
         )
-    for member in pool.take(2, long_standing):  # contact came back this year
-        since = add_months(today, -rng.randint(7, 14))
-        records.append(
-            LostContact(
-                member=member,
-                organization=member.organization,
-                since=since,
-                measures=rng.choice(LOST_MEASURES),
-                resolved_on=_day(rng, since + dt.timedelta(days=150), today - dt.timedelta(days=3)),
-                resolution="已恢复联系，按时参加组织生活并补交党费",
-            )
-        )
-    for member in pool.take(1, long_standing):  # suspended two years ago: 除名 to be considered
-        suspended = add_months(today, -25)
-        since = add_months(suspended, -26)
-        if pool.open_period[member.pk].start_on >= since:
-            continue
-        document = names.document_no("新党发", suspended.year, rng.randint(1, 30))
-        records.append(
-            LostContact(
-                member=member,
-                organization=member.organization,
-                since=since,
-                measures=rng.choice(LOST_MEASURES),
-                correction_notified_on=since + dt.timedelta(days=190),
-                resolved_on=suspended,
-                resolution="停止党籍",
-            )
-        )
+
+    def suspend(member: Member, day: dt.date, since: dt.date) -> str:
+        document = names.document_no("新党发", day.year, rng.randint(1, 30))
+        lost(member, since, resolved_on=day, resolution="停止党籍")
         departures.append(
             Departure(
                 member=member,
                 organization=member.organization,
                 reason=LeaveReason.SUSPENDED,
-                day=suspended,
+                day=day,
                 document_no=document,
-                note="失去联系满两年，经支部大会讨论、党委批准停止党籍",
+                note=f"{since:%Y-%m-%d}起失去联系，满6个月经多方查找仍无法取得联系，经支部大会讨论、党委批准停止党籍",
             )
         )
+        period = pool.open_period[member.pk]
+        period.end_on = day
+        period.end_reason = PeriodReason.LEFT
+        closed.append(period)
+        return document
+
+    here = pool.take(1, lambda m: long_standing(m) and m.organization_id == home)
+    spans = [(0, 1), (7, 11), (8, 12)]  # months out of contact: not yet, then 停止党籍 to propose
+    for (low, high), member in zip(spans, pool.take(len(spans), long_standing), strict=False):
+        since = add_months(today, -rng.randint(low, high)) - dt.timedelta(days=rng.randint(3, 20))
+        lost(member, since)
+    for member in here:  # the secretary's branch: lost seven months ago, the proposal is due
+        lost(member, add_months(today, -7))
+    for member in pool.take(2, long_standing):  # contact came back before six months
+        since = add_months(today, -rng.randint(7, 14))
+        lost(
+            member,
+            since,
+            resolved_on=_day(rng, since + dt.timedelta(days=60), since + dt.timedelta(days=170)),
+            resolution="已恢复联系，按时参加组织生活并补交党费",
+        )
+    for member in pool.take(1, long_standing):  # suspended two years ago: 除名 to be considered
+        suspended = add_months(today, -25)
+        since = add_months(suspended, -8)
+        if pool.open_period[member.pk].start_on >= since:
+            continue
+        document = suspend(member, suspended, since)
         member.left_on = suspended
         member.leave_reason = LeaveReason.SUSPENDED
         member.leave_note = document
         members.append(member)
-        period = pool.open_period[member.pk]
-        period.end_on = suspended
-        period.end_reason = PeriodReason.LEFT
-        periods.append(period)
-    return records, departures, members, periods
+    for member in pool.take(1, long_standing):  # suspended last year, came back: 恢复党籍
+        suspended = add_months(today, -rng.randint(12, 16))
+        since = add_months(suspended, -rng.randint(6, 9))
+        if pool.open_period[member.pk].start_on >= since:
+            continue
+        suspend(member, suspended, since)
+        restored = add_months(today, -rng.randint(1, 3))
+        document = names.document_no("新党发", restored.year, rng.randint(31, 60))
+        restorations.append(
+            Restoration(
+                member=member,
+                organization=member.organization,
+                suspended_on=suspended,
+                day=restored,
+                document_no=document,
+                note="本人返乡后主动与党组织取得联系，说明外出务工情况，经支部大会讨论、党委批准恢复党籍",
+            )
+        )
+        opened.append(
+            MemberPeriod(
+                member=member,
+                organization=member.organization,
+                status=member.status,
+                start_on=restored,
+                start_reason=PeriodReason.RESTORED,
+                document_no=document,
+            )
+        )
+    return records, departures, members, closed, opened, restorations
 
 
 def build(ctx: DemoContext) -> None:
@@ -591,9 +643,11 @@ def build(ctx: DemoContext) -> None:
     transfers += extra_out
     transfers += _open_letters(ctx, pool, letters)
 
-    lost, suspended, gone, suspended_periods = _lost_contact(ctx, pool)
+    lost, suspended, gone, suspended_periods, restored_periods, restorations = _lost_contact(ctx, pool)
     Member.objects.bulk_update(left_members + gone, ["left_on", "leave_reason", "leave_note"])
     MemberPeriod.objects.bulk_update(closed + suspended_periods, ["end_on", "end_reason"])
+    MemberPeriod.objects.bulk_create(restored_periods)
+    Restoration.objects.bulk_create(restorations)
     new_members = [member for member, _, _ in arrivals]
     Member.objects.bulk_create(new_members)
     MemberPeriod.objects.bulk_create(
@@ -629,5 +683,5 @@ def build(ctx: DemoContext) -> None:
         f"{sum(1 for t in completed if t.kind == TransferKind.INTERNAL)}），办理中"
         f"{sum(1 for t in transfers if t.status == TransferStatus.PENDING)}件；党员身份证明{len(certificates)}份；"
         f"流动党员{sum(1 for r in mobile if r.until is None)}名；出党及死亡等记录{len(departures)}条；"
-        f"失联党员{sum(1 for r in lost if r.resolved_on is None)}名"
+        f"失联党员{sum(1 for r in lost if r.resolved_on is None)}名；恢复党籍{len(restorations)}名"
     )

@@ -19,7 +19,15 @@ from django.urls import reverse
 
 from core.dates import add_months
 from core.fieldcrypto import id_tail_q
-from core.forms import DateInput, IdNumberField, OrganizationChoiceField, scope_depth, style_widgets
+from core.forms import (
+    DateField,
+    DateInput,
+    DocumentNoField,
+    IdNumberField,
+    OrganizationChoiceField,
+    scope_depth,
+    style_widgets,
+)
 from core.idcard import normalize_id_number, parse_id_number
 from core.versioning import VersionedForm
 from organizations.choices import MEMBER_HOLDING_KINDS
@@ -325,16 +333,17 @@ class LostContactForm(ScopedMemberForm):
 
 
 class LostContactUpdateForm(VersionedForm, forms.Form):
-    """The measures and the 限期改正 date of ``record``, with the version the page was loaded with."""
+    """The measures taken to find the member, with the version the page was loaded with."""
 
-    measures = forms.CharField(label="采取的措施", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    correction_notified_on = forms.DateField(label="限期改正通知日期", required=False, widget=DateInput())
+    measures = forms.CharField(
+        label="采取的措施",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="如：电话、走访家属、函询务工地党组织（注明日期）",
+    )
 
     def __init__(self, *args: Any, record: LostContact, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "initial",
-            {"measures": record.measures, "correction_notified_on": record.correction_notified_on},
-        )
+        kwargs.setdefault("initial", {"measures": record.measures})
         super().__init__(*args, **kwargs)
         self.init_version(record)
         style_widgets(self)
@@ -353,3 +362,63 @@ class LostContactResolveForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+
+class SuspensionForm(forms.Form):
+    """停止党籍 of a member lost for the rule's months: the date and the decision's number."""
+
+    day = DateField(label="停止党籍日期")
+    document_no = DocumentNoField(
+        label="处理决定文号", required=True, help_text="上级党委的批复文号，如：新党发〔2026〕4号"
+    )
+    note = forms.CharField(
+        label="原因说明", max_length=200, required=False, help_text="留空则按失联日期自动填写"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].initial = dt.date.today()
+        style_widgets(self)
+
+
+class RestorationForm(forms.Form):
+    """恢复党籍 of a suspended member: the date, the approval's number, the branch (the one that suspended them)."""
+
+    day = DateField(label="恢复党籍日期")
+    document_no = DocumentNoField(label="批准文号", required=True, help_text="上级党委批准恢复党籍的文号")
+    organization = OrganizationChoiceField(
+        Organization.objects.none(),
+        label="恢复后所在党组织",
+        required=False,
+        empty_label="原所在党组织",
+        help_text="原党组织已撤销或本人已在他处工作生活时选择",
+    )
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].initial = dt.date.today()
+        field = self.fields["organization"]
+        field.queryset = (
+            Organization.objects.editable_by(user)
+            .active()
+            .filter(kind__in=MEMBER_HOLDING_KINDS)
+            .order_by("path")
+        )
+        field.root_depth = scope_depth(user)
+        style_widgets(self)
+
+
+class AcceptForm(DayForm):
+    """接收介绍信: the date, and for a suspended member (恢复党籍) the approval's number."""
+
+    restoration_document_no = DocumentNoField(label="恢复党籍批准文号")
+
+    def __init__(self, *args: Any, restoring: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, label="接收日期", **kwargs)
+        if restoring:
+            field = self.fields["restoration_document_no"]
+            field.required = True
+            field.help_text = "此人已停止党籍，接收即恢复其党籍：填写上级党委批准恢复党籍的文号"
+        else:
+            del self.fields["restoration_document_no"]

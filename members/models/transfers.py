@@ -1,4 +1,4 @@
-"""Members in motion: transfers (组织关系转接), certificates, mobile members, leaving and lost contact."""
+"""Members in motion: transfers (组织关系转接), certificates, mobile members, leaving, lost contact, 恢复党籍."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ __all__ = [
     "Departure",
     "LostContact",
     "MobileRegistration",
+    "Restoration",
     "Transfer",
     "TransferKind",
     "TransferQuerySet",
@@ -378,7 +379,12 @@ class Departure(models.Model):
 
 
 class LostContact(Versioned, models.Model):
-    """A member the branch has lost contact with (失联), the measures taken and when contact came back."""
+    """A member the branch has lost contact with (失联), the measures taken and how it ended.
+
+    党员教育管理工作条例 (2019) 第24条: lost for 6 months and still not
+    reachable, the branch proposes 停止党籍 (it ends this record); 2 years
+    after that, still not reachable, 除名.  Contact that comes back ends it too.
+    """
 
     member = models.ForeignKey(
         Member, verbose_name="党员", on_delete=models.PROTECT, related_name="lost_contacts"
@@ -388,7 +394,6 @@ class LostContact(Versioned, models.Model):
     )
     since = models.DateField("失去联系日期")
     measures = models.TextField("采取的措施", blank=True)
-    correction_notified_on = models.DateField("限期改正通知日期", null=True, blank=True)
     resolved_on = models.DateField("恢复联系/处置日期", null=True, blank=True)
     resolution = models.CharField("处置结果", max_length=200, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
@@ -423,3 +428,61 @@ class LostContact(Versioned, models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_on is None
+
+
+class Restoration(models.Model):
+    """恢复党籍: a member whose 党籍 was suspended (停止党籍) is back on the roll from ``day``.
+
+    The member's history opens a new period with the reason 恢复党籍 on that
+    day (the member change table counts it there); the 停止党籍 before it stays
+    in the history and in the departures, as it happened.
+    """
+
+    member = models.ForeignKey(
+        Member, verbose_name="党员", on_delete=models.PROTECT, related_name="restorations"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name="恢复党籍后所在党组织",
+        on_delete=models.PROTECT,
+        related_name="restorations",
+    )
+    suspended_on = models.DateField("停止党籍日期")
+    day = models.DateField("恢复党籍日期")
+    document_no = models.CharField("批准文号", max_length=100)
+    note = models.CharField("说明", max_length=200, blank=True)
+    transfer = models.OneToOneField(
+        Transfer,
+        verbose_name="随转入介绍信",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="restoration",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "恢复党籍记录"
+        verbose_name_plural = "恢复党籍记录"
+        ordering = ["-day", "-id"]
+        indexes = [models.Index(fields=["day"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(day__gte=models.F("suspended_on")),
+                name="restoration_after_suspension",
+                violation_error_message="恢复党籍日期不能早于停止党籍日期",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.day:%Y-%m-%d}恢复党籍"

@@ -29,13 +29,13 @@ OWN_ROW_STEPS = (Step.ADMISSION_APPROVAL, Step.CONFIRMATION_APPROVAL, Step.CONFI
 
 
 def member_todos(user: Any, today: dt.date) -> list[TodoGroup]:
-    """Development, transfers and lost contact: 12 queries (13 for a committee that approves).
+    """Development, transfers and lost contact: 10 queries (11 for a committee that approves).
 
     worklist: 2 rule reads, the open applicants, the running 公示; approvals:
     the approving organizations of the scope (only for a committee with
     approval authority); transfers: overdue letters, letters to accept,
-    letters out of the county waiting for their receipt; lost contact: 3 rule
-    reads, the open records, the suspended members.
+    letters out of the county waiting for their receipt; lost contact: the
+    two rules in one read, the open records, the suspended members.
     """
     if not sees_everything(user) and scope_root(user) is None:
         return []  # no scope, nothing to count

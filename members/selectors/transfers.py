@@ -9,13 +9,14 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from core.dates import add_months, months_between
+from core.fieldcrypto import id_hash_q
 from core.scopes import scope_root, sees_everything
 from organizations.choices import MEMBER_HOLDING_KINDS, OrgKind
 from organizations.lineage import in_subtree_then
 from organizations.models import Organization
-from organizations.rules import get_rule
+from organizations.rules import get_rule, rules_in_force
 
-from ..choices import LeaveReason
+from ..choices import LeaveReason, MemberStatus
 from ..filters import (
     CertificateFilterSet,
     DepartureFilterSet,
@@ -175,21 +176,25 @@ def lost_contact_list(user: Any, *, filters: LostContactFilterSet | None = None)
 
 
 class FlagKind:
-    CORRECTION = "CORRECTION"
     SUSPENSION = "SUSPENSION"
+    CANCELLATION = "CANCELLATION"
     REMOVAL = "REMOVAL"
 
 
 FLAG_LABELS = {
-    FlagKind.CORRECTION: "限期改正",
     FlagKind.SUSPENSION: "停止党籍（待研究）",
+    # A 预备党员 is never suspended: the probation is cancelled instead.
+    FlagKind.CANCELLATION: "取消预备资格（待研究）",
     FlagKind.REMOVAL: "除名（待研究）",
 }
+
+#: The two thresholds of 党员教育管理工作条例 (2019) 第24条 (configurable; defaults 6 and 24 months).
+FLAG_RULES = ("lost_contact_suspension_months", "suspension_removal_months")
 
 
 @dataclass(frozen=True)
 class LostContactFlag:
-    """One member the rules say needs a decision (限期改正, 停止党籍, 除名)."""
+    """One member the rules say needs a decision (停止党籍 or 取消预备资格, 除名)."""
 
     kind: str
     member: Member
@@ -203,44 +208,51 @@ class LostContactFlag:
         return FLAG_LABELS[self.kind]
 
 
-def lost_contact_flag(record: LostContact, today: dt.date | None = None) -> LostContactFlag | None:
-    """The flag one open lost-contact record raises today, if any."""
-    today = today or dt.date.today()
-    if not record.is_open:
-        return None
-    months = months_between(record.since, today)
-    if months < int(get_rule("lost_contact_correction_months")):
-        return None
-    kind = (
-        FlagKind.SUSPENSION
-        if months >= int(get_rule("lost_contact_suspension_months"))
-        else FlagKind.CORRECTION
+def _lost_flag(record: LostContact, today: dt.date) -> LostContactFlag:
+    member = record.member
+    kind = FlagKind.CANCELLATION if member.status == MemberStatus.PROBATIONARY else FlagKind.SUSPENSION
+    return LostContactFlag(
+        kind, member, record.organization, record.since, months_between(record.since, today), record
     )
-    return LostContactFlag(kind, record.member, record.organization, record.since, months, record)
 
 
-def lost_contact_flags(user: Any, today: dt.date | None = None) -> list[LostContactFlag]:
-    """Flags in the user's scope (three rule reads, then two queries).
+def lost_contact_flag(
+    record: LostContact, today: dt.date | None = None, *, months: int | None = None
+) -> LostContactFlag | None:
+    """The flag one open lost-contact record raises today, if any: lost ≥ 6 months → 停止党籍 to propose.
 
-    Lost contact for ≥ 6 months → 限期改正 due; ≥ 2 years → 停止党籍 to be
-    considered; 停止党籍 for ≥ 2 more years → 除名 to be considered (all
-    thresholds configurable).
+    ``months``: the rule ``lost_contact_suspension_months`` when the caller has read it already.
     """
     today = today or dt.date.today()
-    correction = int(get_rule("lost_contact_correction_months"))
-    suspension = int(get_rule("lost_contact_suspension_months"))
-    removal = int(get_rule("suspension_removal_months"))
-    flags: list[LostContactFlag] = []
+    if not record.is_open or not record.member.is_current:
+        return None
+    if months is None:
+        months = int(get_rule("lost_contact_suspension_months"))
+    if record.since > add_months(today, -months):
+        return None
+    return _lost_flag(record, today)
+
+
+def lost_contact_flags(
+    user: Any, today: dt.date | None = None, *, rules: dict[str, Any] | None = None
+) -> list[LostContactFlag]:
+    """Flags in the user's scope (the two rules in one query unless given as ``rules``, then two queries).
+
+    党员教育管理工作条例 (2019) 第24条: lost contact for ≥ 6 months and still
+    not reachable → the branch proposes 停止党籍 (a 预备党员: 取消预备资格);
+    停止党籍 for ≥ 2 years and still not reachable → 除名 (both configurable).
+    """
+    today = today or dt.date.today()
+    rules = rules or rules_in_force(*FLAG_RULES)
+    suspension = rules["lost_contact_suspension_months"]
+    removal = rules["suspension_removal_months"]
     open_records = (
         lost_contact_list(user)
         .filter(resolved_on__isnull=True, member__left_on__isnull=True)
-        .filter(since__lte=add_months(today, -correction))
+        .filter(since__lte=add_months(today, -suspension))
         .order_by("since", "id")
     )
-    for record in open_records:
-        months = months_between(record.since, today)
-        kind = FlagKind.SUSPENSION if months >= suspension else FlagKind.CORRECTION
-        flags.append(LostContactFlag(kind, record.member, record.organization, record.since, months, record))
+    flags = [_lost_flag(record, today) for record in open_records]
     suspended = (
         Member.objects.visible_to(user)
         .filter(leave_reason=LeaveReason.SUSPENDED, left_on__lte=add_months(today, -removal))
@@ -251,3 +263,19 @@ def lost_contact_flags(user: Any, today: dt.date | None = None) -> list[LostCont
         months = months_between(member.left_on, today)
         flags.append(LostContactFlag(FlagKind.REMOVAL, member, member.organization, member.left_on, months))
     return flags
+
+
+def suspended_person(transfer: Transfer, user: Any) -> Member | None:
+    """The suspended member (停止党籍) a pending letter into the county introduces, when ``user`` sees them.
+
+    Accepting that letter restores them (恢复党籍, ``services.transfers.incoming``): the page says so
+    and asks for the approval's number.
+    """
+    if transfer.kind != TransferKind.IN or not transfer.is_pending:
+        return None
+    return (
+        Member.objects.visible_to(user)
+        .filter(id_hash_q("id_number", transfer.person_id_number), leave_reason=LeaveReason.SUSPENDED)
+        .select_related("organization")
+        .first()
+    )

@@ -20,7 +20,7 @@ from core.scopes import can_write
 from core.views import form_page, get_visible_or_404, write_view
 from organizations.choices import Role
 
-from ..choices import MemberStatus
+from ..choices import LeaveReason, MemberStatus, PeriodReason
 from ..filters import MemberFilterSet
 from ..forms.member import MemberCreateForm, MemberEditForm, MemberMoveForm
 from ..models import Member, MemberPeriod
@@ -75,16 +75,23 @@ def _detail_page(request: HttpRequest, member: Member, revealed_id: str = "") ->
     """A member's page; ``revealed_id`` is the full ID number just asked for (reveal_id without htmx)."""
     # The history belongs to the member's record: earlier organizations are
     # shown even when they lie outside today's scope.
-    periods = (
+    periods = list(
         MemberPeriod.objects.filter(member=member).select_related("organization").order_by("start_on", "id")
     )
     may_edit = can_write(request.user)
+    suspended = member.leave_reason == LeaveReason.SUSPENDED
     return render(
         request,
         "members/member_detail.html",
         {
             "member": member,
             "periods": periods,
+            # 恢复党籍 records (the history shows the period they opened) and, while suspended,
+            # the two ways on: restored when they come back, removed when they never do.
+            "restorations": member.restorations.order_by("day", "id")
+            if any(p.start_reason == PeriodReason.RESTORED for p in periods)
+            else (),
+            "may_restore": may_edit and suspended,
             "history": history_for(member),
             "may_edit": may_edit and member.is_current,
             "may_move": may_edit

@@ -16,10 +16,12 @@ from members.models import (
     Member,
     MemberPeriod,
     MobileRegistration,
+    Restoration,
     Transfer,
 )
 from members.selectors.care import care_figures
-from members.selectors.transfers import transfer_figures
+from members.selectors.changes import member_changes
+from members.selectors.transfers import lost_contact_flags, transfer_figures
 from partyorg.demo import make_context, run_steps
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +40,15 @@ def year(ctx) -> tuple[dt.date, dt.date]:
 
 
 def test_every_generated_record_is_valid_and_the_mobile_flag_matches_the_register(county):
-    for model in (Transfer, Certificate, MobileRegistration, Departure, LostContact, CareVisitMember):
+    for model in (
+        Transfer,
+        Certificate,
+        MobileRegistration,
+        Departure,
+        LostContact,
+        Restoration,
+        CareVisitMember,
+    ):
         for row in model.objects.all():
             row.full_clean(validate_unique=False)
     flagged = set(Member.objects.filter(is_mobile=True, left_on__isnull=True).values_list("pk", flat=True))
@@ -74,3 +84,19 @@ def test_the_year_has_transfers_certificates_and_a_july_first_visit_shaped_like_
     assert care.members_visited == round(326 * 1200 / 8800)
     assert care.amount == Decimal("2730.00")  # 20,000 元 scaled to the county's size, in tens
     assert 1 <= care.committees <= care.branches <= care.members_visited
+
+
+def test_the_demo_proposes_suspension_for_the_long_lost_and_shows_a_restored_member(county):
+    secretary, county_staff = county.users["secretary"], county.users["county"]
+    flags = lost_contact_flags(county_staff, county.today)
+    kinds = {f.kind for f in flags}
+    assert {"SUSPENSION", "REMOVAL"} <= kinds
+    # the demo secretary's branch has a member lost seven months: 停止党籍 is to be proposed there
+    assert [f.label for f in lost_contact_flags(secretary, county.today)] == ["停止党籍（待研究）"]
+    restoration = Restoration.objects.select_related("member").get()
+    assert restoration.member.is_current and restoration.suspended_on < restoration.day <= county.today
+    period = MemberPeriod.objects.get(member=restoration.member, end_on__isnull=True)
+    assert (period.start_reason, period.start_on) == ("RESTORED", restoration.day)
+    assert Departure.objects.filter(member=restoration.member, reason="SUSPENDED").exists()
+    changes = member_changes(county.county, restoration.day, county.today)
+    assert changes.restored == 1 and changes.reconciles

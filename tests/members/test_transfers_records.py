@@ -22,6 +22,7 @@ from members.services.transfers import (
     mobile_register,
 )
 from organizations.models import RuleSetting
+from tests.factories import make_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -223,17 +224,28 @@ def test_only_a_suspended_member_is_removed_this_way(tree, member_a, secretary_a
 # --- lost contact -------------------------------------------------------------------
 
 
-def test_lost_contact_for_six_months_flags_correction(tree, member_a, secretary_a):
+def test_lost_contact_for_six_months_flags_a_suspension_proposal(tree, member_a, secretary_a):
     lost_contact_record(actor=secretary_a, member=member_a, since=dt.date(2025, 12, 16))
     assert lost_contact_flags(secretary_a, TODAY) == []  # 5 months 30 days
     flags = lost_contact_flags(secretary_a, dt.date(2026, 6, 16))
-    assert [(f.label, f.months) for f in flags] == [("限期改正", 6)]
+    assert [(f.label, f.months) for f in flags] == [("停止党籍（待研究）", 6)]
 
 
-def test_lost_contact_for_two_years_flags_suspension(tree, member_a, secretary_a):
-    lost_contact_record(actor=secretary_a, member=member_a, since=dt.date(2024, 6, 16))
-    assert [f.label for f in lost_contact_flags(secretary_a, TODAY)] == ["限期改正"]  # 23 months
-    assert [f.label for f in lost_contact_flags(secretary_a, dt.date(2026, 6, 16))] == ["停止党籍（待研究）"]
+def test_a_probationary_member_lost_six_months_is_flagged_for_cancellation_not_suspension(
+    tree, secretary_a, admin_user
+):
+    probationary = make_member(
+        tree.branch_a,
+        actor=admin_user,
+        name="陆小燕",
+        birth_date=dt.date(1995, 3, 8),
+        seq=3,
+        status="PROBATIONARY",
+        joined_on=dt.date(2025, 9, 1),
+        full_on=None,
+    )
+    lost_contact_record(actor=secretary_a, member=probationary, since=dt.date(2025, 12, 1))
+    assert [f.label for f in lost_contact_flags(secretary_a, TODAY)] == ["取消预备资格（待研究）"]
 
 
 def test_two_years_after_suspension_removal_is_flagged(tree, member_a, secretary_a):

@@ -167,7 +167,8 @@ def _two_of_everything(tree, member_a, secretary_a, admin_user) -> None:
         # 6 the page (member and organization joined)
         ("members:certificate_list", 6),
         ("members:mobile_list", 6),
-        ("members:lost_contact_list", 6),
+        # … and 7 the two month rules of 第24条 (a row past the first is marked)
+        ("members:lost_contact_list", 7),
         # … 6 the page (member, organization and the recording user joined)
         ("members:departure_list", 6),
     ],
@@ -187,12 +188,12 @@ def test_the_flags_page_runs_a_fixed_number_of_queries(
 ):
     _two_of_everything(tree, member_a, secretary_a, admin_user)
     client.force_login(secretary_a)
-    with django_assert_num_queries(8):
-        # 1 session, 2 user, 3 scope root, 4–6 the three configurable thresholds,
-        # 7 open lost-contact records past the first threshold (member, organization joined),
-        # 8 members suspended long enough to consider 除名
+    with django_assert_num_queries(6):
+        # 1 session, 2 user, 3 scope root, 4 the two month rules of 第24条,
+        # 5 open lost-contact records past the first (member, organization joined),
+        # 6 members suspended long enough to consider 除名
         response = client.get(reverse("members:lost_contact_flags"))
-    assert [f.label for f in response.context["flags"]] == ["限期改正", "限期改正"]
+    assert [f.label for f in response.context["flags"]] == ["停止党籍（待研究）", "停止党籍（待研究）"]
 
 
 # --- pages at work --------------------------------------------------------------------
@@ -358,18 +359,14 @@ def test_lost_contact_measures_and_resolution_from_the_page(client, tree, member
     client.force_login(secretary_a)
     client.post(
         reverse("members:lost_contact_update", args=[record.pk]),
-        {"measures": "电话、走访家属", "correction_notified_on": TODAY.isoformat(), "version": 1},
+        {"measures": "电话、走访家属", "version": 1},
     )
     client.post(
         reverse("members:lost_contact_resolve", args=[record.pk]),
         {"day": TODAY.isoformat(), "resolution": "已恢复联系"},
     )
     record = LostContact.objects.get()
-    assert (record.measures, record.correction_notified_on, record.resolved_on) == (
-        "电话、走访家属",
-        TODAY,
-        TODAY,
-    )
+    assert (record.measures, record.resolved_on) == ("电话、走访家属", TODAY)
 
 
 def test_the_overdue_queue_follows_the_calendar(client, tree, member_a, secretary_a):

@@ -2,9 +2,11 @@
 
 A member coming back into the county whose ID number is on file as having
 transferred out is re-activated (same record, profile refreshed from the
-letter, a new TRANSFER_IN period) rather than duplicated; one who left for any
-other reason (death, 出党, 停止党籍) cannot return by a transfer — 恢复党籍 is a
-different procedure.
+letter, a new TRANSFER_IN period) rather than duplicated.  One whose 党籍 was
+suspended (停止党籍) is offered 恢复党籍: accepting the letter restores them,
+with the approval's number (``restoration``; counted as 恢复党籍, not as a
+transfer in).  One who left for any other reason (death, 出党, 除名) cannot
+return by a transfer.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from ..member import (
     validate_identity,
 )
 from .common import not_in_future, required, validity_days_or_default
+from .restoration import DOCUMENT_REQUIRED, check_restorable, restore
 
 #: Member fields a transfer into the county carries (the letter's person data).
 PERSON_FIELDS = TRANSFER_PERSON_FIELDS
@@ -49,10 +52,16 @@ def _returning_member(id_number: str, actor: Any) -> Member | None:
         return None
     if existing.is_current:
         precise = "该公民身份号码的党员在本县在册，不能登记为县外转入（县内调动请办理县内转接）"
-    elif existing.leave_reason != LeaveReason.TRANSFERRED_OUT:
-        precise = "该公民身份号码的党员已因死亡、出党或停止党籍离开党组织，不能通过组织关系转入恢复"
-    else:
+    elif existing.leave_reason == LeaveReason.TRANSFERRED_OUT:
         return existing
+    elif existing.leave_reason == LeaveReason.SUSPENDED:
+        # 恢复党籍 is the decision of the branch that keeps the record (and its committee):
+        # offered to those who see it; anyone else gets the one message for all.
+        if actor is not None and Member.objects.visible_to(actor).filter(pk=existing.pk).exists():
+            return existing
+        precise = "该公民身份号码的党员已停止党籍，恢复党籍须由其所在党组织办理"
+    else:
+        precise = "该公民身份号码的党员已因死亡、出党或除名离开党组织，不能通过组织关系转入恢复"
     refuse_id_number(actor, Member.objects.filter(pk=existing.pk), precise)
     return None  # not reached: refuse_id_number raised
 
@@ -138,10 +147,14 @@ def person_of(transfer: Transfer) -> dict[str, Any]:
 RETURN_FIELDS = ("organization", "party_group", "left_on", "leave_reason", "leave_note", "is_mobile")
 
 
-def admit_incoming(transfer: Transfer, day: dt.date, actor: Any = None) -> Member:
+def admit_incoming(
+    transfer: Transfer, day: dt.date, actor: Any = None, *, restoration_document_no: str = ""
+) -> Member:
     """Create the member a letter into the county introduces (or re-activate a returning one) on ``day``.
 
-    Without ``actor`` a refusal of the ID number is the generic one (refuse_id_number).
+    A returning member whose 党籍 was suspended is restored (恢复党籍) with
+    ``restoration_document_no``, the approval's number.  Without ``actor`` a
+    refusal of the ID number is the generic one (refuse_id_number).
     """
     to_org = transfer.to_org
     candidate, returning = _incoming_candidate(to_org, person_of(transfer), actor)
@@ -150,6 +163,8 @@ def admit_incoming(transfer: Transfer, day: dt.date, actor: Any = None) -> Membe
     if candidate.full_on and day < candidate.full_on:
         raise ValidationError({"day": "接收日期早于转正日期，请按转入时的党员类型登记"})
     validate_holding_org(to_org, day, "day")
+    if returning is not None and returning.leave_reason == LeaveReason.SUSPENDED:
+        return _restore_incoming(transfer, returning, candidate, day, actor, restoration_document_no)
     if returning is None:
         member = candidate
         member.save()
@@ -177,5 +192,32 @@ def admit_incoming(transfer: Transfer, day: dt.date, actor: Any = None) -> Membe
         start_on=day,
         start_reason=PeriodReason.TRANSFER_IN,
         document_no=transfer.letter_no,
+    )
+    return member
+
+
+def _restore_incoming(
+    transfer: Transfer, member: Member, candidate: Member, day: dt.date, actor: Any, document_no: str
+) -> Member:
+    """Accepting a letter for a suspended member restores them (恢复党籍) in the receiving branch."""
+    lock_for_update(Member, member)  # re-read as stored now; a form loaded before goes stale
+    check_restorable(member, day)
+    document_no = required(
+        document_no,
+        "restoration_document_no",
+        f"{member.name}已于{member.left_on:%Y-%m-%d}停止党籍，接收本介绍信即恢复其党籍：{DOCUMENT_REQUIRED}",
+    )
+    for field in PERSON_FIELDS:
+        setattr(member, field, getattr(candidate, field))
+    member.is_mobile = False
+    restore(
+        member,
+        organization=transfer.to_org,
+        day=day,
+        document_no=document_no,
+        note=f"随介绍信{transfer.letter_no}转入，恢复党籍",
+        actor=actor,
+        transfer=transfer,
+        also_changed=(*PERSON_FIELDS, "is_mobile"),
     )
     return member

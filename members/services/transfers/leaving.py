@@ -8,8 +8,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from core.audit import service
+from core.dates import add_months
 from core.scopes import check_can_edit
 from core.versioning import lock_for_update, save_changed
+from organizations.rules import get_rule
 
 from ...choices import LeaveReason
 from ...models import Departure, Member
@@ -79,15 +81,23 @@ def member_depart(
 def member_remove_after_suspension(
     *, actor: Any, member: Member, day: dt.date, document_no: str, note: str = ""
 ) -> Departure:
-    """除名 of a member whose 党籍 was suspended (停止党籍) and who did not return."""
+    """除名 of a member whose 党籍 was suspended (停止党籍) and who, the rule's 2 years later, still cannot be reached."""
     lock_for_update(Member, member)  # a second 除名 at the same time sees the first
     check_can_edit(actor, member.organization)
     if member.is_current or member.leave_reason != LeaveReason.SUSPENDED:
         raise ValidationError("只有已停止党籍的党员才能在此办理除名")
     document_no = required(document_no, "document_no", "除名须填写处理决定文号")
     not_in_future(day, "day")
-    if day < member.left_on:
-        raise ValidationError({"day": f"除名日期不能早于停止党籍日期（{member.left_on:%Y-%m-%d}）"})
+    # 第24条: 除名 only when, 2 years after 停止党籍, the member still cannot be reached.
+    months = int(get_rule("suspension_removal_months"))
+    due = add_months(member.left_on, months)
+    if day < due:
+        raise ValidationError(
+            {
+                "day": f"停止党籍满{months}个月仍无法取得联系的，方可除名："
+                f"{member.left_on:%Y-%m-%d}停止党籍，{due:%Y-%m-%d}满{months}个月"
+            }
+        )
     departure = Departure(
         member=member,
         organization=member.organization,

@@ -193,8 +193,14 @@ def _sending_side(transfer: Transfer) -> Organization:
 
 
 @service
-def transfer_accept(*, actor: Any, transfer: Transfer, day: dt.date) -> Transfer:
-    """The receiving side accepts a letter: the member moves (inside the county) or joins (into it) on ``day``."""
+def transfer_accept(
+    *, actor: Any, transfer: Transfer, day: dt.date, restoration_document_no: str = ""
+) -> Transfer:
+    """The receiving side accepts a letter: the member moves (inside the county) or joins (into it) on ``day``.
+
+    A letter into the county for a member whose 党籍 was suspended restores them
+    (恢复党籍) with ``restoration_document_no``, the approval's number (``incoming``).
+    """
     if transfer.kind == TransferKind.OUT:
         raise ValidationError("转出县外的介绍信由县外党组织接收，请在回执返回后登记回执")
     check_can_edit(actor, transfer.to_org)
@@ -222,7 +228,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer, day: dt.date) -> Transfer
             sender_agreed=True,
         )
     else:
-        member = admit_incoming(transfer, day, actor)
+        member = admit_incoming(transfer, day, actor, restoration_document_no=restoration_document_no)
         transfer.member = member
     transfer.accepted_on = day
     transfer.accepted_by = actor if getattr(actor, "pk", None) else None

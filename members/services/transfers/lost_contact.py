@@ -1,4 +1,12 @@
-"""失联党员: recording lost contact, the measures taken, and its end."""
+"""失联党员: recording lost contact, the measures taken, its end, and 停止党籍 when contact never comes back.
+
+党员教育管理工作条例 (2019) 第24条: a member out of contact for 6 months
+(``lost_contact_suspension_months``) who still cannot be reached is
+suspended (停止党籍) on the branch's proposal; 2 years after that, still not
+reachable, removed (除名, ``leaving.member_remove_after_suspension``).  A
+预备党员 is never suspended: the probation is cancelled (取消预备资格) instead.
+限期改正 is a disposal of 民主评议 (不合格), not a stage of lost contact.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +16,18 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from core.audit import service
+from core.dates import add_months
 from core.scopes import check_can_edit
 from core.versioning import lock_for_update, save_changed
+from organizations.rules import get_rule
 
-from ...models import LostContact, Member
+from ...choices import LeaveReason, MemberStatus
+from ...models import Departure, LostContact, Member
 from .common import current_member, not_in_future, required
+from .leaving import member_depart
+
+#: What 停止党籍 of a 预备党员 is refused with: the regulation's disposal for them is another.
+NOT_FOR_PROBATIONARY = "预备党员不适用停止党籍：失去联系的预备党员应按规定取消预备资格"
 
 
 @service
@@ -32,7 +47,7 @@ def lost_contact_record(*, actor: Any, member: Member, since: dt.date, measures:
 
 
 #: Fields ``lost_contact_update`` may change.
-UPDATE_FIELDS = ("measures", "correction_notified_on")
+UPDATE_FIELDS = ("measures",)
 
 
 def _open_record(record: LostContact, expected_version: int | None = None) -> LostContact:
@@ -47,7 +62,7 @@ def _open_record(record: LostContact, expected_version: int | None = None) -> Lo
 def lost_contact_update(
     *, actor: Any, record: LostContact, expected_version: int | None = None, **changes: Any
 ) -> LostContact:
-    """Update the measures taken and the date the 限期改正 notice was given.
+    """Update the measures taken to find the member.
 
     ``changes`` are the fields the user changed; the row is locked and only
     those are written.  ``expected_version`` (the version the user's form was
@@ -63,11 +78,6 @@ def lost_contact_update(
     changed = [f for f, value in changes.items() if value != getattr(record, f)]
     if not changed:
         return record  # nothing to write, so no new version
-    day = changes.get("correction_notified_on")
-    if "correction_notified_on" in changed and day is not None:
-        not_in_future(day, "correction_notified_on")
-        if day < record.since:
-            raise ValidationError({"correction_notified_on": "限期改正通知日期不能早于失去联系日期"})
     for field in changed:
         setattr(record, field, changes[field])
     record.full_clean()
@@ -89,3 +99,46 @@ def lost_contact_resolve(*, actor: Any, record: LostContact, day: dt.date, resol
     record.full_clean()
     save_changed(record, ["resolved_on", "resolution"])
     return record
+
+
+def suspension_due_on(record: LostContact, months: int | None = None) -> dt.date:
+    """The first day the branch may propose 停止党籍: ``months`` (the rule) after contact was lost."""
+    if months is None:
+        months = int(get_rule("lost_contact_suspension_months"))
+    return add_months(record.since, months)
+
+
+@service
+def lost_contact_suspend(
+    *, actor: Any, record: LostContact, day: dt.date, document_no: str, note: str = ""
+) -> Departure:
+    """停止党籍 of a member out of contact for the rule's months and still not reachable (第24条).
+
+    The branch's proposal, approved by the committee: the decision's number is
+    required.  The member leaves the roll on ``day`` (``member_depart``), which
+    ends this record; 2 years later, still not reachable, 除名.
+    """
+    record = _open_record(record)
+    check_can_edit(actor, record.organization)
+    member = lock_for_update(Member, record.member)
+    current_member(member)
+    if member.status == MemberStatus.PROBATIONARY:
+        raise ValidationError(NOT_FOR_PROBATIONARY)
+    not_in_future(day, "day")
+    needed = int(get_rule("lost_contact_suspension_months"))
+    if record.since > add_months(day, -needed):  # as the flags count (selectors.transfers)
+        raise ValidationError(
+            {
+                "day": f"失去联系满{needed}个月仍无法取得联系的，方可停止党籍："
+                f"{record.since:%Y-%m-%d}起失去联系，{suspension_due_on(record, needed):%Y-%m-%d}满{needed}个月"
+            }
+        )
+    document_no = required(document_no, "document_no", "停止党籍须填写党组织的处理决定文号")
+    return member_depart(
+        actor=actor,
+        member=member,
+        reason=LeaveReason.SUSPENDED,
+        day=day,
+        document_no=document_no,
+        note=note.strip() or f"{record.since:%Y-%m-%d}起失去联系，满{needed}个月经多方查找仍无法取得联系",
+    )

@@ -21,7 +21,7 @@ from core.views import get_visible_or_404, run_service, show_notices, write_view
 
 from ...filters import TransferFilterSet
 from ...forms.transfers import (
-    DayForm,
+    AcceptForm,
     IncomingTransferForm,
     ReceiptForm,
     ReissueForm,
@@ -32,7 +32,7 @@ from ...forms.transfers import (
 from ...models import Member, Transfer, TransferKind
 from ...models.member import age_on
 from ...permissions import may_reveal_id
-from ...selectors.transfers import transfer_list, transfer_queue
+from ...selectors.transfers import suspended_person, transfer_list, transfer_queue
 from ...services.transfers import (
     transfer_accept,
     transfer_issue,
@@ -140,6 +140,13 @@ def incoming(request: HttpRequest) -> HttpResponse:
         )
         if transfer is not None:
             messages.success(request, f"已登记转入介绍信{transfer.letter_no}，请核对后办理接收")
+            suspended = suspended_person(transfer, request.user)
+            if suspended is not None:
+                messages.warning(
+                    request,
+                    f"{suspended.name}已于{suspended.left_on:%Y-%m-%d}停止党籍：接收本介绍信即恢复其党籍，"
+                    "须经支部大会讨论、上级党委批准，接收时填写批准文号",
+                )
             show_notices(request, form)  # a 15-digit ID number made 18
             return redirect(transfer)
     return render(
@@ -169,6 +176,8 @@ def _detail(request: HttpRequest, transfer: Transfer, **forms: Form) -> HttpResp
     can_void = pending and may_edit(user, sending)
     can_reissue = pending and transfer.kind != TransferKind.IN and transfer.valid_until < today and can_void
     replaced_by = Transfer.objects.filter(replaces=transfer).only("pk", "letter_no").first()
+    restoring = suspended_person(transfer, user) if can_accept else None
+    accept_form = AcceptForm(restoring=restoring is not None) if can_accept else None
     context = {
         "transfer": transfer,
         "today": today,
@@ -176,7 +185,9 @@ def _detail(request: HttpRequest, transfer: Transfer, **forms: Form) -> HttpResp
         "replaced_by": replaced_by,
         # The page shows the masked number; the full one only on the printed letter (recorded).
         "may_print_full_id": may_reveal_id(user),
-        "accept_form": forms.get("accept_form") or (DayForm(label="接收日期") if can_accept else None),
+        "accept_form": forms.get("accept_form") or accept_form,
+        # A suspended member (停止党籍) the letter introduces: accepting it restores them (恢复党籍).
+        "restoring": restoring,
         "receipt_form": forms.get("receipt_form") or (ReceiptForm(label="回执日期") if can_receipt else None),
         "void_form": forms.get("void_form") or (VoidForm() if can_void else None),
         "can_reissue": can_reissue,
@@ -198,15 +209,23 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer(request, pk)
-    form = DayForm(request.POST, label="接收日期")
+    form = AcceptForm(request.POST, restoring=suspended_person(transfer, request.user) is not None)
     if form.is_valid():
+        data = form.cleaned_data
         done = run_service(
-            form, lambda: transfer_accept(actor=request.user, transfer=transfer, day=form.cleaned_data["day"])
+            form,
+            lambda: transfer_accept(
+                actor=request.user,
+                transfer=transfer,
+                day=data["day"],
+                restoration_document_no=data.get("restoration_document_no", ""),
+            ),
         )
         if done is not None:
+            restored = " 并恢复党籍" if hasattr(done, "restoration") else ""
             messages.success(
                 request,
-                f"已接收：{done.person_name}的组织关系自{done.accepted_on:%Y-%m-%d}转入{done.to_org.name}",
+                f"已接收：{done.person_name}的组织关系自{done.accepted_on:%Y-%m-%d}转入{done.to_org.name}{restored}",
             )
             return redirect(done)
     return _detail(request, transfer, accept_form=form)
