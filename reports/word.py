@@ -3,7 +3,7 @@
 Title centred in 方正小标宋简体 (黑体 where it is missing) 二号; body 仿宋_GB2312 三号
 with a first-line indent of two characters and fixed 28-point line spacing;
 first-level headings 黑体, second-level 楷体_GB2312; A4 with the standard
-margins; page numbers centred in the footer.  Every run names its East Asian
+margins; page numbers "— 1 —" in 宋体 四号, right on odd pages and left on even ones.  Every run names its East Asian
 font (``w:eastAsia``), without which Word and WPS fall back to a Latin font.
 """
 
@@ -22,6 +22,7 @@ from .summary import Summary
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONTS = {1: "黑体", 2: "楷体_GB2312"}
+PAGE_FONT = "宋体"
 SIZE_TITLE = Pt(22)  # 二号
 SIZE_BODY = Pt(16)  # 三号
 
@@ -44,20 +45,26 @@ def _spacing(paragraph, indent: bool = True) -> None:  # noqa: ANN001
         fmt.first_line_indent = Pt(32)  # two characters of 三号
 
 
-def _page_number(section) -> None:  # noqa: ANN001
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+def _page_number(paragraph, alignment: WD_ALIGN_PARAGRAPH) -> None:  # noqa: ANN001
+    """ "— 1 —" in 宋体 四号 (GB/T 9704: right on odd pages, left on even)."""
+    paragraph.alignment = alignment
+
+    def text(value: str) -> None:
+        _font(paragraph.add_run(value), PAGE_FONT, Pt(14))
+
+    text("— ")
     run = paragraph.add_run()
-    _font(run, BODY_FONT, Pt(14))
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+    _font(run, PAGE_FONT, Pt(14))
+    for kind, instruction in (("begin", None), (None, "PAGE"), ("end", None)):
         if kind:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), kind)
         else:
             element = OxmlElement("w:instrText")
             element.set(qn("xml:space"), "preserve")
-            element.text = text
+            element.text = instruction
         run._element.append(element)
+    text(" —")
 
 
 def summary_docx(summary: Summary) -> bytes:
@@ -66,7 +73,9 @@ def summary_docx(summary: Summary) -> bytes:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _page_number(section)
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
     normal = document.styles["Normal"]
     normal.font.name = BODY_FONT
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
