@@ -27,6 +27,7 @@ from .indicators import FAMILIES, compute
 from .models import Submission, SubmissionStatus
 from .narratives import narrative_of, narrative_save
 from .periods import Period
+from .statistics import statistics_tables, statistics_workbook
 from .submissions import (
     may_return,
     missing_for,
@@ -293,3 +294,31 @@ def summary_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
             "勾选“定稿”保存为定稿，否则保存为草稿；定稿后仍可修改。",
         },
     )
+
+
+@login_required
+@require_safe
+def statistics(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """党内统计: the standard tables of a subtree for a period, on the page."""
+    org = get_visible_or_404(Organization.objects.all(), request.user, code=code)
+    chosen = Period.parse(period)
+    return render(
+        request,
+        "reports/statistics.html",
+        {"org": org, "period": chosen, "tables": statistics_tables(org, chosen)},
+    )
+
+
+@login_required
+@require_safe
+def statistics_xlsx(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """The same tables as an Excel workbook (a sheet each, merged titles, totals, A4)."""
+    org = get_visible_or_404(Organization.objects.all(), request.user, code=code)
+    chosen = Period.parse(period)
+    response = HttpResponse(
+        statistics_workbook(org, chosen),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = quote(f"{org.name}{chosen.label}党内统计.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
