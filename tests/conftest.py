@@ -45,21 +45,29 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
 
     Live-server (browser) and ``transaction=True`` tests end with a flush that
     empties every table, the holiday calendar of ``core/0002_seed_holidays``
-    too, and the tests after them would find no calendar.  This runs after
+    and the dues standards of ``dues/0002_seed_standards`` too, and the tests
+    after them would find neither.  This runs after
     every fixture of the test is torn down, so after the flush.
     """
     yield
-    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+    if nextitem is None:
+        return  # the last test: the test database is gone with the session's fixtures, and nothing follows
+    marker = item.get_closest_marker("django_db")
+    # ``@pytest.mark.django_db(transaction=True)`` flushes too, without naming the fixture.
+    marked = marker is not None and bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    if marked or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
         from django.db import connection
         from pytest_django.plugin import blocking_manager_key
 
         from core.holidays import sync_from_package
         from core.models import Holiday
+        from dues.standards import seed_standards
 
         with item.config.stash[blocking_manager_key].unblock():
             # A live-server test that never touched the database has no test tables to refill.
             if Holiday._meta.db_table in connection.introspection.table_names():
                 sync_from_package()
+                seed_standards()  # the dues standards of dues/0002_seed_standards
 
 
 @pytest.fixture(autouse=True)
