@@ -15,3 +15,4 @@ class ReportsConfig(AppConfig):
         register_period_check(submitted_period_refusal)
         register_audited(models.Submission)
         register_audited(models.SummaryNarrative)
+        register_audited(models.SummaryBatch, exclude_fields=["done", "task_id"])

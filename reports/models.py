@@ -90,3 +90,40 @@ class SummaryNarrative(Versioned, models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.period} {self.get_status_display()}"
+
+
+class BatchStatus(models.TextChoices):
+    PENDING = "PENDING", "排队中"
+    RUNNING = "RUNNING", "生成中"
+    DONE = "DONE", "已完成"
+    FAILED = "FAILED", "失败"
+
+
+class SummaryBatch(models.Model):
+    """The 工作总结 of every committee below an organization for a period, made in the background as one .zip."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="summary_batches"
+    )
+    period = models.CharField("统计期", max_length=7)
+    status = models.CharField("状态", max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING)
+    total = models.PositiveIntegerField("总份数", default=0)
+    done = models.PositiveIntegerField("已生成", default=0)
+    file = models.CharField("文件（存储名）", max_length=255, blank=True)
+    message = models.CharField("说明", max_length=300, blank=True)
+    task_id = models.CharField("后台任务号", max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "工作总结批量生成"
+        verbose_name_plural = "工作总结批量生成"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.period} {self.get_status_display()}"

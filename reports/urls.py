@@ -15,6 +15,9 @@ urlpatterns = [
     re_path(rf"^{ORG}/{PERIOD}\.docx$", views.summary_docx, name="summary_docx"),
     re_path(rf"^{ORG}/{PERIOD}/$", views.summary, name="summary"),
     re_path(rf"^{ORG}/{PERIOD}/edit/$", views.summary_edit, name="summary_edit"),
+    re_path(rf"^{ORG}/{PERIOD}/batch/$", views.batch_start, name="batch_start"),
+    path("batches/<int:pk>/", views.batch, name="batch"),
+    path("batches/<int:pk>/download/", views.batch_download, name="batch_download"),
     re_path(rf"^{ORG}/{PERIOD}/statistics/$", views.statistics, name="statistics"),
     re_path(rf"^{ORG}/{PERIOD}/statistics\.xlsx$", views.statistics_xlsx, name="statistics_xlsx"),
 ]

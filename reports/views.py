@@ -9,7 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,9 +23,10 @@ from core.views import form_page, get_visible_or_404, write_view
 from organizations.models import Organization
 
 from . import word
+from .batches import summary_batch_start
 from .documents import report_document
 from .indicators import FAMILIES, compute
-from .models import Submission, SubmissionStatus
+from .models import BatchStatus, Submission, SubmissionStatus, SummaryBatch
 from .narratives import narrative_of, narrative_save
 from .periods import Period
 from .statistics import statistics_tables, statistics_workbook
@@ -321,4 +323,34 @@ def statistics_xlsx(request: HttpRequest, code: str, period: str) -> HttpRespons
     )
     filename = quote(f"{org.name}{chosen.label}党内统计.xlsx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@write_view
+@require_POST
+def batch_start(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """Start making the summaries of every committee below ``code`` as one .zip."""
+    org = get_visible_or_404(Organization.objects.all(), request.user, code=code)
+    batch = summary_batch_start(actor=request.user, organization=org, period=Period.parse(period))
+    return redirect("reports:batch", pk=batch.pk)
+
+
+@login_required
+@require_safe
+def batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """The batch's progress (the page polls itself while it runs) and, when done, its download."""
+    job = get_visible_or_404(SummaryBatch.objects.select_related("organization"), request.user, pk=pk)
+    template = "reports/_batch_status.html" if request.headers.get("HX-Request") else "reports/batch.html"
+    return render(request, template, {"batch": job, "period": Period.parse(job.period)})
+
+
+@login_required
+@require_safe
+def batch_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_visible_or_404(SummaryBatch.objects.select_related("organization"), request.user, pk=pk)
+    if job.status != BatchStatus.DONE or not job.file or not default_storage.exists(job.file):
+        raise Http404("文件尚未生成或已被清理")
+    name = quote(f"{job.organization.name}{Period.parse(job.period).label}各党委工作总结.zip")
+    response = FileResponse(default_storage.open(job.file, "rb"), content_type="application/zip")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
     return response

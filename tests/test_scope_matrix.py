@@ -229,6 +229,10 @@ CASES: dict[str, Case] = {
         f"reports:{n}": Case(kwargs=lambda c: {"code": c.tree.branch_a.code, "period": "2025"})
         for n in ("summary", "summary_docx", "summary_edit", "statistics", "statistics_xlsx")
     },
+    "reports:batch_start": Case(
+        kwargs=lambda c: {"code": c.tree.branch_a.code, "period": "2025"}, get_allowed=False
+    ),
+    **{f"reports:{n}": Case(kwargs=lambda c: {"pk": _batch(c).pk}) for n in ("batch", "batch_download")},
     "reports:submissions": Case(),
     "reports:submit": Case(get_allowed=False),
     "reports:return_submission": Case(
@@ -271,6 +275,13 @@ def _lost_contact(c: Any) -> Any:
 
 def _suspended(c: Any) -> Any:
     return suspend(c.member_a, actor=c.secretary_a)
+
+
+def _batch(c: Any) -> Any:
+    from reports.batches import summary_batch_start
+    from reports.periods import Period
+
+    return summary_batch_start(actor=c.secretary_a, organization=c.tree.branch_a, period=Period.parse("2025"))
 
 
 def _submission(c: Any) -> Any:
