@@ -18,6 +18,7 @@ urlpatterns = [
     re_path(rf"^{ORG}/{PERIOD}/batch/$", views.batch_start, name="batch_start"),
     path("batches/<int:pk>/", views.batch, name="batch"),
     path("batches/<int:pk>/download/", views.batch_download, name="batch_download"),
+    re_path(rf"^{ORG}/{PERIOD}/dashboard/$", views.dashboard_page, name="dashboard"),
     re_path(rf"^{ORG}/{PERIOD}/statistics/$", views.statistics, name="statistics"),
     re_path(rf"^{ORG}/{PERIOD}/statistics\.xlsx$", views.statistics_xlsx, name="statistics_xlsx"),
 ]

@@ -24,6 +24,7 @@ from organizations.models import Organization
 
 from . import word
 from .batches import summary_batch_start
+from .dashboard import dashboard
 from .documents import report_document
 from .indicators import FAMILIES, compute
 from .models import BatchStatus, Submission, SubmissionStatus, SummaryBatch
@@ -354,3 +355,23 @@ def batch_download(request: HttpRequest, pk: int) -> HttpResponse:
     response = FileResponse(default_storage.open(job.file, "rb"), content_type="application/zip")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
     return response
+
+
+@login_required
+@require_safe
+def dashboard_page(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    """/reports/<code>/<period>/dashboard/ — charts with their tables; a click drills down the tree."""
+    org = get_visible_or_404(Organization.objects.all(), request.user, code=code)
+    chosen = Period.parse(period)
+    parent = org.parent if org.parent and in_scope(request.user, org.parent) else None
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "org": org,
+            "period": chosen,
+            "parent": parent,
+            "periods": _periods(timezone.localdate()),
+            **dashboard(org, chosen),
+        },
+    )

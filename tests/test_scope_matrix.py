@@ -227,7 +227,7 @@ CASES: dict[str, Case] = {
     "reports:json": Case(kwargs=lambda c: {"code": c.tree.branch_a.code, "period": "2025"}),
     **{
         f"reports:{n}": Case(kwargs=lambda c: {"code": c.tree.branch_a.code, "period": "2025"})
-        for n in ("summary", "summary_docx", "summary_edit", "statistics", "statistics_xlsx")
+        for n in ("summary", "summary_docx", "summary_edit", "statistics", "statistics_xlsx", "dashboard")
     },
     "reports:batch_start": Case(
         kwargs=lambda c: {"code": c.tree.branch_a.code, "period": "2025"}, get_allowed=False
