@@ -8,6 +8,8 @@
 - :func:`check_upload` does the same on the import forms' file field, and
   checks the .xlsx's zip directory (:func:`core.xlsx.inflated_size_error`),
   so a refused file is never stored.
+- :func:`check_photo` bounds a photo (a meeting's): JPEG or PNG by its
+  first bytes, at most ``PHOTO_MAX_BYTES``, refused with a Chinese message.
 - :func:`check_no_open_import` lets a user have one import queued or
   running; :func:`claim_import_slot` lets at most ``IMPORT_MAX_CONCURRENT``
   imports run in the whole installation — a task that finds no free slot
@@ -99,6 +101,43 @@ def check_upload(upload: Any) -> None:
     refused = inflated_size_error(upload)
     if refused:
         raise ValidationError(refused.message)
+
+
+# ---------------------------------------------------------------------------
+# Photos (会议照片 …)
+# ---------------------------------------------------------------------------
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+#: What a photo's first bytes must be, by the extension it is stored under.
+PHOTO_SIGNATURES = (("jpg", (b"\xff\xd8\xff",)), ("png", (b"\x89PNG\r\n\x1a\n",)))
+PHOTO_TYPE_MESSAGE = "照片只能是 JPG 或 PNG 格式的图片，请重新选择"
+
+
+def photo_max_bytes() -> int:
+    return getattr(settings, "PHOTO_MAX_BYTES", PHOTO_MAX_BYTES)
+
+
+def photo_too_large_message() -> str:
+    limit = photo_max_bytes()
+    size = f"{limit // 1024 // 1024} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+    return f"照片不能超过{size}，请压缩或换一张后再上传"
+
+
+def check_photo(upload: Any) -> str:
+    """Refuse a photo that is too large or not a JPEG/PNG image (judged by its content, not its name).
+
+    Returns the extension it is to be stored under (``jpg`` or ``png``), so a
+    stored name never carries the user's own.
+    """
+    if upload.size > photo_max_bytes():
+        raise ValidationError(photo_too_large_message(), code="photo_too_large")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for extension, signatures in PHOTO_SIGNATURES:
+        if any(head.startswith(signature) for signature in signatures):
+            return extension
+    raise ValidationError(PHOTO_TYPE_MESSAGE, code="photo_type")
 
 
 # ---------------------------------------------------------------------------

@@ -28,6 +28,11 @@ DEFAULTS: dict[str, RuleDefault] = {
     "general_branch_min_members": RuleDefault("50", "设立党总支的党员数"),
     "committee_min_members": RuleDefault("100", "设立基层党委的党员数"),
     "lecture_interval_months": RuleDefault("3", "党课频次（每N个月一次）"),
+    # 三会一课 and the 主题党日 (training.selectors.compliance): each kind once every N months.
+    "meeting_interval_assembly_months": RuleDefault("3", "支部党员大会频次（每N个月一次）"),
+    "meeting_interval_committee_months": RuleDefault("1", "支委会频次（每N个月一次）"),
+    "meeting_interval_group_months": RuleDefault("1", "党小组会频次（每N个月一次）"),
+    "activity_day_interval_months": RuleDefault("1", "主题党日频次（每N个月一次）"),
     "training_hours_member": RuleDefault("32", "党员年度培训学时"),
     "training_hours_secretary": RuleDefault("56", "支部书记年度培训学时"),
     "dues_arrears_warning_months": RuleDefault("6", "连续未交党费提示月数"),

@@ -24,6 +24,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("dues/", include("dues.urls")),
     path("reports/", include("reports.urls")),
+    path("training/", include("training.urls")),
     path("audit/", include("core.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -451,3 +452,291 @@ def make_ledger_entry(org: Any, *, actor: Any, **fields: Any) -> Any:
         **fields,
     }
     return ledger_record(actor=actor, organization=org, **fields)
+
+
+# --- training: sessions, lectures, AV equipment, 三会一课 ------------------------------------------
+
+
+def make_session(org: Any, *, actor: Any, present: Sequence[Any] = (), **fields: Any) -> Any:
+    """A theory session (以会代训, 4 学时) organized by ``org`` on 2026-03-10; ``present`` members marked present."""
+    from training.services.sessions import session_attendance_record, session_create
+
+    fields = {
+        "title": "党员冬春训",
+        "kind": "THEORY",
+        "form": "MEETING",
+        "start_on": dt.date(2026, 3, 10),
+        "hours": Decimal("4"),
+        **fields,
+    }
+    session = session_create(actor=actor, organization=org, **fields)
+    by_org: dict[Any, list[int]] = {}
+    for member in present:
+        by_org.setdefault(member.organization, []).append(member.pk)
+    for unit, ids in by_org.items():
+        session_attendance_record(actor=actor, session=session, organization=unit, present=ids)
+    return session
+
+
+def make_lecture(org: Any, *, actor: Any, present: Sequence[Any] = (), **fields: Any) -> Any:
+    """A lecture at ``org`` on 2026-04-15 by the head of 县财政局 (正科级, a county-level unit)."""
+    from training.services.lectures import lecture_attendance_record, lecture_create
+
+    fields = {
+        "given_on": dt.date(2026, 4, 15),
+        "topic": "学习党章，做合格党员",
+        "lecturer_name": "韦国强",
+        "unit_name": "县财政局",
+        "lecturer_post": "局长",
+        "lecturer_rank": "SECTION_CHIEF",
+        **fields,
+    }
+    lecture = lecture_create(actor=actor, organization=org, **fields)
+    by_org: dict[Any, list[int]] = {}
+    for member in present:
+        by_org.setdefault(member.organization, []).append(member.pk)
+    for unit, ids in by_org.items():
+        lecture_attendance_record(actor=actor, lecture=lecture, organization=unit, present=ids)
+    return lecture
+
+
+def make_equipment(org: Any, *, actor: Any, **fields: Any) -> Any:
+    """One set of AV equipment delivered to ``org`` on 2025-05-20, 1,200 元 from retained dues."""
+    from training.services.av import equipment_create
+
+    fields = {
+        "delivered_on": dt.date(2025, 5, 20),
+        "sets": 1,
+        "amount": Decimal("1200.00"),
+        "funding": "RETAINED_DUES",
+        **fields,
+    }
+    return equipment_create(actor=actor, organization=org, **fields)
+
+
+#: A red pixel as a PNG file: a photo the upload check accepts.
+TINY_PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+    b"\x00\x00\x00\x0cIDATx\x9cc8\xc3\xc0\x00\x00\x02h\x00\xcd%\xe2\x9cn\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def photo_upload(content: bytes = TINY_PNG, name: str = "会议.png") -> Any:
+    """An uploaded photo (a PNG pixel unless told)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="image/png")
+
+
+def make_meeting(org: Any, *, actor: Any, **fields: Any) -> Any:
+    """A 支部党员大会 of ``org`` on 2026-03-05, 20 expected and 18 present (``photo=photo_upload()`` adds one)."""
+    from training.services.meetings import meeting_create
+
+    fields = {
+        "kind": "ASSEMBLY",
+        "held_on": dt.date(2026, 3, 5),
+        "topic": "学习传达上级会议精神",
+        "expected": 20,
+        "present": 18,
+        **fields,
+    }
+    return meeting_create(actor=actor, organization=org, **fields)
+
+
+# --- dues: standards, payments, remittances, the retained-dues ledger -----------------------------
+
+
+def make_assessment(member: Any, *, actor: Any, **fields: Any) -> Any:
+    """``member`` assessed from January 2026: a farmer at the default 1.00 元 unless told."""
+    from dues.services.assessments import dues_assessment_create
+
+    fields = {"effective_from": dt.date(2026, 1, 1), "category": "FARMER", **fields}
+    return dues_assessment_create(actor=actor, member=member, **fields)
+
+
+def make_payments(
+    org: Any, *, actor: Any, entries: Sequence[tuple[Any, dt.date, Any]], paid_on: dt.date | None = None
+) -> list[Any]:
+    """Monthly dues of ``org``'s members recorded as the grid does: (member, month, amount) each."""
+    from dues.services.payments import dues_record_payments
+
+    return dues_record_payments(
+        actor=actor,
+        organization=org,
+        entries=[(member.pk, month, amount) for member, month, amount in entries],
+        paid_on=paid_on or dt.date.today(),
+    )
+
+
+def make_remittance(org: Any, *, actor: Any, year: int, quarter: int, amount: Any, **fields: Any) -> Any:
+    """``org`` remits ``amount`` for a quarter, today (the county names its receiver outside the system)."""
+    from dues.services.remittances import dues_remit
+
+    fields = {"remitted_on": dt.date.today(), "to_external": "中共文山州委组织部", **fields}
+    return dues_remit(actor=actor, organization=org, year=year, quarter=quarter, amount=amount, **fields)
+
+
+def make_ledger_entry(org: Any, *, actor: Any, **fields: Any) -> Any:
+    """An expenditure of ``org``'s retained dues today: 1,200 元 of AV equipment unless told."""
+    from dues.services.ledger import ledger_record
+
+    fields = {
+        "entry_on": dt.date.today(),
+        "purpose": "AV_EQUIPMENT",
+        "amount": "1200.00",
+        "description": "配备电教设备1套",
+        **fields,
+    }
+    return ledger_record(actor=actor, organization=org, **fields)
+
+
+# --- assessments: agreements, inspections, life meetings, appraisal, ratings, regulations ---------
+
+#: The year the assessment builders work in, and the day the year's agreements are signed.
+ASSESS_YEAR = 2026
+SIGN_DAY = dt.date(2026, 2, 20)
+
+#: Target items of a member agreement (content, points, measure).
+MEMBER_ITEMS = (
+    ("按时参加组织生活和党员活动日", "30", "查看会议记录"),
+    ("按时足额交纳党费", "20", "查看党费收缴记录"),
+    ("参加学习培训不少于32学时", "30", "查看培训签到"),
+    ("带头致富、联系服务群众", "20", "群众评议"),
+)
+
+
+def make_template(org: Any, *, actor: Any, level: str = "MEMBER", year: int = ASSESS_YEAR, **fields: Any) -> Any:
+    """A template of ``org`` for ``level`` agreements of ``year`` (the four member items unless ``items``)."""
+    from assessments.services.agreements import ItemSpec, template_create
+
+    items = fields.pop("items", MEMBER_ITEMS)
+    title = fields.pop("title", f"{year}年度{'党员' if level == 'MEMBER' else '党建'}目标管理责任书")
+    return template_create(
+        actor=actor,
+        organization=org,
+        year=year,
+        level=level,
+        title=title,
+        items=[ItemSpec(c, Decimal(p), m) for c, p, m in items],
+        **fields,
+    )
+
+
+def sign_members(org: Any, members: Sequence[Any], *, actor: Any, template: Any = None, **fields: Any) -> Any:
+    """The year's agreements of ``members`` of ``org``, signed on ``SIGN_DAY`` (a template made when none given)."""
+    from assessments.services.agreements import agreements_issue_to_members
+
+    template = template or make_template(org, actor=actor)
+    fields = {"year": template.year, "signed_on": SIGN_DAY, **fields}
+    return agreements_issue_to_members(
+        actor=actor, organization=org, template=template, members=list(members), **fields
+    )
+
+
+def sign_orgs(org: Any, parties: Sequence[Any], *, actor: Any, template: Any = None, **fields: Any) -> Any:
+    """Agreements between ``org`` and ``parties`` signed on ``SIGN_DAY``."""
+    from assessments.services.agreements import agreements_issue_to_orgs
+
+    template = template or make_template(
+        org,
+        actor=actor,
+        level="ORGANIZATION",
+        items=(("党员教育管理", "40", "查阅资料"), ("发展党员", "30", "对照计划"), ("党费收缴", "30", "查账")),
+    )
+    fields = {"year": template.year, "signed_on": SIGN_DAY, **fields}
+    return agreements_issue_to_orgs(actor=actor, organization=org, template=template, parties=list(parties), **fields)
+
+
+def make_inspection(org: Any, *, actor: Any, **fields: Any) -> Any:
+    """A mid-year inspection by ``org`` on 2026-06-15."""
+    from assessments.services.inspections import inspection_create
+
+    fields = {
+        "kind": "MID_YEAR",
+        "title": "2026年年中党建目标责任制落实情况督查",
+        "started_on": dt.date(2026, 6, 15),
+        "inspectors": "组织部检查组",
+        **fields,
+    }
+    return inspection_create(actor=actor, organization=org, **fields)
+
+
+def make_finding(inspection: Any, org: Any, *, actor: Any, **fields: Any) -> Any:
+    """A problem found at ``org``, to be rectified by 2026-08-31."""
+    from assessments.services.inspections import finding_add
+
+    fields = {
+        "kind": "PROBLEM",
+        "content": "会议记录不全",
+        "requirement": "补齐会议记录",
+        "deadline": dt.date(2026, 8, 31),
+        **fields,
+    }
+    return finding_add(actor=actor, inspection=inspection, organization=org, **fields)
+
+
+def make_life_meeting(org: Any, *, actor: Any, **fields: Any) -> Any:
+    """``org``'s democratic life meeting of 2026-09-10, 5 of 5 team members present."""
+    from assessments.services.meetings import life_meeting_record
+
+    fields = {
+        "held_on": dt.date(2026, 9, 10),
+        "document_no": "富办发〔2026〕24号",
+        "leaders_expected": 5,
+        "leaders_attended": 5,
+        "topics": "对照检查，开展批评与自我批评",
+        **fields,
+    }
+    return life_meeting_record(actor=actor, organization=org, **fields)
+
+
+def make_round(org: Any, *, actor: Any, **fields: Any) -> Any:
+    """An appraisal round of ``org`` from 2026-11-01 (the grades in force unless ``grade_set``)."""
+    from assessments.services.appraisals import round_open
+
+    fields = {
+        "year": ASSESS_YEAR,
+        "title": "2026年度民主评议党员",
+        "starts_on": dt.date(2026, 11, 1),
+        "ends_on": dt.date(2026, 12, 31),
+        **fields,
+    }
+    return round_open(actor=actor, organization=org, **fields)
+
+
+def grade(round_: Any, org: Any, grades: dict[Any, str], *, actor: Any, day: dt.date = dt.date(2026, 11, 20)) -> Any:
+    """Enter ``grades`` (member → grade) for ``org`` in ``round_``."""
+    from assessments.services.appraisals import GradeEntry, grades_save
+
+    entries = [GradeEntry(m, g) for m, g in grades.items()]
+    return grades_save(actor=actor, round=round_, organization=org, entries=entries, appraised_on=day)
+
+
+def make_regulation(org: Any, *, actor: Any, **fields: Any) -> Any:
+    """《议事、表决制度》 adopted by ``org`` on 2026-03-01, posted on the wall."""
+    from organizations.regulations import regulation_create
+
+    fields = {
+        "title": "议事、表决制度",
+        "category": "DELIBERATION",
+        "adopted_on": dt.date(2026, 3, 1),
+        "posted_on_wall": True,
+        **fields,
+    }
+    return regulation_create(actor=actor, organization=org, **fields)
+
+
+def make_rating(org: Any, *, actor: Any, **fields: Any) -> Any:
+    """A 2026 rating of ``org`` meeting every criterion of its standard (达标) on 2026-11-10."""
+    from assessments.choices import RATING_CRITERIA
+    from assessments.services.ratings import rating_record, standard_for
+
+    standard = standard_for(org)
+    fields = {
+        "year": ASSESS_YEAR,
+        "criteria": [key for key, _ in RATING_CRITERIA[standard]],
+        "result": "ACHIEVED",
+        "rated_on": dt.date(2026, 11, 10),
+        **fields,
+    }
+    return rating_record(actor=actor, organization=org, **fields)

@@ -213,6 +213,19 @@ BAD_FILTERS = {
     "organizations:vacancies": ("VacancyFilterSet", {"kind": "X"}),
     "organizations:warnings": ("WarningFilterSet", {"code": "X"}),
     "audit:access": ("AccessRecordFilterSet", {"kind": "X"}),
+    "training:session_list": ("SessionFilterSet", {"kind": "X"}),
+    "training:attendance_list": ("AttendanceFilterSet", {"level": "X"}),
+    "training:hours": ("HoursFilterSet", {"year": "1800"}),
+    "training:hours_branches": ("HoursBranchFilterSet", {"measure": "X"}),
+    "training:lecture_list": ("LectureFilterSet", {"start": "2026-13-01"}),
+    "training:av_list": ("EquipmentFilterSet", {"status": "X"}),
+    "training:av_coverage": ("CoverageFilterSet", {"which": "X"}),
+    "training:film_list": ("FilmFilterSet", {"kind": "X"}),
+    "training:film_order_list": ("FilmOrderFilterSet", {"state": "X"}),
+    "training:meeting_list": ("MeetingFilterSet", {"kind": "X"}),
+    "training:compliance": ("ComplianceFilterSet", {"part": "X"}),
+    "training:activity_day_list": ("ActivityDayFilterSet", {"org": "NO-SUCH-ORG"}),
+    "training:subscription_list": ("SubscriptionFilterSet", {"year": "1800"}),
 }
 
 

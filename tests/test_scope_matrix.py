@@ -324,6 +324,124 @@ def _import_job(c: Any) -> Any:
     return make_import_job(c.tree.branch_a, created_by=c.secretary_a)
 
 
+# --- training: sessions and attendance, hours, lectures, AV education, 三会一课, publications -------
+
+CASES.update(
+    {
+        **{
+            f"training:{n}": Case()
+            for n in (
+                "index",
+                "session_list",
+                "session_new",
+                "attendance_list",
+                "hours",
+                "hours_branches",
+                "lecture_list",
+                "lecture_new",
+                "av_list",
+                "av_new",
+                "av_coverage",
+                "film_list",
+                "film_order_list",
+                "meeting_list",
+                "meeting_new",
+                "compliance",
+                "activity_day_list",
+                "subscription_list",
+                "subscription_new",
+            )
+        },
+        **{
+            f"training:session_{n}": Case(kwargs=lambda c: {"pk": _training_session(c).pk})
+            for n in ("detail", "edit", "attendance")
+        },
+        "training:session_delete": Case(kwargs=lambda c: {"pk": _training_session(c).pk}, get_allowed=False),
+        **{
+            f"training:lecture_{n}": Case(kwargs=lambda c: {"pk": _lecture(c).pk})
+            for n in ("detail", "edit", "attendance")
+        },
+        "training:lecture_delete": Case(kwargs=lambda c: {"pk": _lecture(c).pk}, get_allowed=False),
+        **{
+            f"training:av_{n}": Case(kwargs=lambda c: {"pk": _equipment(c).pk})
+            for n in ("detail", "edit", "status")
+        },
+        # the film catalogue is the county's; films are ordered by committees
+        "training:film_new": Case(insiders=("county_staff",)),
+        "training:film_edit": Case(
+            kwargs=lambda c: {"pk": _film(c).pk}, insiders=("county_staff",), outsider=None
+        ),
+        "training:film_order_new": Case(insiders=COMMITTEE_INSIDERS),
+        "training:film_order_edit": Case(
+            kwargs=lambda c: {"pk": _film_order(c).pk}, insiders=COMMITTEE_INSIDERS
+        ),
+        **{
+            f"training:meeting_{n}": Case(kwargs=lambda c: {"pk": _meeting(c).pk})
+            for n in ("detail", "edit", "photo")
+        },
+        "training:meeting_delete": Case(kwargs=lambda c: {"pk": _meeting(c).pk}, get_allowed=False),
+        "training:activity_day_edit": Case(kwargs=_org("branch_a")),
+        "training:subscription_edit": Case(kwargs=lambda c: {"pk": _subscription(c).pk}),
+    }
+)
+
+
+def _training_session(c: Any) -> Any:
+    from tests.factories import make_session
+
+    return make_session(c.tree.branch_a, actor=c.secretary_a, present=[c.member_a])
+
+
+def _lecture(c: Any) -> Any:
+    from tests.factories import make_lecture
+
+    return make_lecture(c.tree.branch_a, actor=c.secretary_a, present=[c.member_a])
+
+
+def _equipment(c: Any) -> Any:
+    from tests.factories import make_equipment
+
+    return make_equipment(c.tree.branch_a, actor=c.county_staff)
+
+
+def _film(c: Any) -> Any:
+    from training.models import AVFilm
+
+    return AVFilm.objects.get_or_create(title="科学养猪", defaults={"kind": "TECHNICAL"})[0]
+
+
+def _film_order(c: Any) -> Any:
+    from training.services.av import film_order_create
+
+    return film_order_create(
+        actor=c.county_staff,
+        organization=c.tree.committee,
+        film=_film(c),
+        copies=2,
+        ordered_on=dt.date(2026, 3, 1),
+    )
+
+
+def _meeting(c: Any) -> Any:
+    from tests.factories import make_meeting, photo_upload
+
+    return make_meeting(c.tree.branch_a, actor=c.secretary_a, photo=photo_upload())
+
+
+def _subscription(c: Any) -> Any:
+    from training.models import Publication
+    from training.services.publications import subscription_create
+
+    return subscription_create(
+        actor=c.secretary_a,
+        organization=c.tree.branch_a,
+        publication=Publication.objects.get(name="《支部生活》"),
+        year=2026,
+        copies=2,
+        amount="36.00",
+    )
+
+
 def _named_urls() -> dict[str, Any]:
     """url name → view callable, for our apps' named URL patterns."""
     found: dict[str, Any] = {}
