@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install install-browser install-pg-client install-java migrate seed run serve test test-only lint format check bench clean
+.PHONY: install install-browser install-pg-client install-java migrate seed run serve test test-only lint format check bench loadtest clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -97,6 +97,13 @@ check: install
 
 bench: install
 	$(PY) -m benchmarks.run
+
+# 50 users against gunicorn (2 workers, 127.0.0.1 only) on a fresh demo database in production
+# settings; stops by itself within 3 minutes (timeout is the backstop) and writes p50/p95 per page
+# into docs/benchmarks.md. Fails on any server error or lost update (benchmarks/loadtest/).
+LOADTEST_ARGS ?= --write-doc
+loadtest: install
+	timeout -k 15 180 $(PY) -m benchmarks.loadtest $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
