@@ -85,15 +85,17 @@ def file_database(transactional_db: None, tmp_path: Path) -> Iterator[None]:
     target = sqlite3.connect(path)
     connection.connection.backup(target)
     target.close()
-    memory, saved = connection.connection, connection.settings_dict
+    memory, saved = connection.connection, dict(connection.settings_dict)
     # Django keeps the in-memory test database open for good; set it aside rather than close it.
+    # The settings are changed in place: connections other threads open read the same dict.
     connection.connection = None
-    connection.settings_dict = {**saved, "NAME": str(path), "OPTIONS": dict(saved.get("OPTIONS", {}))}
+    connection.settings_dict.update(NAME=str(path), OPTIONS=dict(saved.get("OPTIONS", {})))
     try:
         yield
     finally:
         connection.close()
-        connection.settings_dict = saved
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
         connection.connection = memory
 
 
@@ -182,6 +184,70 @@ def test_the_form_sent_again_after_the_busy_page_is_saved(file_database, secreta
 
     assert client.post(url, form).status_code == 302
     assert Member.objects.get(pk=member_a.pk).phone == "13912345678"
+
+
+def exported_rows(client: Client) -> list[dict[str, Any]]:
+    """The roster export as rows of {header: value}, as a clerk edits it in Excel and imports it again."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(client.get(reverse("members:export")).content)).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_a_save_during_an_imports_write_pass_is_refused_with_the_busy_page_and_the_import_completes(
+    file_database, secretary_a, member_a, monkeypatch
+):
+    """The import (another thread, as the task worker) updates this very member: SQLite's write lock or
+    PostgreSQL's row lock holds the web save back until its wait runs out."""
+    from members.services.imports import import_members, write
+    from tests.members.test_imports_support import import_row, workbook
+
+    client, url, page = edit_page(secretary_a, member_a)
+    rows = exported_rows(client)
+    rows[0]["手机号码"] = "13700000000"  # the import changes member_a …
+    source = workbook([*rows, import_row(1), import_row(2)])  # … and registers two members
+    entries = LogEntry.objects.count()
+    writing, release = threading.Event(), threading.Event()
+    real_insert, outcome = write._insert, {}
+
+    def slow_insert(chunk: Any) -> int:
+        created = real_insert(chunk)
+        writing.set()
+        release.wait(10)  # a long write pass: the lock stays held
+        return created
+
+    def run_import() -> None:
+        try:
+            outcome["report"] = import_members(actor=secretary_a, source=source, confirmed_digest="*")
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(write, "_insert", slow_insert)
+    worker = threading.Thread(target=run_import)
+    worker.start()
+    try:
+        assert writing.wait(30)
+        with patient(seconds=0.5):
+            response = client.post(url, submitted(page, work_unit="县农业局 科员"))
+    finally:
+        release.set()
+        worker.join(30)
+
+    assert response.status_code == 503
+    assert BUSY in response.content.decode()
+    report = outcome["report"]
+    assert (report.ok, report.created, report.updated) == (True, 2, 1)
+    saved = Member.objects.get(pk=member_a.pk)
+    assert (saved.phone, saved.work_unit, saved.version) == (
+        "13700000000",
+        member_a.work_unit,
+        member_a.version + 1,
+    )
+    # The import's rows (2 members, 4 history rows, their 6 audit rows, and member_a's update) and none of the save.
+    assert LogEntry.objects.count() == entries + 7
 
 
 @pytest.mark.parametrize("debug", [False, True])

@@ -339,3 +339,18 @@ def test_nothing_is_written_when_a_member_changed_between_validation_and_writing
     assert [e.message for e in report.errors] == [imports.write.CHANGED_SINCE_PREVIEW]
     assert Member.objects.count() == 2
     assert Member.objects.get(pk=first.pk).phone == "13700000000"
+
+
+def test_a_reserved_history_key_is_never_one_a_deleted_row_had(member_a):
+    """Audit rows of a deleted history row must never point at a new one (SQLite: AUTOINCREMENT)."""
+    from auditlog.context import disable_auditlog
+
+    from core.bulkinsert import reserve_keys
+
+    last = MemberPeriod.objects.order_by("-pk").first()
+    with disable_auditlog():
+        MemberPeriod.objects.filter(pk=last.pk).delete()
+
+    first, second = reserve_keys(MemberPeriod, 2)
+
+    assert last.pk < first < second
