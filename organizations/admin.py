@@ -22,7 +22,16 @@ from core.admin import ScopedAdmin, ViewOnlyScopedAdmin
 from core.scopes import can_write, sees_everything
 
 from .choices import Role
-from .models import DocumentSequence, LeadershipPost, Organization, OrgEvent, OrgImportJob, RuleSetting, User
+from .models import (
+    DocumentSequence,
+    LeadershipPost,
+    Organization,
+    OrgEvent,
+    OrgImportJob,
+    Regulation,
+    RuleSetting,
+    User,
+)
 from .roles import SELF_LOCKED_FIELDS, SUPERUSER_FIELDS, assignable_roles, check_user_change, may_manage_user
 from .rules import DEFAULTS
 from .services import (
@@ -179,8 +188,11 @@ class RuleSettingForm(forms.ModelForm):
         if key in DEFAULTS and value is not None:
             try:
                 DEFAULTS[key].kind(value)
-            except (TypeError, ValueError):
-                self.add_error("value", "取值格式不正确（应为整数）")
+            except (TypeError, ValueError) as exc:
+                # An integer rule says so; a rule with its own format (grade bands, a share) says which.
+                self.add_error(
+                    "value", "取值格式不正确（应为整数）" if DEFAULTS[key].kind is int else str(exc)
+                )
             if not data.get("note"):
                 data["note"] = DEFAULTS[key].note
         return data
@@ -400,3 +412,22 @@ class UserAdmin(DjangoUserAdmin):
     def _is_superuser_out_of_reach(request: HttpRequest, obj: Model | None) -> bool:
         """Only a superuser may change or delete a superuser account."""
         return bool(getattr(obj, "is_superuser", False)) and not sees_everything(request.user)
+
+
+@admin.register(Regulation)
+class RegulationAdmin(ViewOnlyScopedAdmin):
+    """制度建设, scoped and read-only: regulations are registered and revised on the pages (organizations.regulations)."""
+
+    list_display = (
+        "title",
+        "category",
+        "organization",
+        "adopted_on",
+        "revised_on",
+        "posted_on_wall",
+        "repealed_on",
+    )
+    list_filter = ("category", "posted_on_wall")
+    search_fields = ("title", "organization__name", "document_no")
+    list_select_related = ("organization",)
+    date_hierarchy = "adopted_on"

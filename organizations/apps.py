@@ -16,6 +16,7 @@ class OrganizationsConfig(AppConfig):
         register_audited(models.OrgEvent)
         register_audited(models.LeadershipPost, mask_fields=["holder_id_number"])
         register_audited(models.RuleSetting)
+        register_audited(models.Regulation)
         # a prefix edited in admin is audited; every number handed out is not (the documents are)
         register_audited(models.DocumentSequence, exclude_fields=["last_number", "updated_at"])
         register_audited(models.User, exclude_fields=["password", "last_login"])

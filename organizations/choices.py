@@ -79,3 +79,34 @@ class Role(models.TextChoices):
     BRANCH_SECRETARY = "BRANCH_SECRETARY", "支部书记"
     AUDITOR = "AUDITOR", "只读审计"
     ADMIN = "ADMIN", "系统管理员"
+
+
+class RegulationCategory(models.TextChoices):
+    """The systems every Party organization keeps (制度建设): 13 of base-level work, 5 of member development."""
+
+    # 基层组织13项制度
+    RESPONSIBILITY = "RESPONSIBILITY", "党委（支部）工作责任制"
+    DELIBERATION = "DELIBERATION", "议事、表决制度"
+    MEETINGS = "MEETINGS", "“三会一课”制度"
+    LEADERSHIP_LIFE = "LEADERSHIP_LIFE", "民主生活会制度"
+    ORG_LIFE = "ORG_LIFE", "组织生活会制度"
+    APPRAISAL = "APPRAISAL", "民主评议党员制度"
+    TARGETS = "TARGETS", "党员目标管理制度"
+    STUDY = "STUDY", "党员学习教育制度"
+    DUES = "DUES", "党费收缴管理使用制度"
+    OPENNESS = "OPENNESS", "党务公开制度"
+    TALKS = "TALKS", "谈心谈话制度"
+    CONTACT = "CONTACT", "党员联系群众制度"
+    REPORTING = "REPORTING", "请示报告制度"
+    # 发展党员5项制度
+    DEV_PUBLICITY = "DEV_PUBLICITY", "发展党员公示制"
+    DEV_PREVIEW = "DEV_PREVIEW", "发展党员预审制"
+    DEV_VOTE = "DEV_VOTE", "发展党员票决制"
+    DEV_ACCOUNTABILITY = "DEV_ACCOUNTABILITY", "发展党员责任追究制"
+    DEV_WARNING = "DEV_WARNING", "长期不发展党员预警制"
+    OTHER = "OTHER", "其他制度"
+
+
+#: The checklist of 制度建设: the 13 base-level systems, then the 5 member-development systems.
+BASIC_REGULATIONS = tuple(RegulationCategory.values[:13])
+DEVELOPMENT_REGULATIONS = tuple(RegulationCategory.values[13:18])

@@ -12,12 +12,20 @@ from typing import Any
 
 from django import forms
 
-from core.forms import DateField, DocumentNoField, IdNumberField, StyledForm
+from core.forms import (
+    DateField,
+    DocumentNoField,
+    IdNumberField,
+    OrganizationChoiceField,
+    StyledForm,
+    scope_depth,
+    style_widgets,
+)
 from core.uploads import check_upload
 from core.versioning import VersionedForm
 
 from .choices import BranchForm, OrgCategory, OrgKind, PostTitle
-from .models import LeadershipPost, Organization, code_validator
+from .models import LeadershipPost, Organization, Regulation, code_validator
 from .selectors import org_choices
 from .services import ALLOWED_PARENT_KINDS, can_set_approval_authority, may_grant_approval_on_create
 
@@ -272,3 +280,52 @@ class TreeFilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False, max_length=50)
     on = DateField(label="截至日期", required=False, allow_future=True)
     dissolved = forms.BooleanField(label="显示已撤销", required=False)
+
+
+class RegulationForm(VersionedForm, forms.ModelForm):
+    """A regulation (制度): who adopted it, its title and kind, the dates, the document, whether it is on the wall.
+
+    Editing carries the version and the loaded values (``core.versioning``).
+    """
+
+    class Meta:
+        model = Regulation
+        fields = (
+            "organization",
+            "title",
+            "category",
+            "adopted_on",
+            "revised_on",
+            "document_no",
+            "posted_on_wall",
+            "repealed_on",
+            "note",
+        )
+        field_classes = {"adopted_on": DateField, "revised_on": DateField, "repealed_on": DateField}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .regulations import REGULATION_KINDS
+
+        self.fields["organization"] = OrganizationChoiceField(
+            Organization.objects.editable_by(user)
+            .active()
+            .filter(kind__in=REGULATION_KINDS)
+            .order_by("path"),
+            label="党组织",
+            root_depth=scope_depth(user),
+            empty_label="请选择",
+        )
+        self.fields["document_no"] = DocumentNoField(help_text="印发制度的文号，如：新党发〔2026〕5号")
+        if self.instance.pk:
+            self.fields["organization"].disabled = True
+            self.init_version(self.instance)
+        else:
+            del self.fields["repealed_on"]  # a new regulation is in force
+            if not self.is_bound and getattr(user, "organization", None) is not None:
+                self.initial.setdefault("organization", user.organization.pk)
+        style_widgets(self)
+
+    def edits(self) -> dict[str, Any]:
+        """The fields this user changed (regulation_update writes only those)."""
+        return {name: self.cleaned_data[name] for name in self.changed_fields() if name != "organization"}

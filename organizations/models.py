@@ -17,7 +17,16 @@ from core.importjobs import ImportJobBase
 from core.scopes import PathField, ScopedQuerySet
 from core.versioning import Versioned
 
-from .choices import NOT_COUNTED_FORMS, BranchForm, OrgCategory, OrgEventKind, OrgKind, PostTitle, Role
+from .choices import (
+    NOT_COUNTED_FORMS,
+    BranchForm,
+    OrgCategory,
+    OrgEventKind,
+    OrgKind,
+    PostTitle,
+    RegulationCategory,
+    Role,
+)
 from .rules import TermYears
 
 PATH_SEGMENT = 7  # digits per level: ten million organizations per database
@@ -274,6 +283,56 @@ class LeadershipPost(Versioned, models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.get_title_display()} {self.holder_name}"
+
+
+class Regulation(Versioned, models.Model):
+    """A regulation (制度) an organization adopted: its title, which standard system it is, adopted and revised."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="党组织", on_delete=models.PROTECT, related_name="regulations"
+    )
+    title = models.CharField("制度名称", max_length=100)
+    category = models.CharField("制度类别", max_length=30, choices=RegulationCategory.choices)
+    adopted_on = models.DateField("制定日期")
+    revised_on = models.DateField("最近修订日期", null=True, blank=True)
+    document_no = models.CharField("文号", max_length=100, blank=True)
+    posted_on_wall = models.BooleanField(
+        "已上墙", default=False, help_text="制度已在活动场所张贴公开（墙上挂）。"
+    )
+    repealed_on = models.DateField("废止日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "制度"
+        verbose_name_plural = "制度"
+        ordering = ["organization__path", "category", "-adopted_on", "id"]
+        indexes = [models.Index(fields=["adopted_on"]), models.Index(fields=["revised_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revised_on__isnull=True) | Q(revised_on__gte=models.F("adopted_on")),
+                name="regulation_revised_after_adopted",
+                violation_error_message="修订日期不能早于制定日期",
+            ),
+            models.CheckConstraint(
+                condition=Q(repealed_on__isnull=True) | Q(repealed_on__gte=models.F("adopted_on")),
+                name="regulation_repealed_after_adopted",
+                violation_error_message="废止日期不能早于制定日期",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization}《{self.title}》"
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:regulation_detail", args=[self.pk])
+
+    @property
+    def in_force(self) -> bool:
+        return self.repealed_on is None
 
 
 class RuleSetting(models.Model):

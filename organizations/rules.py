@@ -6,8 +6,69 @@ with the same key.  Code reads them through :func:`get_rule` only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
+
+#: Separators people type between the items of a list rule: commas and the enumeration comma.
+_LIST_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+class GradeBands(tuple):
+    """年终考核等次 by score, highest first: ``"优秀:90,良好:80,合格:60,不合格:0"`` (a grade from its minimum score up)."""
+
+    def __new__(cls, text: str) -> GradeBands:
+        bands = []
+        for part in (p.strip() for p in _LIST_SEPARATORS.split(str(text)) if p.strip()):
+            name, sep, low = part.replace("：", ":").partition(":")
+            try:
+                minimum = Decimal(low.strip())
+            except InvalidOperation:
+                minimum = None
+            if not sep or not name.strip() or minimum is None or minimum < 0:
+                raise ValueError("格式应为“等次:最低分”，用逗号分隔，如 优秀:90,良好:80,合格:60,不合格:0")
+            bands.append((name.strip(), minimum))
+        bands.sort(key=lambda band: -band[1])
+        if not bands or len({name for name, _ in bands}) != len(bands):
+            raise ValueError("至少设置一个等次，等次名称不能重复")
+        if bands[-1][1] != 0:
+            raise ValueError("最低一个等次的最低分应为0，使每个得分都有等次")
+        return super().__new__(cls, bands)
+
+    def grade_for(self, score: Decimal) -> str:
+        """The grade of ``score``: the first band whose minimum it reaches."""
+        return next(name for name, minimum in self if score >= minimum)
+
+    def __str__(self) -> str:
+        return ",".join(f"{name}:{minimum}" for name, minimum in self)
+
+
+class GradeSet(tuple):
+    """民主评议党员的等次, highest first: ``"优秀,合格,基本合格,不合格"`` or ``"优秀,称职,不称职"``."""
+
+    def __new__(cls, text: str) -> GradeSet:
+        names = [p.strip() for p in _LIST_SEPARATORS.split(str(text)) if p.strip()]
+        if not 3 <= len(names) <= 4 or len(set(names)) != len(names):
+            raise ValueError("等次应为3至4个不重复的名称，从高到低，用逗号分隔，如 优秀,合格,基本合格,不合格")
+        if any(len(name) > 10 for name in names):
+            raise ValueError("每个等次名称不超过10个字")
+        return super().__new__(cls, names)
+
+    def __str__(self) -> str:
+        return "、".join(self)
+
+
+def share(text: str) -> Fraction:
+    """A share such as ``1/3`` or ``0.3`` (between 0 and 1)."""
+    try:
+        value = Fraction(str(text).strip())
+    except (ValueError, ZeroDivisionError):
+        raise ValueError("比例应写成 1/3 或 0.33 这样的形式") from None
+    if not 0 < value <= 1:
+        raise ValueError("比例应在0和1之间")
+    return value
 
 
 @dataclass(frozen=True)
@@ -49,6 +110,18 @@ DEFAULTS: dict[str, RuleDefault] = {
     "term_years_committee": RuleDefault("5", "基层党委（含县委）任期（年）"),
     "term_years_branch": RuleDefault("3", "党总支、党支部任期（年）"),
     "term_years_village": RuleDefault("5", "村、社区党组织任期（年）"),
+    # 年度考核 (assessments): who may be exempt from the member agreement, the year-end grades, appraisal
+    "agreement_exempt_rural_age": RuleDefault("60", "目标管理责任书免签：农村党员年满N岁"),
+    "agreement_exempt_retired": RuleDefault("1", "目标管理责任书免签：离退休党员（1是，0否）"),
+    "assessment_grade_bands": RuleDefault(
+        "优秀:90,良好:80,合格:60,不合格:0", "年终考核等次（等次:最低分，从高到低）", GradeBands
+    ),
+    "appraisal_grade_set": RuleDefault(
+        "优秀,合格,基本合格,不合格", "民主评议党员等次（从高到低，3至4个，如 优秀,称职,不称职）", GradeSet
+    ),
+    "appraisal_excellent_share": RuleDefault("1/3", "民主评议优秀党员比例上限", share),
+    "unqualified_correction_months": RuleDefault("6", "不合格党员限期改正期限（月）"),
+    "unqualified_correction_max_months": RuleDefault("12", "不合格党员限期改正最长期限（月）"),
 }
 
 

@@ -37,3 +37,28 @@ WARNING_TABLE = Table(
     export_name="组织预警",
     empty="没有预警",
 )
+
+
+REGULATION_TABLE = Table(
+    columns=(
+        Column("制度名称", key="title", export="title"),
+        Column("类别", key="category", export="get_category_display", phone=False),
+        Column("党组织", key="org", order_by=("organization__path",), export="organization.name"),
+        Column("制定日期", key="adopted", order_by=("adopted_on",), export="adopted_on", nowrap=True),
+        Column(
+            "修订日期", key="revised", order_by=("revised_on",), export="revised_on", phone=False, nowrap=True
+        ),
+        Column("文号", export="document_no", phone=False),
+        Column(
+            "上墙",
+            key="posted",
+            order_by=("posted_on_wall",),
+            export=lambda r, u: "是" if r.posted_on_wall else "否",
+        ),
+        Column("废止日期", export="repealed_on", phone=False, nowrap=True),
+    ),
+    row_template="organizations/regulations/_regulation_row.html",
+    default_order=("organization__path", "category", "-adopted_on", "id"),
+    export_name="制度建设",
+    empty="没有符合条件的制度",
+)

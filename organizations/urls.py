@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import regulation_views, views
 
 app_name = "organizations"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("import/template/", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_job, name="import_job"),
     path("import/<int:pk>/progress/", views.import_job_progress, name="import_job_progress"),
+    # 制度建设 (before the organization pages: "regulations" is no organization code)
+    *regulation_views.urls,
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/new/", views.create_child, name="create_child"),
     path("<str:code>/edit/", views.edit, name="edit"),

@@ -25,6 +25,7 @@ urlpatterns = [
     path("dues/", include("dues.urls")),
     path("reports/", include("reports.urls")),
     path("training/", include("training.urls")),
+    path("assessments/", include("assessments.urls")),
     path("audit/", include("core.urls")),
     path("admin/", admin.site.urls),
 ]

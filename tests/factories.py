@@ -541,3 +541,155 @@ def make_meeting(org: Any, *, actor: Any, **fields: Any) -> Any:
         **fields,
     }
     return meeting_create(actor=actor, organization=org, **fields)
+
+
+# --- assessments: agreements, inspections, life meetings, appraisal, ratings, regulations ---------
+
+#: The year the assessment builders work in, and the day the year's agreements are signed.
+ASSESS_YEAR = 2026
+SIGN_DAY = dt.date(2026, 2, 20)
+
+#: Target items of a member agreement (content, points, measure).
+MEMBER_ITEMS = (
+    ("按时参加组织生活和党员活动日", "30", "查看会议记录"),
+    ("按时足额交纳党费", "20", "查看党费收缴记录"),
+    ("参加学习培训不少于32学时", "30", "查看培训签到"),
+    ("带头致富、联系服务群众", "20", "群众评议"),
+)
+
+
+def make_template(org: Any, *, actor: Any, level: str = "MEMBER", year: int = ASSESS_YEAR, **fields: Any) -> Any:
+    """A template of ``org`` for ``level`` agreements of ``year`` (the four member items unless ``items``)."""
+    from assessments.services.agreements import ItemSpec, template_create
+
+    items = fields.pop("items", MEMBER_ITEMS)
+    title = fields.pop("title", f"{year}年度{'党员' if level == 'MEMBER' else '党建'}目标管理责任书")
+    return template_create(
+        actor=actor,
+        organization=org,
+        year=year,
+        level=level,
+        title=title,
+        items=[ItemSpec(c, Decimal(p), m) for c, p, m in items],
+        **fields,
+    )
+
+
+def sign_members(org: Any, members: Sequence[Any], *, actor: Any, template: Any = None, **fields: Any) -> Any:
+    """The year's agreements of ``members`` of ``org``, signed on ``SIGN_DAY`` (a template made when none given)."""
+    from assessments.services.agreements import agreements_issue_to_members
+
+    template = template or make_template(org, actor=actor)
+    fields = {"year": template.year, "signed_on": SIGN_DAY, **fields}
+    return agreements_issue_to_members(
+        actor=actor, organization=org, template=template, members=list(members), **fields
+    )
+
+
+def sign_orgs(org: Any, parties: Sequence[Any], *, actor: Any, template: Any = None, **fields: Any) -> Any:
+    """Agreements between ``org`` and ``parties`` signed on ``SIGN_DAY``."""
+    from assessments.services.agreements import agreements_issue_to_orgs
+
+    template = template or make_template(
+        org,
+        actor=actor,
+        level="ORGANIZATION",
+        items=(("党员教育管理", "40", "查阅资料"), ("发展党员", "30", "对照计划"), ("党费收缴", "30", "查账")),
+    )
+    fields = {"year": template.year, "signed_on": SIGN_DAY, **fields}
+    return agreements_issue_to_orgs(actor=actor, organization=org, template=template, parties=list(parties), **fields)
+
+
+def make_inspection(org: Any, *, actor: Any, **fields: Any) -> Any:
+    """A mid-year inspection by ``org`` on 2026-06-15."""
+    from assessments.services.inspections import inspection_create
+
+    fields = {
+        "kind": "MID_YEAR",
+        "title": "2026年年中党建目标责任制落实情况督查",
+        "started_on": dt.date(2026, 6, 15),
+        "inspectors": "组织部检查组",
+        **fields,
+    }
+    return inspection_create(actor=actor, organization=org, **fields)
+
+
+def make_finding(inspection: Any, org: Any, *, actor: Any, **fields: Any) -> Any:
+    """A problem found at ``org``, to be rectified by 2026-08-31."""
+    from assessments.services.inspections import finding_add
+
+    fields = {
+        "kind": "PROBLEM",
+        "content": "会议记录不全",
+        "requirement": "补齐会议记录",
+        "deadline": dt.date(2026, 8, 31),
+        **fields,
+    }
+    return finding_add(actor=actor, inspection=inspection, organization=org, **fields)
+
+
+def make_life_meeting(org: Any, *, actor: Any, **fields: Any) -> Any:
+    """``org``'s democratic life meeting of 2026-09-10, 5 of 5 team members present."""
+    from assessments.services.meetings import life_meeting_record
+
+    fields = {
+        "held_on": dt.date(2026, 9, 10),
+        "document_no": "富办发〔2026〕24号",
+        "leaders_expected": 5,
+        "leaders_attended": 5,
+        "topics": "对照检查，开展批评与自我批评",
+        **fields,
+    }
+    return life_meeting_record(actor=actor, organization=org, **fields)
+
+
+def make_round(org: Any, *, actor: Any, **fields: Any) -> Any:
+    """An appraisal round of ``org`` from 2026-11-01 (the grades in force unless ``grade_set``)."""
+    from assessments.services.appraisals import round_open
+
+    fields = {
+        "year": ASSESS_YEAR,
+        "title": "2026年度民主评议党员",
+        "starts_on": dt.date(2026, 11, 1),
+        "ends_on": dt.date(2026, 12, 31),
+        **fields,
+    }
+    return round_open(actor=actor, organization=org, **fields)
+
+
+def grade(round_: Any, org: Any, grades: dict[Any, str], *, actor: Any, day: dt.date = dt.date(2026, 11, 20)) -> Any:
+    """Enter ``grades`` (member → grade) for ``org`` in ``round_``."""
+    from assessments.services.appraisals import GradeEntry, grades_save
+
+    entries = [GradeEntry(m, g) for m, g in grades.items()]
+    return grades_save(actor=actor, round=round_, organization=org, entries=entries, appraised_on=day)
+
+
+def make_regulation(org: Any, *, actor: Any, **fields: Any) -> Any:
+    """《议事、表决制度》 adopted by ``org`` on 2026-03-01, posted on the wall."""
+    from organizations.regulations import regulation_create
+
+    fields = {
+        "title": "议事、表决制度",
+        "category": "DELIBERATION",
+        "adopted_on": dt.date(2026, 3, 1),
+        "posted_on_wall": True,
+        **fields,
+    }
+    return regulation_create(actor=actor, organization=org, **fields)
+
+
+def make_rating(org: Any, *, actor: Any, **fields: Any) -> Any:
+    """A 2026 rating of ``org`` meeting every criterion of its standard (达标) on 2026-11-10."""
+    from assessments.choices import RATING_CRITERIA
+    from assessments.services.ratings import rating_record, standard_for
+
+    standard = standard_for(org)
+    fields = {
+        "year": ASSESS_YEAR,
+        "criteria": [key for key, _ in RATING_CRITERIA[standard]],
+        "result": "ACHIEVED",
+        "rated_on": dt.date(2026, 11, 10),
+        **fields,
+    }
+    return rating_record(actor=actor, organization=org, **fields)

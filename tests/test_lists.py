@@ -229,6 +229,23 @@ BAD_FILTERS = {
 }
 
 
+# 制度建设 and the annual assessment cycle
+BAD_FILTERS.update(
+    {
+        "organizations:regulation_list": ("RegulationFilterSet", {"category": "X"}),
+        "assessments:template_list": ("TemplateFilterSet", {"level": "X"}),
+        "assessments:agreement_list": ("AgreementFilterSet", {"year": "1800"}),
+        "assessments:member_roster": ("RosterFilterSet", {"status": "X"}),
+        "assessments:inspection_list": ("InspectionFilterSet", {"kind": "X"}),
+        "assessments:rectification_list": ("RectificationFilterSet", {"state": "X"}),
+        "assessments:life_meeting_list": ("LifeMeetingFilterSet", {"kind": "X"}),
+        "assessments:appraisal_list": ("AppraisalFilterSet", {"category": "X"}),
+        "assessments:follow_up_list": ("FollowUpFilterSet", {"state": "X"}),
+        "assessments:rating_list": ("RatingFilterSet", {"result": "X"}),
+    }
+)
+
+
 def all_filtersets() -> set[str]:
     found, todo = set(), [ScopedFilterSet]
     while todo:

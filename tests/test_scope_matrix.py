@@ -30,6 +30,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.models import Applicant
 from tests.factories import (
+    grade,
+    make_finding,
+    make_inspection,
+    make_life_meeting,
+    make_rating,
+    make_regulation,
+    make_round,
+    make_template,
+    sign_members,
     make_applicant,
     make_assessment,
     make_care_visit,
@@ -239,6 +248,153 @@ CASES: dict[str, Case] = {
         kwargs=lambda c: {"pk": _submission(c).pk}, insiders=COMMITTEE_INSIDERS, get_allowed=False
     ),
 }
+
+
+# 制度建设 (organizations) and the annual assessment cycle (assessments)
+CASES.update(
+    {
+        **{f"organizations:{n}": Case() for n in ("regulation_list", "regulation_new")},
+        **{
+            f"organizations:regulation_{n}": Case(kwargs=lambda c: {"pk": _regulation(c).pk})
+            for n in ("detail", "edit")
+        },
+        "organizations:regulation_checklist": Case(kwargs=_org("branch_a")),
+        **{
+            f"assessments:{n}": Case()
+            for n in (
+                "index",
+                "agreement_list",
+                "member_roster",
+                "template_list",
+                "template_new",
+                "inspection_list",
+                "inspection_new",
+                "rectification_list",
+                "life_meeting_list",
+                "life_meeting_new",
+                "life_meeting_completion",
+                "round_list",
+                "round_new",
+                "appraisal_list",
+                "follow_up_list",
+                "rating_list",
+            )
+        },
+        **{
+            f"assessments:template_{n}": Case(kwargs=lambda c: {"pk": _member_template(c).pk})
+            for n in ("detail", "edit")
+        },
+        **{
+            f"assessments:{n}": Case(kwargs=lambda c: {"code": c.tree.branch_a.code, "year": 2026})
+            for n in ("org_sheet", "member_sheet", "member_sheet_print", "ranking")
+        },
+        **{
+            f"assessments:{n}": Case(
+                kwargs=lambda c: {"code": c.tree.branch_a.code, "year": 2026}, get_allowed=False
+            )
+            for n in ("org_sheet_apply", "member_sheet_apply")
+        },
+        **{
+            f"assessments:agreement_{n}": Case(kwargs=lambda c: {"pk": _member_agreement(c).pk})
+            for n in ("detail", "edit", "items", "score", "print")
+        },
+        # a committee's inspection of branch A: the branch reports its rectification, the committee the rest
+        **{
+            f"assessments:{n}": Case(kwargs=lambda c: {"pk": _inspection(c).pk}, insiders=COMMITTEE_INSIDERS)
+            for n in ("inspection_detail", "inspection_edit", "inspection_notice", "finding_new")
+        },
+        "assessments:finding_edit": Case(
+            kwargs=lambda c: {"pk": _finding(c).pk}, insiders=COMMITTEE_INSIDERS
+        ),
+        "assessments:finding_rectify": Case(kwargs=lambda c: {"pk": _finding(c).pk}),
+        **{
+            f"assessments:life_meeting_{n}": Case(kwargs=lambda c: {"pk": _life_meeting(c).pk})
+            for n in ("detail", "edit")
+        },
+        **{
+            f"assessments:{n}": Case(kwargs=lambda c: {"pk": _round(c).pk})
+            for n in ("round_detail", "round_edit", "team_votes")
+        },
+        "assessments:round_close": Case(kwargs=lambda c: {"pk": _round(c).pk}, get_allowed=False),
+        "assessments:round_grades": Case(kwargs=lambda c: {"pk": _round(c).pk, "code": c.tree.branch_a.code}),
+        "assessments:round_grades_save": Case(
+            kwargs=lambda c: {"pk": _round(c).pk, "code": c.tree.branch_a.code}, get_allowed=False
+        ),
+        "assessments:follow_up_new": Case(kwargs=lambda c: {"pk": _unqualified(c).pk}),
+        **{
+            f"assessments:follow_up_{n}": Case(kwargs=lambda c: {"pk": _follow_up(c).pk})
+            for n in ("detail", "conclude")
+        },
+        # 三级联创: the level above rates a village branch
+        "assessments:rating_new": Case(kwargs=_org("branch_a"), insiders=COMMITTEE_INSIDERS),
+        "assessments:rating_detail": Case(kwargs=lambda c: {"pk": _rating(c).pk}),
+        "assessments:rating_edit": Case(kwargs=lambda c: {"pk": _rating(c).pk}, insiders=COMMITTEE_INSIDERS),
+    }
+)
+
+
+def _regulation(c: Any) -> Any:
+    return make_regulation(c.tree.branch_a, actor=c.secretary_a)
+
+
+def _member_template(c: Any) -> Any:
+    from assessments.models import AgreementTemplate
+
+    existing = AgreementTemplate.objects.filter(organization=c.tree.branch_a).first()
+    return existing or make_template(c.tree.branch_a, actor=c.secretary_a)
+
+
+def _member_agreement(c: Any) -> Any:
+    from assessments.models import TargetAgreement
+
+    existing = TargetAgreement.objects.filter(member=c.member_a).first()
+    if existing:
+        return existing
+    return sign_members(c.tree.branch_a, [c.member_a], actor=c.secretary_a, template=_member_template(c)).agreements[0]
+
+
+def _inspection(c: Any) -> Any:
+    from assessments.models import Inspection
+
+    return Inspection.objects.first() or make_inspection(c.tree.committee, actor=c.committee_staff)
+
+
+def _finding(c: Any) -> Any:
+    return make_finding(_inspection(c), c.tree.branch_a, actor=c.committee_staff)
+
+
+def _life_meeting(c: Any) -> Any:
+    return make_life_meeting(c.tree.branch_a, actor=c.secretary_a)
+
+
+def _round(c: Any) -> Any:
+    from assessments.models import AppraisalRound
+
+    return AppraisalRound.objects.filter(organization=c.tree.branch_a).first() or make_round(
+        c.tree.branch_a, actor=c.secretary_a
+    )
+
+
+def _unqualified(c: Any) -> Any:
+    from assessments.models import MemberAppraisal
+
+    existing = MemberAppraisal.objects.filter(member=c.member_a).first()
+    if existing:
+        return existing
+    grade(_round(c), c.tree.branch_a, {c.member_a: "不合格"}, actor=c.secretary_a)
+    return MemberAppraisal.objects.get(member=c.member_a)
+
+
+def _follow_up(c: Any) -> Any:
+    from assessments.services.appraisals import follow_up_decide
+
+    return follow_up_decide(
+        actor=c.secretary_a, appraisal=_unqualified(c), disposal="CORRECTION", decided_on=dt.date(2026, 11, 22)
+    )
+
+
+def _rating(c: Any) -> Any:
+    return make_rating(c.tree.branch_a, actor=c.committee_staff)
 
 
 def _applicant(c: Any) -> Any:

@@ -1,0 +1,57 @@
+"""The 考核评议 overview: the year's cycle for one organization's subtree, each part linking to its pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_safe
+
+from core.scopes import can_write
+from organizations.choices import MEMBER_HOLDING_KINDS
+from organizations.regulations import regulation_figures
+
+from ..models import InspectionFinding
+from ..selectors.agreements import agreement_figures, subtree_progress
+from ..selectors.appraisals import appraisal_figures, rounds_for
+from ..selectors.common import chosen_year, year_bounds
+from ..selectors.inspections import inspection_figures
+from ..selectors.meetings import life_meeting_figures
+from ..selectors.ratings import rating_figures
+from .common import chosen_org
+
+
+@login_required
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    org = chosen_org(request)
+    year = chosen_year(request)
+    start, end = year_bounds(year)
+    today = dt.date.today()
+    return render(
+        request,
+        "assessments/index.html",
+        {
+            "org": org,
+            "year": year,
+            "years": [year - 1, year, year + 1],
+            "agreements": agreement_figures(org, start, end),
+            "progress": subtree_progress(org, year),
+            "meetings": life_meeting_figures(org, start, end),
+            "appraisal": appraisal_figures(org, start, end),
+            "rounds": list(rounds_for(request.user).filter(year=year).select_related("organization")),
+            "inspections": inspection_figures(org, start, end),
+            "overdue": InspectionFinding.objects.within(org).overdue_on(today).count(),
+            "ratings": rating_figures(org, year),
+            "regulations": regulation_figures(org, start, end),
+            "keeps_members": org.kind in MEMBER_HOLDING_KINDS,
+            "can_write": can_write(request.user),
+            "breadcrumbs": [("考核评议", "")],
+        },
+    )
+
+
+urls = [path("", index, name="index")]
