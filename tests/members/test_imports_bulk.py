@@ -354,3 +354,30 @@ def test_a_reserved_history_key_is_never_one_a_deleted_row_had(member_a):
     first, second = reserve_keys(MemberPeriod, 2)
 
     assert last.pk < first < second
+
+
+def test_a_party_group_given_in_the_file_is_written_and_audited(tree, county_staff, admin_user):
+    """It used to be set on the member and then lost when member_update re-read the locked row."""
+    from organizations.choices import OrgCategory, OrgKind
+    from organizations.services import org_create
+    from tests.factories import DAY0
+
+    group = org_create(
+        actor=admin_user,
+        parent=tree.branch_a,
+        code="C01T01B01G1",
+        name="第一党小组",
+        kind=OrgKind.GROUP,
+        category=OrgCategory.VILLAGE,
+        established_on=DAY0,
+    )
+    row = import_row(1)
+    assert import_members(actor=county_staff, source=workbook([row])).ok
+
+    report = import_members(
+        actor=county_staff, source=workbook([{**row, "所在党小组": "第一党小组"}]), confirmed_digest="*"
+    )
+
+    member = Member.objects.get()
+    assert (report.updated, member.party_group, member.version) == (1, group, 2)
+    assert audit_rows(member)[1]["changes"] == {"party_group": [None, "第一党小组"], "version": [1, 2]}
