@@ -197,6 +197,104 @@ def build_summary(
     teams.append("，确保各级党组织有人办事、工作正常运转。")
     sections["teams"].paragraphs.append(Paragraph(teams))
 
+    pending = f"（{'、'.join(missing)}尚未报送，以上为已报送单位的数字。）" if missing else ""
+    if "lectures.sessions" in values:
+        lectures: list[Part] = ["推行领导干部为基层讲党课制度，已有", w.f("lectures.units"), "个县级单位的"]
+        lectures += [
+            w.f("lectures.leaders"),
+            "名领导干部深入基层为",
+            w.f("lectures.branches"),
+            "个党支部讲党课",
+        ]
+        lectures += [
+            w.f("lectures.sessions"),
+            "期，培训党员",
+            w.f("lectures.person_times"),
+            "人次。",
+            pending,
+        ]
+        sections["teams"].paragraphs.append(Paragraph(lectures))
+    if "regulations.items" in values:
+        rules: list[Part] = ["有", w.f("regulations.committees_improved"), "个党委完善各项制度"]
+        rules += [
+            w.f("regulations.items"),
+            "条，所属党组织建立制度",
+            w.f("regulations.subordinate_items"),
+            "条。",
+        ]
+        sections["systems"].paragraphs.append(Paragraph(rules))
+    if "training.theory_sessions" in values:
+
+        def sessions(key: str) -> list[Part]:
+            return [w.f(f"training.{key}_sessions"), "期", w.f(f"training.{key}_person_times"), "人次"]
+
+        training: list[Part] = [
+            "1、加强党员理论和科技培训。全年县委举办培训",
+            *sessions("county"),
+            "，各党委培训",
+        ]
+        training += [*sessions("committee"), "，各支部培训", *sessions("branch"), "；其中理论培训"]
+        training += [*sessions("theory"), "，科技培训", *sessions("technical"), "。共开展电教培训"]
+        training += [*sessions("av"), "，其中理论培训", *sessions("av_theory"), "，科技培训"]
+        training += [*sessions("av_technical"), "。", pending]
+        sections["education"].paragraphs.append(Paragraph(training))
+        av: list[Part] = [
+            "为扩大电教的辐射面，本期投入",
+            w.f("av.amount"),
+            "元为",
+            w.f("av.committees_equipped"),
+        ]
+        av += [
+            "个党委和",
+            w.f("av.branches_equipped"),
+            "个党支部配备",
+            w.f("av.sets_delivered"),
+            "套电教设备。",
+        ]
+        av += ["目前电教网络已经覆盖", w.f("av.township_committees_covered"), "个乡镇党委、"]
+        av += [w.f("av.village_branches_covered"), "个村党支部。"]
+        sections["education"].paragraphs.append(Paragraph(av))
+    if "agreements.members_signed" in values:
+        signed: list[Part] = ["加强党员目标管理，层层签订党建（党员）目标管理责任书，共有"]
+        signed += [w.f("agreements.members_signed"), "名党员与所在支部签订责任书"]
+        if w.v("agreements.members_rate") is not None:
+            signed += ["，占党员总数的", w.f("agreements.members_rate"), "%"]
+        signed += ["；", w.f("agreements.committees_signed"), "个党委、", w.f("agreements.branches_signed")]
+        signed += ["个党支部签订了目标管理责任书。"]
+        sections["education"].paragraphs.append(Paragraph(signed))
+        meetings: list[Part] = ["开好民主生活会，共有", w.f("life_meetings.committees"), "个基层党委、"]
+        meetings += [w.f("life_meetings.general_branches"), "个党总支、", w.f("life_meetings.branches")]
+        meetings.append("个党支部召开民主生活会")
+        if w.v("life_meetings.rate") is not None:
+            meetings += ["，达到", w.f("life_meetings.rate"), "%"]
+        if w.v("life_meetings.leaders_expected"):
+            meetings += ["，参加会议党员领导干部", w.f("life_meetings.leaders_attended"), "人"]
+            meetings += ["，占", w.f("life_meetings.attendance_rate"), "%"]
+        meetings += ["。", pending]
+        sections["education"].paragraphs.append(Paragraph(meetings))
+        if w.v("appraisal.members"):
+            appraisal: list[Part] = [
+                "开展民主评议党员，参加评议党员",
+                w.f("appraisal.members"),
+                "名，评出优秀党员",
+            ]
+            appraisal += [
+                w.f("appraisal.excellent"),
+                "名、合格党员",
+                w.f("appraisal.qualified"),
+                "名、基本合格党员",
+            ]
+            appraisal += [
+                w.f("appraisal.basically_qualified"),
+                "名、不合格党员",
+                w.f("appraisal.unqualified"),
+            ]
+            appraisal += ["名。", pending]
+            sections["education"].paragraphs.append(Paragraph(appraisal))
+        if w.v("inspections.count"):
+            checks: list[Part] = ["加强督促检查，全年开展督促检查", w.f("inspections.count"), "次。"]
+            sections["education"].paragraphs.append(Paragraph(checks))
+
     care: list[Part] = ["关心生活困难党员，走访慰问困难党员、老党员", w.f("care.members_visited"), "名"]
     if w.v("care.members_visited"):
         care += ["，涉及", w.f("care.committees"), "个党委", w.f("care.branches"), "个党支部，发放慰问金"]
