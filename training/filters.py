@@ -61,9 +61,14 @@ class YearRequiredForm(FilterForm):
 
 
 class PeriodMixin:
-    """A FilterSet whose page is about one period (a year, or a half or quarter of it)."""
+    """A FilterSet whose page is about one period (a year, or a half or quarter of it); no year is this year."""
 
     values: dict[str, Any]
+    form: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.form.fields["year"].widget.attrs["placeholder"] = str(timezone.localdate().year)
 
     @property
     def period(self) -> Period:

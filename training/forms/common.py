@@ -47,6 +47,12 @@ class RecordForm(VersionedForm, forms.ModelForm):
                     self.initial.setdefault("organization", own.pk)
         if self.instance.pk:
             self.init_version(self.instance)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label == "---------":
+                    field.empty_label = "请选择"
+            elif isinstance(field, forms.ChoiceField):
+                field.choices = [(v, "请选择" if v == "" else label) for v, label in field.choices]
         style_widgets(self)
 
     def edits(self) -> dict[str, Any]:

@@ -30,6 +30,7 @@ class OverviewForm(StyledForm):
         field.queryset = Organization.objects.visible_to(user).exclude(kind=OrgKind.GROUP).order_by("path")
         field.root_depth = scope_depth(user)
         field.empty_label = "本组织（全部）"
+        self.fields["year"].widget.attrs["placeholder"] = str(timezone.localdate().year)
 
     @property
     def period(self) -> Period:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from core.forms import DateField
 
@@ -60,6 +61,8 @@ class SessionForm(RecordForm):
         self.fields["non_member_count"].widget.attrs.update({"min": "0", "inputmode": "numeric"})
         if self.instance.pk and not self.is_bound:
             self.initial["topic_text"] = self.instance.topic_text
+        elif not self.is_bound:
+            self.initial.setdefault("start_on", timezone.localdate())
         if self.instance.pk:
             self.fields["topic_text"].show_hidden_initial = True
 

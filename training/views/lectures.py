@@ -165,7 +165,7 @@ def lecture_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         done_url=lecture.get_absolute_url(),
         context={
             "event": lecture,
-            "event_line": f"{lecture.given_on:%Y-%m-%d} · {lecture.lecturer_name}讲《{lecture.topic}》",
+            "event_line": f"{lecture.organization.name} · {lecture.lecturer_name}",
             "breadcrumbs": crumbs(
                 _list_crumb(), (str(lecture), lecture.get_absolute_url()), ("听课党员", "")
             ),

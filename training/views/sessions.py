@@ -32,7 +32,7 @@ from .attendance import roll_page
 from .common import crumbs, nav
 
 #: Topics offered under the topic field: the most used first.
-SUGGESTED_TOPICS = 24
+SUGGESTED_TOPICS = 12
 
 
 def _session(request: HttpRequest, pk: int) -> TrainingSession:
@@ -169,7 +169,7 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         done_url=session.get_absolute_url(),
         context={
             "event": session,
-            "event_line": f"{session.start_on:%Y-%m-%d} · {session.organization.name} · {session.hours}学时",
+            "event_line": f"{session.organization.name} · {session.hours}学时",
             "breadcrumbs": crumbs(
                 _list_crumb(), (str(session), session.get_absolute_url()), ("参训党员", "")
             ),
