@@ -7,14 +7,17 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from core.audit import register_audited
-        from organizations.hooks import CLOSING_HANDLERS, register_member_counts
+        from organizations.hooks import CLOSING_HANDLERS, MOVING_CHECKS, register_member_counts
 
         from . import models
         from .selectors import member as member_selectors
         from .services import member as member_services
 
-        if member_services.move_members_on_close not in CLOSING_HANDLERS:
-            CLOSING_HANDLERS.append(member_services.move_members_on_close)
+        for handler in (member_services.move_members_on_close, member_services.release_group_on_close):
+            if handler not in CLOSING_HANDLERS:
+                CLOSING_HANDLERS.append(handler)
+        if member_services.refuse_moving_a_group_with_members not in MOVING_CHECKS:
+            MOVING_CHECKS.append(member_services.refuse_moving_a_group_with_members)
         register_member_counts(member_selectors.direct_member_counts)
         # the 工作台's to-dos: development, transfers, lost contact
         from organizations.todos import register_todos

@@ -112,6 +112,22 @@ def search_q(term: str, *, full_ids_visible: bool = True) -> Q:
     return Q(name__icontains=term)
 
 
+#: The party-group filter's value for members placed in no 党小组.
+NO_GROUP = "none"
+
+
+class PartyGroupFilter(django_filters.ModelChoiceFilter):
+    """Members placed in the chosen 党小组 (choices: the user's scope, each named with its branch)."""
+
+    @property
+    def field(self) -> forms.Field:
+        field = super().field
+        field.label_from_instance = lambda group: (
+            f"{group.parent.name} · {group.name}" if group.parent_id else group.name
+        )
+        return field
+
+
 class MemberFilterForm(FilterForm):
     """Checks of the member filters that look at more than one value's type."""
 
@@ -150,7 +166,20 @@ class MemberFilterSet(ScopedFilterSet):
         widget=forms.TextInput(attrs={"placeholder": "姓名，或身份证号码（全号或后4位以上）"}),
     )
     org = OrganizationFilter(
-        queryset=Organization.objects.order_by("path"), to_field_name="code", method=handled_by_selector
+        # a 党小组 keeps no members of its own: the group has a filter of its own
+        queryset=Organization.objects.exclude(kind=OrgKind.GROUP).order_by("path"),
+        to_field_name="code",
+        method=handled_by_selector,
+    )
+    party_group = PartyGroupFilter(
+        label="党小组",
+        queryset=Organization.objects.filter(kind=OrgKind.GROUP, dissolved_on__isnull=True)
+        .select_related("parent")
+        .order_by("path"),
+        to_field_name="code",
+        empty_label="全部",
+        null_label="未编入党小组",
+        null_value=NO_GROUP,
     )
     status = django_filters.ChoiceFilter(
         label="党员类型", choices=MemberStatus.choices, method=handled_by_selector

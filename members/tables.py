@@ -78,6 +78,13 @@ MEMBER_TABLE = Table(
             phone=False,
         ),
         Column("所在党组织", key="org", order_by=("organization_on_path",), export="organization_on_name"),
+        Column(
+            "党小组",
+            key="group",
+            order_by=("party_group_shown", "organization_on_path"),
+            export="party_group_shown",
+            phone=False,
+        ),
         Column("党员类型", key="status", order_by=("status_on",), export="status_label"),
         Column(
             "入党日期", key="joined", order_by=("joined_on",), export="joined_on", phone=False, nowrap=True

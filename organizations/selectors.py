@@ -37,9 +37,9 @@ def scope_overview(user: Any) -> ScopeOverview:
     orgs = Organization.objects.visible_to(user).active()
     by_kind = dict(orgs.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     kinds = {label: by_kind.get(value, 0) for value, label in OrgKind.choices if by_kind.get(value)}
-    counts = direct_member_counts(orgs.values_list("id", flat=True))
-    total = sum(c.members for c in counts.values())
-    probationary = sum(c.probationary for c in counts.values())
+    counts = [c for c in direct_member_counts(orgs.values_list("id", flat=True)).values() if not c.in_parent]
+    total = sum(c.members for c in counts)
+    probationary = sum(c.probationary for c in counts)
     return ScopeOverview(
         root=user.organization if not user.is_superuser else None,
         org_counts=kinds,
@@ -81,7 +81,8 @@ def subtree_counts(orgs: Sequence[Organization], ids_query: Iterable[int]) -> di
 
     ``ids_query`` selects the ids of ``orgs`` (pass a ``values_list`` queryset:
     it becomes a subquery of the one counting query).  A node's total includes
-    every row of ``orgs`` below it.
+    every row of ``orgs`` below it.  A 党小组 shows the members placed in it,
+    who are on its branch's roll already: they count once above it.
     """
     direct = direct_member_counts(ids_query)
     by_path = {org.path: org.pk for org in orgs}
@@ -92,6 +93,8 @@ def subtree_counts(orgs: Sequence[Organization], ids_query: Iterable[int]) -> di
             continue
         totals[org.pk].direct_members = counts.members
         totals[org.pk].add(counts)
+        if counts.in_parent:
+            continue  # counted at the branch that keeps them
         for prefix in ancestor_paths_of(org.path):
             ancestor_id = by_path.get(prefix)
             if ancestor_id is not None:

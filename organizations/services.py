@@ -17,7 +17,7 @@ from core.scopes import can_write, check_can_edit, in_scope, scope_root, sees_ev
 from core.versioning import lock_for_update, save_changed
 
 from .choices import BranchForm, OrgEventKind, OrgKind, PostTitle, Role
-from .hooks import CLOSING_HANDLERS
+from .hooks import CLOSING_HANDLERS, MOVING_CHECKS
 from .lineage import extend_lineage, rebuild_lineage
 from .models import (
     DocumentKind,
@@ -264,6 +264,8 @@ def org_move(
         raise ValidationError({"parent": "不能把党组织调整到它自己或它的下级之下"})
     validate_placement(org.kind, new_parent, day)
     validate_move_day(org, day)
+    for check in MOVING_CHECKS:
+        check(org, new_parent, day)
     old_parent = org.parent
     old_path = org.path
     new_path = new_parent.path + path_segment(org.pk)

@@ -164,6 +164,16 @@ class TestDemoCounty:
         assert 3 <= groups.count() <= 10
         assert all(g.parent.kind == OrgKind.BRANCH for g in groups.select_related("parent"))
 
+    def test_members_of_a_branch_with_party_groups_are_placed_in_them(self) -> None:
+        groups = Organization.objects.filter(kind=OrgKind.GROUP, dissolved_on__isnull=True)
+        for group in groups:
+            placed = Member.objects.current().filter(party_group=group)
+            assert placed.exists(), group.name
+            assert set(placed.values_list("organization_id", flat=True)) == {group.parent_id}
+        gefu = Organization.objects.get(name="各甫村党支部")  # the demo secretary's branch
+        roll = Member.objects.current().filter(organization=gefu)
+        assert roll.filter(party_group__isnull=True).count() == 0 < roll.count()
+
     def test_six_branches_and_one_general_branch_were_established_this_year(self) -> None:
         start = dt.date(YEAR, 1, 1)
         established = Organization.objects.established_between(start, END)

@@ -550,8 +550,21 @@ def build_posts(ctx: DemoContext, current: list[Member]) -> list[LeadershipPost]
     return posts
 
 
+def place_in_groups(members: list[Member]) -> None:
+    """编入党小组: the current members of a branch that has 党小组 are shared out among its groups, in turn."""
+    groups: dict[int, list[Organization]] = defaultdict(list)
+    for group in Organization.objects.filter(kind=OrgKind.GROUP, dissolved_on__isnull=True).order_by("code"):
+        groups[group.parent_id].append(group)
+    placed: dict[int, int] = defaultdict(int)
+    for member in members:
+        own = groups.get(member.organization_id)
+        if own and member.left_on is None:
+            member.party_group = own[placed[member.organization_id] % len(own)]
+            placed[member.organization_id] += 1
+
+
 def build(ctx: DemoContext) -> None:
-    """Create ``ctx.member_count`` members with their history, then the leadership teams."""
+    """Create ``ctx.member_count`` members with their history (placed in their branch's 党小组), then the teams."""
     homes: list[Home] = ctx.extra["member_homes"]
     factory = MemberFactory(ctx)
     sizes = allocate(ctx.member_count, [h.weight for h in homes])
@@ -566,6 +579,7 @@ def build(ctx: DemoContext) -> None:
             if d.leave_reason == LeaveReason.DEATH:
                 d.member.leave_note = "病故"
     members = [d.member for d in drafts]
+    place_in_groups(members)
     Member.objects.bulk_create(members, batch_size=1000)
     for p in periods:
         p.member_id = p.member.pk

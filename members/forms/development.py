@@ -29,6 +29,7 @@ from ..models.development import (
 )
 from ..selectors.development import approving_orgs_for, contact_candidates, upper_orgs_for
 from ..services.development import PERSON_FIELDS
+from .member import party_group_choices
 
 ALL = [("", "全部")]
 
@@ -120,6 +121,7 @@ class StepForm(forms.Form):
     late_reason = forms.CharField(
         label="超期审批原因", max_length=200, required=False, help_text="支部大会讨论后超过3个月审批时填写"
     )
+    party_group = forms.ModelChoiceField(Organization.objects.none(), label="编入党小组", required=False)
     handled_by = forms.CharField(label="经办人/谈话人", max_length=100, required=False)
     document_no = DocumentNoField()
     note = forms.CharField(
@@ -149,6 +151,11 @@ class StepForm(forms.Form):
             self.fields["approving_org"].queryset = Organization.objects.filter(pk__in=[o.pk for o in orgs])
             if orgs:
                 self.fields["approving_org"].initial = orgs[0].pk
+        if "party_group" in self.fields:
+            member = applicant.member
+            branch = member.organization if member is not None else applicant.organization
+            party_group_choices(self.fields["party_group"], Organization.objects.filter(parent=branch))
+            self.fields["party_group"].help_text = f"{branch.name}下设的党小组；未设党小组的留空"
         style_widgets(self)
 
     def particulars(self) -> dict[str, Any]:

@@ -15,17 +15,19 @@ from core.forms import DateField, DocumentNoField, OrganizationChoiceField, scop
 from core.idcard import parse_id_number
 from core.versioning import VersionedForm
 from core.views import apply_service_errors
-from organizations.choices import MEMBER_HOLDING_KINDS
+from organizations.choices import MEMBER_HOLDING_KINDS, OrgKind
 from organizations.models import Organization
 
 from ..choices import Gender
 from ..models import Member
 from ..services.member import (
+    EDITABLE_FIELDS,
     PROFILE_FIELDS,
     check_id_number_free,
     validate_dates,
     validate_holding_org,
     validate_identity,
+    validate_party_group,
 )
 
 
@@ -91,6 +93,9 @@ class MemberRulesMixin:
             validate_dates(candidate)
             if "organization" in data and data["organization"] is not None:
                 validate_holding_org(data["organization"], dt.date.today())
+            organization = data.get("organization") or getattr(self.instance, "organization", None)
+            if data.get("party_group") is not None and organization is not None:
+                validate_party_group(data["party_group"], organization)
         except ValidationError as exc:
             apply_service_errors(self, exc)  # type: ignore[arg-type]
         return data
@@ -130,8 +135,19 @@ FORM_FIELDS = (
 assert set(FORM_FIELDS) == set(PROFILE_FIELDS)
 
 
+def party_group_choices(field: forms.ModelChoiceField, groups: Any) -> None:
+    """``field`` offers ``groups`` (active 党小组, each named with its branch), "未编入党小组" for none."""
+    field.queryset = groups.filter(kind=OrgKind.GROUP, dissolved_on__isnull=True).select_related("parent")
+    field.label_from_instance = lambda group: (
+        f"{group.parent.name} · {group.name}" if group.parent_id else group.name
+    )
+    field.empty_label = "未编入党小组"
+    field.required = False
+    field.help_text = "所在党支部下设的党小组（编入党小组）"
+
+
 class MemberEditForm(MemberRulesMixin, VersionedForm, forms.ModelForm):
-    """Corrects a member's profile (member_update); branch and status change elsewhere.
+    """Corrects a member's profile and 党小组 (member_update); branch and status change elsewhere.
 
     Editing a member carries the version and the values the page was loaded
     with (``core.versioning``), so a save over someone else's newer change is refused.
@@ -139,7 +155,7 @@ class MemberEditForm(MemberRulesMixin, VersionedForm, forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = FORM_FIELDS
+        fields = (*FORM_FIELDS, "party_group")
         # Birth, joining and becoming full are facts: none lies after today.
         field_classes = {"birth_date": DateField, "joined_on": DateField, "full_on": DateField}
 
@@ -149,22 +165,26 @@ class MemberEditForm(MemberRulesMixin, VersionedForm, forms.ModelForm):
         self.relax_derived_fields()
         if instance is not None and instance.pk:
             self.init_version(instance)
+            # the groups of the member's own branch (a move to another branch clears the group)
+            party_group_choices(
+                self.fields["party_group"], Organization.objects.filter(parent=instance.organization)
+            )
         style_widgets(self)
 
     def profile_changes(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in PROFILE_FIELDS}
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
 
     def profile_edits(self) -> dict[str, Any]:
-        """The profile fields this user changed (member_update writes only those)."""
+        """The fields this user changed, profile and 党小组 (member_update writes only those)."""
         edited = {*self.changed_fields(), *self.derived_fields}
-        return {name: self.cleaned_data[name] for name in PROFILE_FIELDS if name in edited}
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in edited}
 
 
 class MemberCreateForm(MemberEditForm):
     """Registers (建档) an existing member (member_register) in an organization the user may edit."""
 
     class Meta(MemberEditForm.Meta):
-        fields = ("organization", "status", *FORM_FIELDS)
+        fields = ("organization", "party_group", "status", *FORM_FIELDS)
         field_classes = MemberEditForm.Meta.field_classes
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -182,6 +202,10 @@ class MemberCreateForm(MemberEditForm):
         )
         if getattr(user, "organization", None) is not None and not self.is_bound:
             self.initial.setdefault("organization", user.organization.pk)
+        # any group of the scope; clean() checks it belongs to the organization chosen
+        party_group_choices(
+            self.fields["party_group"], Organization.objects.editable_by(user).order_by("path")
+        )
         style_widgets(self)
 
 

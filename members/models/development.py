@@ -91,6 +91,7 @@ STEP_PARTICULARS: dict[int, tuple[str, ...]] = {
     Step.TRAINING: ("training_days", "training_hours"),
     Step.ADMISSION_MEETING: ("votes_entitled", "votes_present", "votes_for"),
     Step.ADMISSION_APPROVAL: ("approving_org", "decision", "refusal_reason", "late_reason"),
+    Step.GROUP_ASSIGNMENT: ("party_group",),
     Step.CONFIRMATION_MEETING: (
         "votes_entitled",
         "votes_present",
@@ -324,6 +325,16 @@ class DevelopmentStep(models.Model):
     decision = models.CharField("审批结论", max_length=20, choices=Decision.choices, blank=True)
     refusal_reason = models.CharField("不予批准理由", max_length=300, blank=True)
     late_reason = models.CharField("超期审批原因", max_length=200, blank=True)
+    # Step 19 (编入党支部和党小组): the 党小组 of the branch the new member is placed in, when it has groups.
+    party_group = models.ForeignKey(
+        Organization,
+        verbose_name="编入党小组",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "GROUP"},
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     objects = DevelopmentStepQuerySet.as_manager()

@@ -30,19 +30,34 @@ from ..models import Member, MemberPeriod
 
 
 def direct_member_counts(org_ids: Iterable[int]) -> dict[int, DirectCounts]:
-    """Current members held directly by each organization, in one grouped query."""
+    """Current members held directly by each organization, and placed in each 党小组, in one grouped query.
+
+    A member placed in a 党小组 stays on the branch's roll: the group's counts
+    are marked ``in_parent`` so the tree adds them up once, at the branch.
+    """
     rows = (
         Member.objects.current()
-        .filter(organization_id__in=org_ids)  # a queryset stays a subquery
-        .values("organization_id")
+        # a queryset stays a subquery (once per side of the OR)
+        .filter(Q(organization_id__in=org_ids) | Q(party_group_id__in=org_ids))
+        .values("organization_id", "party_group_id")
         .annotate(
             members=Count("id"),
             full=Count("id", filter=Q(status=MemberStatus.FULL)),
         )
     )
-    return {
-        r["organization_id"]: DirectCounts(r["members"], r["full"], r["members"] - r["full"]) for r in rows
-    }
+    held: dict[int, list[int]] = {}
+    placed: dict[int, list[int]] = {}
+    ids = None if isinstance(org_ids, QuerySet) else set(org_ids)
+    for r in rows:
+        for key, sums in ((r["organization_id"], held), (r["party_group_id"], placed)):
+            if key is not None and (ids is None or key in ids):
+                total = sums.setdefault(key, [0, 0])
+                total[0] += r["members"]
+                total[1] += r["full"]
+    counts = {pk: DirectCounts(n, full, n - full) for pk, (n, full) in held.items()}
+    # a group holds no members itself, so its key never clashes with a branch's
+    counts.update({pk: DirectCounts(n, full, n - full, in_parent=True) for pk, (n, full) in placed.items()})
+    return counts
 
 
 def member_list(*, user: Any, filters: MemberFilterSet) -> QuerySet[Member]:
@@ -75,6 +90,7 @@ def member_list(*, user: Any, filters: MemberFilterSet) -> QuerySet[Member]:
             organization_on_name=F("organization__name"),
             organization_on_code=F("organization__code"),
             organization_on_path=F("organization__path"),
+            party_group_shown=F("party_group__name"),
             visible_now=Value(True),
             history_only=Value(False),
         )
@@ -101,6 +117,17 @@ def member_list(*, user: Any, filters: MemberFilterSet) -> QuerySet[Member]:
                 default=Value(True),
                 output_field=BooleanField(),
             ),
+        )
+        # The 党小组 has no dated history: today's group, shown where the member is in the same branch as then.
+        members = members.annotate(
+            party_group_shown=Case(
+                When(
+                    Q(history_only=False, organization_id=F("periods__organization_id")),
+                    then=F("party_group__name"),
+                ),
+                default=Value(None),
+                output_field=CharField(),
+            )
         )
     members = _with_sort_keys(filters.filter_queryset(members))
     if day is not None and _filters_on_todays_data(data):
@@ -137,6 +164,7 @@ def _with_sort_keys(members: QuerySet[Member]) -> QuerySet[Member]:
 
 #: Member filters that read today's personal data (hidden on a past day's ``history_only`` rows).
 TODAYS_DATA_FILTERS = (
+    "party_group",
     "gender",
     "ethnicity",
     "education",

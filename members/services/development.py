@@ -65,8 +65,10 @@ from .member import (
     build_member,
     member_confirm,
     member_leave,
+    member_update,
     refuse_id_number,
     validate_holding_org,
+    validate_party_group,
     write_initial_periods,
 )
 
@@ -397,8 +399,17 @@ def _check_nothing(
     """Steps with no rule beyond order and dates (the talk included: lateness is flagged, not refused)."""
 
 
+def _check_group_assignment(
+    actor: Any, applicant: Applicant, steps: Sequence[DevelopmentStep], step: DevelopmentStep
+) -> None:
+    """Step 19: the 党小组, when one is named, is a group of the new member's branch."""
+    if step.party_group is not None and applicant.member is not None:
+        validate_party_group(step.party_group, applicant.member.organization)
+
+
 StepCheck = Callable[[Any, Applicant, Sequence[DevelopmentStep], DevelopmentStep], None]
 STEP_CHECKS: dict[int, StepCheck] = {
+    Step.GROUP_ASSIGNMENT: _check_group_assignment,
     Step.CONTACTS: _check_contacts,
     Step.CANDIDATE: _check_candidate,
     Step.INTRODUCERS: _check_introducers,
@@ -515,6 +526,9 @@ def step_record(
     step.save()
     if number == Step.ADMISSION_MEETING:
         _admit(actor, applicant, step)
+    elif number == Step.GROUP_ASSIGNMENT and step.party_group is not None and applicant.member is not None:
+        # 编入党小组: the member record says which group (audited, a form loaded before goes stale)
+        member_update(actor=actor, member=applicant.member, party_group=step.party_group)
     elif number == Step.CONFIRMATION_MEETING:
         _decide_probation(actor, applicant, steps, step)
     return step

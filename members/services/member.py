@@ -36,7 +36,7 @@ from core.fieldcrypto import id_hash_q
 from core.idcard import parse_id_number
 from core.scopes import check_can_edit
 from core.versioning import lock_for_update, save_changed
-from organizations.choices import MEMBER_HOLDING_KINDS
+from organizations.choices import MEMBER_HOLDING_KINDS, OrgKind
 from organizations.models import Organization
 from organizations.rules import get_rule
 
@@ -74,6 +74,11 @@ PROFILE_FIELDS = (
     "is_hardship",
     "is_mobile",
 )
+
+
+#: What ``member_update`` may change: the profile, and the 党小组 of the member's branch
+#: (编入党小组, step 19 of the pipeline, or a later change within the branch: no dated history).
+EDITABLE_FIELDS = (*PROFILE_FIELDS, "party_group")
 
 
 #: What registering an ID number held by a record outside the actor's scope says, whatever that
@@ -116,6 +121,18 @@ def validate_holding_org(org: Organization, day: dt.date, field: str = "organiza
         )
     if not org.existed_on(day):
         raise ValidationError({field: f"“{org.name}”在{day:%Y-%m-%d}不存在或已撤销"})
+
+
+def validate_party_group(
+    group: Organization | None, organization: Organization, field: str = "party_group"
+) -> None:
+    """A member's 党小组 is an active 党小组 of the member's own branch (none is fine)."""
+    if group is None:
+        return
+    if group.kind != OrgKind.GROUP or group.parent_id != organization.pk:
+        raise ValidationError({field: f"“{group.name}”不是“{organization.name}”下设的党小组"})
+    if not group.is_active:
+        raise ValidationError({field: f"“{group.name}”已于{group.dissolved_on:%Y-%m-%d}撤销"})
 
 
 def validate_identity(member: Member) -> None:
@@ -207,6 +224,7 @@ def build_member(*, organization: Organization, **fields: Any) -> Member:
     validate_probation_current(member)
     member.full_clean()
     validate_holding_org(organization, dt.date.today())
+    validate_party_group(member.party_group, organization)
     return member
 
 
@@ -268,14 +286,14 @@ def member_register(*, actor: Any, organization: Organization, **fields: Any) ->
 def member_update(
     *, actor: Any, member: Member, expected_version: int | None = None, **changes: Any
 ) -> Member:
-    """Correct a member's profile fields (not branch or status, which have their own services).
+    """Correct a member's profile fields or 党小组 (not branch or status, which have their own services).
 
     ``changes`` are the fields the user changed; the row is locked and only
     those are written.  ``expected_version`` is the version the user's form
     was loaded with (None: no form, e.g. an import): a record saved since is
     refused (``core.versioning.StaleRecord``), nothing written.
     """
-    unknown = set(changes) - set(PROFILE_FIELDS)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"member_update cannot change {sorted(unknown)}")
     lock_for_update(Member, member, expected_version=expected_version)
@@ -288,6 +306,8 @@ def member_update(
     dates_changed = any(f in changed for f in ("joined_on", "full_on"))
     for field in changed:
         setattr(member, field, changes[field])
+    if "party_group" in changed:
+        validate_party_group(member.party_group, member.organization)
     validate_identity(member)
     check_id_number_free(actor, member.id_number, member=member)
     validate_dates(member)
@@ -417,6 +437,8 @@ def move_members_on_close(
     org: Organization, successor: Organization | None, day: dt.date, actor: Any
 ) -> None:
     """Closing handler: a merged organization's members move to the successor; a dissolved one must be empty."""
+    if org.kind == OrgKind.GROUP:
+        return  # a 党小组 keeps no members on its roll (release_group_on_close)
     members = Member.objects.current().filter(organization=org)
     if successor is None:
         count = members.count()
@@ -429,3 +451,31 @@ def move_members_on_close(
     for member in members.select_related("organization"):
         lock_for_update(Member, member)
         _change_branch(member, successor, day, PeriodReason.MERGED, actor)
+
+
+def release_group_on_close(
+    org: Organization, successor: Organization | None, day: dt.date, actor: Any
+) -> None:
+    """Closing handler: the members placed in a closed 党小组 go to its successor group of the same branch, or to none."""
+    if org.kind != OrgKind.GROUP:
+        return
+    keeps = successor if successor is not None and successor.kind == OrgKind.GROUP else None
+    if keeps is not None and keeps.parent_id != org.parent_id:
+        keeps = None  # a group of another branch cannot hold this branch's members
+    for member in Member.objects.current().filter(party_group=org):
+        lock_for_update(Member, member)
+        member.party_group = keeps
+        save_changed(member, ["party_group"])  # one by one, so each is audited
+
+
+def refuse_moving_a_group_with_members(org: Organization, new_parent: Organization, day: dt.date) -> None:
+    """Moving check: a 党小组 moved under another branch would take members of its old branch along."""
+    if org.kind != OrgKind.GROUP:
+        return
+    placed = Member.objects.current().filter(party_group=org).count()
+    if placed:
+        raise ValidationError(
+            {
+                "parent": f"“{org.name}”编有{placed}名党员，请先将他们调整出该党小组（党员的组织关系在所在党支部）"
+            }
+        )

@@ -128,7 +128,12 @@ def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = _applicant(request, pk)
     steps = list(
         applicant.steps.select_related(
-            "first_contact", "second_contact", "first_introducer", "second_introducer", "approving_org"
+            "first_contact",
+            "second_contact",
+            "first_introducer",
+            "second_introducer",
+            "approving_org",
+            "party_group",
         ).order_by("day", "number", "id")
     )
     timeline = selectors.applicant_timeline(applicant, steps, dt.date.today())

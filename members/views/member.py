@@ -67,7 +67,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_visible_or_404(Member.objects.select_related("organization"), request.user, pk=pk)
+    member = get_visible_or_404(
+        Member.objects.select_related("organization", "party_group"), request.user, pk=pk
+    )
     return _detail_page(request, member)
 
 
@@ -147,7 +149,9 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @write_view
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_visible_or_404(Member.objects.select_related("organization"), request.user, pk=pk)
+    member = get_visible_or_404(
+        Member.objects.select_related("organization", "party_group"), request.user, pk=pk
+    )
     form = MemberEditForm(request.POST or None, instance=member)
     if not member.is_current:
         form.add_error(None, "已离开党组织的党员档案不能修改")

@@ -277,9 +277,9 @@ def test_list_page_query_count_does_not_grow_with_the_rows(
         # 1 the session, 2 the user, 3 the user's organization (scope root),
         # [with ?org=: the filter's organization, looked up by code,]
         # 4 COUNT(*) for the paginator, 5 the page of members joined to their
-        # organizations (or their periods of that day), 6 the organization
-        # choices of the filter form.  Nothing per row.
-        expected = 7 if "org" in query else 6
+        # organizations and 党小组 (or their periods of that day), 6 the organization
+        # choices of the filter form, 7 its 党小组 choices.  Nothing per row.
+        expected = 8 if "org" in query else 7
         with django_assert_num_queries(expected):
             response = client.get(LIST, query)
         assert len(response.context["page_obj"].object_list) == rows
