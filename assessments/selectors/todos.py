@@ -41,7 +41,12 @@ def assessment_todos(user: Any, today: dt.date) -> list[TodoGroup]:
     of_year = TargetAgreement.objects.filter(year=year, member=OuterRef("pk"))
     without = Member.objects.visible_to(user).current().filter(~Exists(of_year)).count()
     overdue = InspectionFinding.objects.visible_to(user).overdue_on(today).count()
-    rounds = list(rounds_for(user).filter(closed_on__isnull=True, year__gte=year - 1).order_by("-year", "pk"))
+    rounds = list(
+        rounds_for(user)
+        .filter(closed_on__isnull=True, year__gte=year - 1)
+        .select_related("organization")
+        .order_by("-year", "pk")
+    )
     not_graded = 0
     if rounds:
         covered = Q()

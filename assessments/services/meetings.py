@@ -83,11 +83,11 @@ def life_meeting_record(
         issues=issues,
         rectification=rectification,
     )
-    _validate(meeting)
-    if LifeMeeting.objects.filter(organization=organization, year=meeting.year).exists():
+    if held_on and LifeMeeting.objects.filter(organization=organization, year=held_on.year).exists():
         raise ValidationError(
-            {"held_on": f"{organization.name}{meeting.year}年度的民主生活会已登记，请修改原记录"}
+            {"held_on": f"{organization.name}{held_on.year}年度的民主生活会已登记，请修改原记录"}
         )
+    _validate(meeting)
     meeting.save()
     return meeting
 
@@ -108,12 +108,11 @@ def life_meeting_update(
         return meeting
     for f in changed:
         setattr(meeting, f, changes[f])
-    _validate(meeting)
-    if meeting.year != year:
-        if LifeMeeting.objects.filter(organization=meeting.organization, year=meeting.year).exists():
-            raise ValidationError(
-                {"held_on": f"{meeting.organization.name}{meeting.year}年度的民主生活会已登记"}
-            )
+    new_year = meeting.held_on.year if meeting.held_on else year
+    if new_year != year:
+        if LifeMeeting.objects.filter(organization=meeting.organization, year=new_year).exists():
+            raise ValidationError({"held_on": f"{meeting.organization.name}{new_year}年度的民主生活会已登记"})
         changed.append("year")
+    _validate(meeting)
     save_changed(meeting, changed)
     return meeting

@@ -84,9 +84,9 @@ def rating_record(
         rated_on=rated_on,
         note=note,
     )
-    _validate(rating)
     if StarRating.objects.filter(organization=organization, year=year).exists():
         raise ValidationError({"year": f"{organization.name}{year}年度已评定，请修改原记录"})
+    _validate(rating)
     rating.save()
     return rating
 
