@@ -591,7 +591,8 @@ def _subscription(c: Any) -> Any:
     return subscription_create(
         actor=c.secretary_a,
         organization=c.tree.branch_a,
-        publication=Publication.objects.get(name="《支部生活》"),
+        # get_or_create: a live-server test's flush empties what the data migration seeded
+        publication=Publication.objects.get_or_create(name="《支部生活》")[0],
         year=2026,
         copies=2,
         amount="36.00",

@@ -203,11 +203,11 @@ COMPLIANCE_TABLE = Table(
     columns=(
         Column("党支部", key="org", order_by=("org__path",), export="org.name"),
         Column("上级党组织", export="parent_name", phone=False),
-        Column("支部党员大会", export=_req("assembly")),
-        Column("支委会", export=_req("committee")),
-        Column("党小组会", export=_req("group")),
-        Column("党课", export=_req("lecture")),
-        Column("主题党日", export=_req("activity_day")),
+        Column("支部党员大会", export=_req("assembly"), phone=False),
+        Column("支委会", export=_req("committee"), phone=False),
+        Column("党小组会", export=_req("group"), phone=False),
+        Column("党课", export=_req("lecture"), phone=False),
+        Column("主题党日", export=_req("activity_day"), phone=False),
         Column(
             "未按期项目",
             key="behind",

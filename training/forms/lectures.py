@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from core.forms import DateField
 from members.forms.transfers import MemberPickerField
@@ -54,10 +55,14 @@ class LectureForm(RecordForm):
         if self.instance.lecturer_member_id:
             member.queryset = member.queryset | Member.objects.filter(pk=self.instance.lecturer_member_id)
         member.required = False
-        member.help_text = "讲课人是本组织范围内的党员时可查找选择；县直部门领导干部直接填写姓名和单位"
+        member.label = "或从本组织党员中选择"
+        member.help_text = "讲课人是本组织范围内的党员时可查找选择；县直部门领导干部直接填写上面的姓名和下面的单位"
         member.error_messages["invalid_choice"] = "请从本组织范围内的在册党员中选择"
         self.fields["lecturer_name"].required = False
-        self.fields["lecturer_name"].help_text = "选择了党员时可不填"
+        self.fields["lecturer_name"].label = "讲课人姓名"
+        self.fields["lecturer_name"].help_text = "从党员中选择时可不填"
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault("given_on", timezone.localdate())
         self.fields["hours"].help_text = "计入听课党员培训学时的学时数；不计学时请留空"
         self.fields["hours"].widget.attrs.update({"step": "0.5", "min": "0.5", "inputmode": "decimal"})
         if self.instance.pk and not self.is_bound:

@@ -67,6 +67,8 @@ class MeetingForm(RecordForm):
             self.fields[name].widget.attrs.update({"min": "0", "inputmode": "numeric"})
         self.fields["absent_note"].widget = forms.TextInput(attrs={"class": "form-control"})
         self.fields["absent_note"].help_text = "如：黄志明（外出务工）、李明（病假）"
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault("held_on", timezone.localdate())
 
 
 class ActivityDayForm(RecordForm):

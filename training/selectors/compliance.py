@@ -73,6 +73,10 @@ class Requirement:
     units: int = 1  # 党小组会: the number of groups (each has its own windows)
 
     @property
+    def kind_label(self) -> str:
+        return MeetingKind(self.kind).label
+
+    @property
     def due(self) -> int:
         return sum(1 for w in self.windows if w.counts)
 
