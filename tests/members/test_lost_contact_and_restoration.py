@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from core.dates import add_months
 from members.models import Departure, LostContact, Member, MemberPeriod, Restoration, Transfer
@@ -361,3 +362,60 @@ def test_a_suspended_member_outside_the_receivers_scope_is_not_revealed(
         letter_for(member_a, secretary_b, tree.branch_b)
     assert refused.value.message_dict == {"id_number": [ID_NUMBER_UNAVAILABLE]}
     assert not Transfer.objects.exists()
+
+
+# --- the pages ---------------------------------------------------------------------------------------
+
+
+def test_the_record_page_proposes_suspension_and_the_form_records_it(client, tree, member_a, secretary_a):
+    with on(LOST_SINCE):
+        record = lost_contact_record(actor=secretary_a, member=member_a, since=LOST_SINCE)
+    client.force_login(secretary_a)
+    url = reverse("members:lost_contact_suspend", args=[record.pk])
+    with on(dt.date(2024, 7, 10)):
+        page = client.get(record.get_absolute_url()).content.decode()
+        assert "停止党籍（待研究）" in page and url in page
+        response = client.post(url, {"day": "2024-07-10", "document_no": "新党发〔2024〕5号", "note": ""})
+    assert response.status_code == 302 and response["Location"] == member_a.get_absolute_url()
+    member_a.refresh_from_db()
+    assert member_a.leave_reason == "SUSPENDED"
+    with on(dt.date(2024, 8, 1)):
+        page = client.get(member_a.get_absolute_url()).content.decode()
+    assert reverse("members:member_restore", args=[member_a.pk]) in page
+
+
+def test_the_restoration_page_restores_a_suspended_member(client, tree, member_a, secretary_a):
+    suspended_on(member_a, secretary_a, dt.date(2025, 1, 10))
+    client.force_login(secretary_a)
+    url = reverse("members:member_restore", args=[member_a.pk])
+    with on(dt.date(2026, 3, 2)):
+        refused = client.post(url, {"day": "2026-03-01", "document_no": "", "organization": ""})
+        assert refused.status_code == 200 and refused.context["form"].errors["document_no"]
+        response = client.post(
+            url, {"day": "2026-03-01", "document_no": "新党发〔2026〕6号", "organization": ""}
+        )
+    assert response.status_code == 302
+    member_a.refresh_from_db()
+    assert member_a.is_current
+    with on(dt.date(2026, 3, 2)):
+        page = client.get(member_a.get_absolute_url()).content.decode()
+    assert "恢复党籍" in page and "新党发〔2026〕6号" in page
+
+
+def test_the_letter_page_asks_for_the_restoration_number(
+    client, tree, member_a, secretary_a, committee_staff
+):
+    suspended_on(member_a, secretary_a, dt.date(2025, 1, 10))
+    with on(dt.date(2026, 6, 15)):
+        letter = letter_for(member_a, committee_staff, tree.branch_b)
+        client.force_login(committee_staff)
+        page = client.get(letter.get_absolute_url())
+        assert page.context["restoring"] == member_a
+        assert "restoration_document_no" in page.context["accept_form"].fields
+        url = reverse("members:transfer_accept", args=[letter.pk])
+        refused = client.post(url, {"day": "2026-06-10"})
+        assert refused.context["accept_form"].errors["restoration_document_no"]
+        done = client.post(url, {"day": "2026-06-10", "restoration_document_no": "新党发〔2026〕9号"})
+    assert done.status_code == 302
+    member_a.refresh_from_db()
+    assert member_a.is_current and member_a.organization == tree.branch_b
