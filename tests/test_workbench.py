@@ -235,7 +235,7 @@ def test_the_workbench_costs_the_same_queries_for_one_row_or_many(
 ):
     _fill(tree, admin_user, secretary_a, rows)
     committee_staff.organization  # noqa: B018  (loaded with the session user on a page)
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(34):
         # organizations: 1 the five rules, 2 the organizations existing today, 3 their member counts,
         #   4 the posts held today
         # development: 5 approval_normal_months, 6 approval_max_months, 7 the open applicants
@@ -244,11 +244,12 @@ def test_the_workbench_costs_the_same_queries_for_one_row_or_many(
         # lost contact: 13 the two month rules, 14 open records, 15 suspended members
         # training: 16 the branches of the scope, 17 the meeting rules, 18 their groups,
         #   19 their full members, 20 the meetings, 21 the lectures, 22 the activity days,
-        #   23 the hour minimums, 24 the members below, 25 broken AV equipment
-        # assessments: 26 agreements not signed, 27 members without one, 28 rectifications overdue,
-        #   29 open appraisal rounds, 30 不合格 without a decision, 31 限期改正 falling due
+        #   23 the hour minimums, 24 the members below, 25 broken AV equipment,
+        #   26 sessions without attendance
+        # assessments: 27 agreements not signed, 28 members without one, 29 rectifications overdue,
+        #   30 open appraisal rounds, 31 不合格 without a decision, 32 限期改正 falling due
         groups = collect_todos(committee_staff, OVERDUE_DAY)
-        # overview: 32 organizations by kind, 33 member counts
+        # overview: 33 organizations by kind, 34 member counts
         scope_overview(committee_staff)
     found = {t.key: t.count for g in groups for t in g.todos}
     assert found["development.overdue"] == rows

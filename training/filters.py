@@ -86,10 +86,14 @@ class SessionFilterSet(ScopedFilterSet):
     form = django_filters.ChoiceFilter(label="培训形式", choices=TrainingForm.choices)
     level = django_filters.ChoiceFilter(label="层级", choices=Level.choices)
     org = OrganizationFilter(label="举办单位", queryset=_orgs(), to_field_name="code")
+    unrecorded = FlagFilter(label="只看未登记参训党员的", method="filter_unrecorded")
 
     class Meta:
         model = TrainingSession
         fields: list[str] = []
+
+    def filter_unrecorded(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(attendances__isnull=True) if value else queryset
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         term = value.strip()

@@ -81,3 +81,14 @@ def test_the_indicators_are_the_keys_of_indicators_md(tree):
         "av.township_committees_covered",
         "av.village_branches_covered",
     } <= keys
+
+
+def test_a_branch_counts_its_members_attendance_at_anyones_sessions(tree, county_staff, member_a, member_b):
+    from training.selectors.figures import members_person_times
+
+    make_session(tree.county, actor=county_staff, present=[member_a, member_b])
+    make_session(tree.branch_a, actor=county_staff, present=[member_a])
+    year = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert members_person_times(tree.branch_a, *year) == 2
+    assert members_person_times(tree.committee, *year) == 3
+    assert members_person_times(tree.branch_c, *year) == 0

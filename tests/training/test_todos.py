@@ -47,7 +47,9 @@ def test_branches_behind_members_behind_and_broken_equipment_are_counted(
     # Four months past: 32 × 4/12 = 10.7 hours due; member_a has 40, member_b none.
     assert found["training.hours_below"] == 1
     assert found["training.av_broken"] == 1
+    assert found["training.sessions_unrecorded"] == 0
     assert counts(secretary_a) == {
+        "training.sessions_unrecorded": 0,
         "training.meetings_behind": 0,
         "training.activity_day_behind": 0,
         "training.hours_below": 0,
@@ -70,10 +72,10 @@ def test_the_training_todos_cost_the_same_queries_for_more_branches(
         branch = make_org(tree.committee, f"C01T01X{i}", f"新增村党支部{i}", actor=admin_user)
         make_meeting(branch, actor=admin_user, held_on=dt.date(2026, 2, 1))
     committee_staff.organization  # noqa: B018  (loaded with the session user on a page)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         # compliance: 1 the branches of the scope (the tree on the day), 2 the rules, 3 their groups,
         # 4 their full members, 5 the meetings, 6 the lectures hosted, 7 the fixed activity days;
-        # hours: 8 the two minimums, 9 the members below; equipment: 10 the broken sets
+        # hours: 8 the two minimums, 9 the members below; 10 the broken sets; 11 sessions without attendance
         training_todos(committee_staff, DAY)
 
 

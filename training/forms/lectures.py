@@ -56,7 +56,9 @@ class LectureForm(RecordForm):
             member.queryset = member.queryset | Member.objects.filter(pk=self.instance.lecturer_member_id)
         member.required = False
         member.label = "或从本组织党员中选择"
-        member.help_text = "讲课人是本组织范围内的党员时可查找选择；县直部门领导干部直接填写上面的姓名和下面的单位"
+        member.help_text = (
+            "讲课人是本组织范围内的党员时可查找选择；县直部门领导干部直接填写上面的姓名和下面的单位"
+        )
         member.error_messages["invalid_choice"] = "请从本组织范围内的在册党员中选择"
         self.fields["lecturer_name"].required = False
         self.fields["lecturer_name"].label = "讲课人姓名"

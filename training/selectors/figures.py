@@ -109,6 +109,15 @@ def training_figures(org: Organization, start: dt.date, end: dt.date) -> Trainin
     )
 
 
+def members_person_times(org: Organization, start: dt.date, end: dt.date) -> int:
+    """Attendances of ``org``'s members (where each stood on the day) at anyone's sessions in the period."""
+    return (
+        Attendance.objects.within_then(org, "session__start_on")
+        .filter(session__start_on__gte=start, session__start_on__lte=end)
+        .count()
+    )
+
+
 def training_indicators(org: Organization, start: dt.date, end: dt.date) -> dict[str, Any]:
     """Every training.*, lectures.* and av.* key of INDICATORS.md for ``org``'s subtree and the period."""
     return {

@@ -17,6 +17,7 @@ from core.scopes import can_write, scope_root, sees_everything
 from organizations.todos import MAX_ITEMS, Action, Todo, TodoGroup, TodoItem
 
 from ..choices import MeetingKind
+from ..models import TrainingSession
 from ..periods import Period
 from .av import out_of_service
 from .compliance import branch_compliance, compliance_branches
@@ -24,12 +25,13 @@ from .hours import PROGRESS, below_count, minimums
 
 
 def training_todos(user: Any, today: dt.date) -> list[TodoGroup]:
-    """Branches behind on 三会一课 / 主题党日, members behind on hours, broken equipment: 11 queries.
+    """Sessions without attendance, branches behind on 三会一课 / 主题党日, members behind on hours, broken
+    equipment: 11 queries.
 
     compliance: 1 the branches of the scope, 2 the rules, 3 their groups, 4 their
     full members, 5 the meetings, 6 the lectures, 7 the activity days; hours:
-    8 the two minimums, 9 the count; equipment: 10 the broken sets; 11 none more
-    (the organizations come joined in).
+    8 the two minimums, 9 the count; 10 the broken sets (their organizations
+    joined in); 11 the sessions without attendance.
     """
     if not sees_everything(user) and scope_root(user) is None:
         return []
@@ -41,7 +43,16 @@ def training_todos(user: Any, today: dt.date) -> list[TodoGroup]:
     rule = minimums(today.year, today, PROGRESS)
     below = below_count(user, rule, today)
     broken = list(out_of_service(user).select_related("organization").order_by("status_on", "pk"))
+    unrecorded = TrainingSession.objects.visible_to(user).filter(attendances__isnull=True).count()
     todos = [
+        Todo(
+            "training.sessions_unrecorded",
+            "尚未登记参训党员的培训",
+            unrecorded,
+            f"{reverse('training:session_list')}?{urlencode({'unrecorded': 'on'})}",
+            "warning",
+            hint="人次按参训名单统计，请逐个党支部勾选到会党员" if unrecorded else "",
+        ),
         Todo(
             "training.meetings_behind",
             f"{today.year}年三会一课未按期开展的党支部",

@@ -9,12 +9,15 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.scopes import can_write
+from organizations.choices import OrgKind
 from organizations.models import Organization
 
 from ..forms.overview import OverviewForm
+from ..models import TrainingSession
 from ..selectors.av import av_figures
 from ..selectors.compliance import branch_compliance, compliance_branches, compliance_summary
-from ..selectors.figures import training_figures
+from ..selectors.figures import members_person_times, training_figures
 from ..selectors.lectures import lecture_figures
 from .common import crumbs, nav
 
@@ -24,7 +27,18 @@ from .common import crumbs, nav
 def index(request: HttpRequest) -> HttpResponse:
     """Sessions and person-times by kind and level, lectures, AV coverage and compliance, for any subtree and period."""
     form = OverviewForm(request.GET or None, user=request.user)
-    context: dict[str, object] = {"form": form, "breadcrumbs": crumbs(("概览", "")), **nav("index")}
+    writer = can_write(request.user)
+    context: dict[str, object] = {
+        "form": form,
+        "can_write": writer,
+        "unrecorded": (
+            TrainingSession.objects.editable_by(request.user).filter(attendances__isnull=True).count()
+            if writer
+            else 0
+        ),
+        "breadcrumbs": crumbs(("概览", "")),
+        **nav("index"),
+    }
     valid = form.is_valid() if form.is_bound else True
     if valid:
         if not form.is_bound:
@@ -40,6 +54,8 @@ def index(request: HttpRequest) -> HttpResponse:
                 period=period,
                 as_of=as_of,
                 training=training_figures(org, period.start, period.end),
+                members_attended=members_person_times(org, period.start, period.end),
+                branch_level=org.kind in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH),
                 lectures=lecture_figures(org, period.start, period.end),
                 av=av_figures(org, period.start, as_of),
                 compliance=compliance_summary(rows),
