@@ -300,3 +300,23 @@ def test_deleting_a_session_deletes_its_roll_with_audit_rows(tree, secretary_a, 
 
 def test_a_village_branch_of_the_cast_is_a_village(tree):
     assert tree.branch_a.category == OrgCategory.VILLAGE
+
+
+def test_the_rolls_audit_rows_are_those_a_save_one_at_a_time_writes(tree, secretary_a, member_a, member_a2):
+    """The bulk write's audit rows (core.bulkaudit) match auditlog's own for a row saved alone."""
+    from core.audit import acting_as
+
+    bulk = make_session(tree.branch_a, actor=secretary_a, present=[member_a])
+    single = make_session(tree.branch_a, actor=secretary_a, title="对照")
+    with acting_as(secretary_a):
+        Attendance.objects.create(session=single, member=member_a, organization=tree.branch_a)
+    entries = LogEntry.objects.get_for_model(Attendance).filter(action=LogEntry.Action.CREATE).order_by("id")
+    written, saved = list(entries)
+    assert written.object_id == bulk.attendances.get().pk
+
+    def comparable(entry):
+        changes = dict(entry.changes_dict)
+        changes.pop("session")  # two sessions
+        return changes, entry.actor, entry.action, entry.content_type
+
+    assert comparable(written) == comparable(saved)

@@ -4,8 +4,9 @@ Called by the session and lecture services (``training.services.sessions``,
 ``training.services.lectures``), inside their ``@service`` transaction after
 they locked the event and checked the actor's scope.  Rows are written in
 bulk (``bulk_create``, one ``DELETE``) with their audit rows built by
-``core.bulkaudit``, so 200 attendees cost the same few queries as 2 (on
-SQLite the inserts go in batches of about 70 audit rows).
+``core.bulkaudit`` (``PendingCreates`` for the new rows, one insert;
+``delete_entry`` for the removed ones), so 200 attendees cost the same few
+queries as 2 (conventions: "Many rows at once").
 """
 
 from __future__ import annotations
@@ -15,47 +16,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditlog.context import disable_auditlog
-from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.encoding import smart_str
 
-from core.bulkaudit import AuditContext, delete_entry
+from core.bulkaudit import AuditContext, PendingCreates, delete_entry
 from members.models import MemberPeriod
 from organizations.models import Organization
 
 from ..selectors.attendance import Roll, digest
 
 STALE_MESSAGE = "{org}的名单在您打开页面后已被他人修改，未保存。页面已显示最新名单，请核对后重新提交。"
-
-
-def created_entry(obj: Any, context: AuditContext) -> LogEntry | None:
-    """The "create" entry auditlog would write for ``obj``, saved just now by ``bulk_create`` (no query).
-
-    As ``core.bulkaudit`` builds them for the member import; attendance rows
-    have no value the insert itself fills, so the diff after the insert is
-    the one auditlog makes on save.
-    """
-    changes = model_instance_diff(None, obj, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES)
-    if not changes:
-        return None
-    return LogEntry(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_pk=smart_str(obj.pk),
-        object_id=obj.pk,
-        object_repr=smart_str(obj),
-        action=LogEntry.Action.CREATE,
-        changes=changes,
-        actor=context.actor,
-        actor_email=context.actor_email,
-        remote_addr=context.remote_addr,
-        remote_port=context.remote_port,
-        cid=context.cid,
-        timestamp=timezone.now(),
-    )
 
 
 class StaleRoll(ValidationError):
@@ -131,8 +101,9 @@ def record_roll(
             roll.model(**{roll.event_field: roll.event}, member=period.member, organization=organization)
             for period in sorted(periods, key=lambda p: p.member_id)
         ]
+        pending = PendingCreates(rows, context)  # diffed now, no query
         roll.model.objects.bulk_create(rows)
-        entries += [entry for row in rows if (entry := created_entry(row, context)) is not None]
+        pending.insert()
     if entries:
         LogEntry.objects.bulk_create(entries)
     return RollResult(organization, present=len(wanted), added=len(to_add), removed=len(to_remove))
