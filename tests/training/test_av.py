@@ -113,16 +113,18 @@ def test_equipment_goes_to_a_branch_or_committee_not_a_party_group(tree, county_
 @pytest.fixture
 def ledger(monkeypatch):
     """A stand-in for the dues app's retained-dues ledger, registered as it would from its ready()."""
+    from core import spending
+
     calls: list[tuple] = []
 
-    def book(*, equipment, actor, before):
-        calls.append((equipment.pk, hooks.spending_of(equipment), before))
-        if equipment.amount > Decimal("50000"):
+    def book(*, spending, before, actor):
+        calls.append((spending.record_id, spending, before))
+        if spending.amount > Decimal("50000"):
             raise ValidationError({"amount": "留存党费余额不足"})
 
-    monkeypatch.setattr(hooks, "_av_spending", [])
-    hooks.register_av_spending(book)
-    hooks.register_av_spending(book)
+    monkeypatch.setattr(spending, "_handlers", [])
+    spending.register_spending_handler(book)
+    spending.register_spending_handler(book)
     return calls
 
 
@@ -133,6 +135,7 @@ def test_a_retained_dues_purchase_is_handed_to_the_dues_ledger_once_and_its_corr
     equipment = make_equipment(tree.branch_a, actor=county_staff)
     make_equipment(tree.branch_b, actor=county_staff, funding="FISCAL")
     assert len(ledger) == 1 and ledger[0][2] is None and ledger[0][1].from_retained_dues
+    assert ledger[0][1].source == hooks.AV_SOURCE and ledger[0][0] == equipment.pk
     equipment_update(actor=county_staff, equipment=equipment, expected_version=1, amount=Decimal("1500.00"))
     assert len(ledger) == 2
     before, now = ledger[1][2], ledger[1][1]
