@@ -38,10 +38,21 @@ class MemberRow:
     def status_label(self) -> str:
         return AgreementStatus(self.status).label
 
+    organization: Organization | None = None
+
     @property
     def left(self) -> bool:
         """Signed here but no longer a member of the branch (left or moved since)."""
-        return self.member.left_on is not None
+        return self.member.left_on is not None or (
+            self.organization is not None and self.member.organization_id != self.organization.pk
+        )
+
+    @property
+    def signed_elsewhere(self) -> bool:
+        """Signed in another branch before moving here."""
+        return bool(
+            self.agreement and self.organization and self.agreement.subject_id != self.organization.pk
+        )
 
 
 @dataclass
@@ -94,11 +105,13 @@ def member_sheet(org: Organization, year: int, day: dt.date | None = None) -> Me
     day = day or (today if today.year <= year else dt.date(year, 12, 31))
     rules = exemption_rules()
     members = list(Member.objects.current().filter(organization=org).order_by("name", "id"))
+    # The members' agreements of the year wherever they signed (a member moved here since keeps the one
+    # signed in the old branch), and those signed here by members who have left or moved since.
     agreements = {
         a.member_id: a
         for a in TargetAgreement.objects.for_members()
-        .filter(year=year, subject=org)
-        .select_related("member")
+        .filter(Q(subject=org) | Q(member__in=[m.pk for m in members]), year=year)
+        .select_related("member", "subject")
         .order_by("member__name", "id")
     }
     rows = []
@@ -109,11 +122,12 @@ def member_sheet(org: Organization, year: int, day: dt.date | None = None) -> Me
                 agreements.pop(member.pk, None),
                 exemption_by_rule(member, day, rules),
                 member.age_on(day),
+                org,
             )
         )
     for agreement in agreements.values():  # left or moved since they signed here
         member = agreement.member
-        rows.append(MemberRow(member, agreement, None, member.age_on(day)))  # type: ignore[arg-type]
+        rows.append(MemberRow(member, agreement, None, member.age_on(day), org))  # type: ignore[arg-type]
     return MemberSheet(org, year, rows, day)
 
 
@@ -185,8 +199,8 @@ def subtree_progress(org: Organization, year: int) -> Progress:
     """``org``'s parties, each with its agreement and its members' signing: four queries.
 
     1 the parties, 2 their agreements of the year, 3 the members of the
-    subtree today by organization, 4 the members' agreements of the year by
-    organization.  A party's members are those anywhere below it.
+    subtree today by organization, 4 those members' agreements of the year by
+    their organization today.  A party's members are those anywhere below it.
     """
     parties = list(parties_of(org))
     agreements = {
@@ -207,11 +221,11 @@ def subtree_progress(org: Organization, year: int) -> Progress:
         progress.total.members += c["n"]
         if row:
             row.members += c["n"]
+    # By the member's organization today (a member who moved keeps the agreement signed before).
     signed = (
         TargetAgreement.objects.for_members()
-        .filter(year=year, member__left_on__isnull=True)
-        .within(org)
-        .values("subject__path")
+        .filter(year=year, member__left_on__isnull=True, member__organization__path__subtree=org.path)
+        .values("member__organization__path")
         .annotate(
             issued=Count("id"),
             signed=Count("id", filter=Q(signed_on__isnull=False)),
@@ -219,7 +233,7 @@ def subtree_progress(org: Organization, year: int) -> Progress:
         )
     )
     for c in signed.order_by():
-        for target in (row_of(c["subject__path"]), progress.total):
+        for target in (row_of(c["member__organization__path"]), progress.total):
             if target is not None:
                 target.issued += c["issued"]
                 target.signed += c["signed"]

@@ -152,7 +152,7 @@ class ChildCompletion:
 
 
 def completion_by_child(org: Organization, year: int, day: dt.date) -> list[ChildCompletion]:
-    """Each organization directly below ``org``: how many of its subtree held the year's meeting (three queries)."""
+    """Each organization directly below ``org``: how many of its subtree held the year's meeting, its own team's attendance (three queries)."""
     children = list(
         Organization.objects.active()
         .filter(parent=org)
@@ -169,13 +169,14 @@ def completion_by_child(org: Organization, year: int, day: dt.date) -> list[Chil
     for child in children:
         inside = [pk for pk, path in expected if path.startswith(child.path)]
         held = [m for m in meetings if m[0].startswith(child.path)]
+        own = [m for m in held if m[0] == child.path]  # its own team's meeting: the leaders counted
         rows.append(
             ChildCompletion(
                 child,
                 len(inside),
                 len(held),
-                sum(m[1] for m in held),
-                sum(m[2] for m in held),
+                sum(m[1] for m in own),
+                sum(m[2] for m in own),
             )
         )
     return [r for r in rows if r.expected]

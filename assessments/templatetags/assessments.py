@@ -22,8 +22,21 @@ def home_sheet_url(user: Any, year: int | None = None) -> str:
 
 @register.simple_tag
 def home_ranking_url(user: Any, year: int | None = None) -> str:
+    """The ranking of the agreements the user's organization issued, for the latest year already scored."""
+    from ..models import AssessmentScore
+
     org = home_org(user)
-    return reverse("assessments:ranking", args=[org.code, year or dt.date.today().year]) if org else ""
+    if org is None:
+        return ""
+    if year is None:
+        scored = (
+            AssessmentScore.objects.filter(agreement__organization=org)
+            .order_by("-agreement__year")
+            .values_list("agreement__year", flat=True)
+            .first()
+        )
+        year = scored or dt.date.today().year
+    return reverse("assessments:ranking", args=[org.code, year])
 
 
 BADGES = {
@@ -66,3 +79,9 @@ def cn_number(value: int) -> str:
     if n < 100:
         return CN_DIGITS[n // 10] + "十" + (CN_DIGITS[n % 10] if n % 10 else "")
     return str(n)
+
+
+@register.filter
+def sentence(value: str) -> str:
+    """A clause without its closing punctuation, to go inside a longer sentence."""
+    return (value or "").strip().rstrip("。；;，,.")

@@ -14,6 +14,7 @@ from core.scopes import can_write
 from organizations.choices import MEMBER_HOLDING_KINDS
 from organizations.regulations import regulation_figures
 
+from ..choices import GradeCategory
 from ..models import InspectionFinding
 from ..selectors.agreements import agreement_figures, subtree_progress
 from ..selectors.appraisals import appraisal_figures, rounds_for
@@ -21,6 +22,7 @@ from ..selectors.common import chosen_year, year_bounds
 from ..selectors.inspections import inspection_figures
 from ..selectors.meetings import life_meeting_figures
 from ..selectors.ratings import rating_figures
+from ..services.appraisals import grade_categories
 from .common import chosen_org
 
 
@@ -31,6 +33,15 @@ def index(request: HttpRequest) -> HttpResponse:
     year = chosen_year(request)
     start, end = year_bounds(year)
     today = dt.date.today()
+    rounds = list(rounds_for(request.user).filter(year=year).select_related("organization"))
+    # The year's own words for the categories (优秀、称职、不称职 where the round uses them).
+    words = {c: label for c, label in GradeCategory.choices}
+    if rounds:
+        words.update({category: grade for grade, category in grade_categories(rounds[0].grades).items()})
+    ratings = rating_figures(org, year)
+    last_ratings = (
+        None if ratings.townships_rated or ratings.villages_rated else rating_figures(org, year - 1)
+    )
     return render(
         request,
         "assessments/index.html",
@@ -42,10 +53,12 @@ def index(request: HttpRequest) -> HttpResponse:
             "progress": subtree_progress(org, year),
             "meetings": life_meeting_figures(org, start, end),
             "appraisal": appraisal_figures(org, start, end),
-            "rounds": list(rounds_for(request.user).filter(year=year).select_related("organization")),
+            "rounds": rounds,
+            "words": words,
             "inspections": inspection_figures(org, start, end),
             "overdue": InspectionFinding.objects.within(org).overdue_on(today).count(),
-            "ratings": rating_figures(org, year),
+            "ratings": ratings,
+            "last_ratings": last_ratings,
             "regulations": regulation_figures(org, start, end),
             "keeps_members": org.kind in MEMBER_HOLDING_KINDS,
             "can_write": can_write(request.user),
