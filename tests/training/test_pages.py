@@ -209,3 +209,20 @@ def test_the_session_form_records_a_session_and_leads_to_the_roll(client, tree, 
     assert response["Location"] == roll_url(session)
     assert session.end_on == session.start_on and session.level == "BRANCH"
     assert set(session.topic_text.split("、")) == {"甘蔗栽培", "养猪"}
+
+
+def test_a_register_too_large_to_export_at_once_asks_for_a_narrower_period(
+    client, tree, county_staff, member_a, member_a2, monkeypatch
+):
+    from training.views import sessions as views
+
+    monkeypatch.setattr(views, "REGISTER_EXPORT_LIMIT", 1)
+    make_session(tree.branch_a, actor=county_staff, present=[member_a, member_a2])
+    client.force_login(county_staff)
+    response = client.get(reverse("training:attendance_list"), {"format": "xlsx", "org": tree.branch_a.code})
+    assert (
+        response.status_code == 302
+        and response["Location"] == f"{reverse('training:attendance_list')}?org=C01T01B01"
+    )
+    page = client.get(response["Location"])
+    assert "一次最多导出1条" in page.content.decode()

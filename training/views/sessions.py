@@ -31,6 +31,8 @@ from ..tables import ATTENDANCE_TABLE, SESSION_TABLE
 from .attendance import roll_page
 from .common import crumbs, nav
 
+#: The attendance register exports at most this many rows at once (about two months of a county).
+REGISTER_EXPORT_LIMIT = 20000
 #: Topics offered under the topic field: the most used first.
 SUGGESTED_TOPICS = 12
 
@@ -194,6 +196,15 @@ def attendance_list_view(request: HttpRequest) -> HttpResponse:
     """The attendance register (参训记录) of members in scope, at whoever's sessions; exported per period."""
     filters = AttendanceFilterSet(request.GET, user=request.user)
     rows = attendance_list(user=request.user, filters=filters) if filters.valid else Attendance.objects.none()
+    if request.GET.get("format") == "xlsx" and (found := rows.count()) > REGISTER_EXPORT_LIMIT:
+        # A county's year is some 80,000 rows: minutes of writing for one request.  Narrow it first.
+        messages.warning(
+            request,
+            f"符合条件的参训记录有{found}条，一次最多导出{REGISTER_EXPORT_LIMIT}条，请按期间或党组织筛选后分批导出。",
+        )
+        query = request.GET.copy()
+        query.pop("format")
+        return redirect(f"{request.path}?{query.urlencode()}")
     totals = rows.aggregate(
         people=Count("id"), members=Count("member", distinct=True), hours=Sum("session__hours")
     )
