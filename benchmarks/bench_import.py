@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 import time
 import tracemalloc
 from pathlib import Path
@@ -108,6 +109,65 @@ def run(ctx: BenchContext) -> None:
     _import_and_update(ctx, actor, good, branches)
 
 
+class Clerk:
+    """Another user saving a member once a second while the import writes, as a web request would.
+
+    Its own connection, with the web's wait (SQLITE_BUSY_TIMEOUT / DB_LOCK_TIMEOUT):
+    each save either waits for the import's write lock and is saved, or gets
+    the error the 503 page answers (``core.dblocks.is_busy``); anything else
+    would be a 500.
+    """
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.outcomes: list[tuple[str, float]] = []
+        self.running = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.thread is None:
+            self.running.set()
+            self.thread = threading.Thread(target=self.run, daemon=True)
+            self.thread.start()
+
+    def stop(self) -> None:
+        self.running.clear()
+        if self.thread is not None:
+            self.thread.join(60)
+
+    def run(self) -> None:
+        from django.db import DatabaseError, connection
+
+        from core.dblocks import is_busy
+        from members.models import Member
+        from members.services.member import member_update
+
+        try:
+            member = Member.objects.visible_to(self.user).current().order_by("pk").first()
+            n = 0
+            while self.running.is_set():
+                n += 1
+                started = time.perf_counter()
+                try:
+                    member_update(
+                        actor=self.user, member=Member.objects.get(pk=member.pk), phone=f"1360000{n:04d}"
+                    )
+                    outcome = "saved"
+                except DatabaseError as exc:
+                    outcome = "busy" if is_busy(exc) else "error"
+                self.outcomes.append((outcome, time.perf_counter() - started))
+                time.sleep(1)
+        finally:
+            connection.close()
+
+    def summary(self) -> str:
+        saved = [s for o, s in self.outcomes if o == "saved"]
+        busy = [s for o, s in self.outcomes if o == "busy"]
+        errors = sum(1 for o, _ in self.outcomes if o == "error")
+        waited = f"，最长等待{max(saved):.1f}秒" if saved else ""
+        return f"保存成功{len(saved)}次{waited}；系统正忙（503）{len(busy)}次；其他错误（500）{errors}次"
+
+
 def _bad_file_and_memory(ctx: BenchContext, actor: Any, bad: Path) -> None:
     from members.models import Member
     from members.services import imports
@@ -146,14 +206,20 @@ def _import_and_update(ctx: BenchContext, actor: Any, good: Path, branches: list
     from members.services import imports
 
     marks: dict[str, float] = {}
+    clerk = Clerk(ctx.demo.users["secretary"])
 
     def progress(status: str, done: int, total: int) -> None:
         marks.setdefault(status, time.perf_counter())
+        if status == "WRITING":
+            clerk.start()  # another user saves a member every second while the import writes
 
     before = (Member.objects.count(), MemberPeriod.objects.count(), LogEntry.objects.count())
     start = time.perf_counter()
-    report = imports.import_members(actor=actor, source=str(good), progress=progress)
-    total = time.perf_counter() - start
+    try:
+        report = imports.import_members(actor=actor, source=str(good), progress=progress)
+    finally:
+        total = time.perf_counter() - start
+        clerk.stop()
     after = (Member.objects.count(), MemberPeriod.objects.count(), LogEntry.objects.count())
     if not report.ok:
         ctx.record("导入失败", len(report.errors), "处错误", str(report.errors[0]))
@@ -174,6 +240,12 @@ def _import_and_update(ctx: BenchContext, actor: Any, good: Path, branches: list
         f"审计记录{after[2] - before[2]}条",
     )
     ctx.record("导入速度", round(ROWS / total), "行/秒")
+    ctx.record(
+        "写入期间他人保存",
+        len(clerk.outcomes),
+        "次",
+        f"支部书记每秒保存一次党员信息：{clerk.summary()}",
+    )
 
     # Update mode: the same members again, every tenth phone number changed.
     changed = ctx.tmpdir / "import-update.xlsx"

@@ -198,6 +198,49 @@ class PendingCreates:
         self.rows.insert()
 
 
+class PendingUpdates:
+    """The "update" audit rows of changes not yet written: diffed and prepared with no query, inserted later.
+
+    For a writer that checks, inside its transaction, that the rows are still
+    as they were when it diffed them (the member import compares versions);
+    otherwise diff inside the transaction with :func:`update_entry`.
+    """
+
+    def __init__(self, context: AuditContext) -> None:
+        self.context = context
+        self.rows = PreparedRows(LogEntry, keyed=False)
+
+    def __len__(self) -> int:
+        return len(self.rows.rows)
+
+    def add(self, old: models.Model, new: models.Model, fields: Iterable[str]) -> None:
+        """The entry ``save(update_fields=fields)`` of ``new`` over ``old`` writes (as :func:`update_entry`)."""
+        changes = model_instance_diff(
+            old, new, fields_to_check=list(fields), use_json_for_changes=_use_json()
+        )
+        if not changes:
+            return
+        entry = _entry(new, LogEntry.Action.UPDATE, None, self.context)
+        row = self.rows.add(entry, late=_LATE)
+        pk = new.pk
+        self.rows.set(row, "object_pk", smart_str(pk))
+        self.rows.set(row, "object_id", pk if isinstance(pk, int) else None)
+        self.rows.set(row, "changes", _changes_json(changes))
+        if _serialized(type(new)):
+            self.rows.set(
+                row, "serialized_data", _changes_json(LogEntry.objects._get_serialized_data_or_none(new))
+            )
+
+    def insert(self) -> None:
+        """Inside the transaction, the changes written: one timestamp, one insert."""
+        if not self.rows.rows:
+            return
+        now = LogEntry._meta.get_field("timestamp").get_db_prep_save(timezone.now(), self.rows.connection)
+        for row in self.rows.rows:
+            self.rows.set(row, "timestamp", now)
+        self.rows.insert()
+
+
 def _serialized(model: type[models.Model]) -> bool:
     return auditlog_registry.contains(model) and bool(
         auditlog_registry.get_serialize_options(model)["serialize_data"]

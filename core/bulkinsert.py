@@ -99,3 +99,54 @@ def reserve_keys(model: type[models.Model], count: int, using: str = DEFAULT_DB_
             )
             return [key for (key,) in cursor.fetchall()]
     raise NotImplementedError(f"reserve_keys: {connection.vendor} is not supported")
+
+
+class PreparedUpdates:
+    """UPDATEs of a few columns of many rows, their values prepared beforehand; one executemany per set of columns.
+
+    As ``bulk_update`` writes them (the attribute values, no ``pre_save``),
+    without its CASE/WHEN per row: some 5 ms a row inside the transaction
+    with ``bulk_update``, a few µs here.  A column whose value is only known
+    inside the transaction (``updated_at``) is named ``late`` and given to
+    :meth:`execute`.
+    """
+
+    def __init__(self, model: type[models.Model], using: str = DEFAULT_DB_ALIAS) -> None:
+        self.model = model
+        self.using = using
+        self.groups: dict[tuple[str, ...], list[list[Any]]] = {}
+        self.late: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self.groups.values())
+
+    def add(self, obj: models.Model, fields: Sequence[str], *, late: Sequence[str] = ()) -> None:
+        """``obj``'s new values of ``fields`` (field names), to be written to its row."""
+        connection = connections[self.using]
+        meta = self.model._meta
+        key = tuple(fields)
+        self.late.setdefault(key, tuple(late))
+        row = [
+            None
+            if name in late
+            else meta.get_field(name).get_db_prep_save(getattr(obj, meta.get_field(name).attname), connection)
+            for name in key
+        ]
+        row.append(meta.pk.get_db_prep_save(obj.pk, connection))
+        self.groups.setdefault(key, []).append(row)
+
+    def execute(self, **late_values: Any) -> None:
+        """Write every row; ``late_values`` (python values) fill the late columns of all of them."""
+        connection = connections[self.using]
+        meta = self.model._meta
+        quote = connection.ops.quote_name
+        for key, rows in self.groups.items():
+            for i, name in enumerate(key):
+                if name in self.late[key]:
+                    value = meta.get_field(name).get_db_prep_save(late_values[name], connection)
+                    for row in rows:
+                        row[i] = value
+            assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in key)
+            sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, rows)

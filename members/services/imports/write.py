@@ -5,27 +5,30 @@ the work it can before it takes the database's write lock:
 
 1. *validate and prepare* — every row is checked with no transaction open,
    and while no row has failed, each chunk is turned into what the write
-   needs: the unsaved members, their history (``MemberPeriod``) and their
-   audit rows (``core.bulkaudit``: auditlog's own diff and masking).  Up to
-   ``KEEP_ROWS_IN_MEMORY`` rows the prepared chunks stay in memory; past that
-   they are pickled to an unlinked temporary file and read back one chunk at
-   a time, so memory stays bounded by a chunk whatever the file's size.  The
-   progress bar is written (and read by other requests) as it goes.  A file
-   that changes registered members stops here with a preview, until the
-   importer confirms it;
-2. *write* — one transaction: each chunk's rows are classified again
-   against the register (one query per chunk; another user may have
-   registered or edited one of these members meanwhile, and the result must
-   be the one validated: ``digest``), the changed members are locked, and
-   the rows go in with ``bulk_create`` (members, history, audit rows) and
-   ``bulk_update`` (changed members, grouped by the fields they change, with
-   their audit rows).  Any error raises :class:`ImportRejected` inside the
-   transaction, so nothing is written.
+   needs: the unsaved members, their history (``MemberPeriod``), the changed
+   members' new values, and the audit rows of all of it (``core.bulkaudit``:
+   auditlog's own diff and masking), in their database form where they can
+   be (``core.bulkinsert``).  Up to ``KEEP_ROWS_IN_MEMORY`` rows the prepared
+   chunks stay in memory; past that they are pickled to an unlinked
+   temporary file and read back one chunk at a time, so memory stays bounded
+   by a chunk whatever the file's size.  The progress bar is written (and
+   read by other requests) as it goes.  A file that changes registered
+   members stops here with a preview, until the importer confirms it;
+2. *write* — one transaction.  Per chunk, two queries check that the
+   register is as it was validated (the new members' numbers still free;
+   the registered members' version, branch, status and 党小组 unchanged,
+   the changed ones locked); then the prepared rows go in: members with
+   ``bulk_create``, history and audit rows and the changed members' columns
+   with one ``executemany`` each.  A chunk that someone changed meanwhile is
+   classified again and written from what is there now (``classify``,
+   ``_update``); the result must still be the one validated (``digest``).
+   Any error raises :class:`ImportRejected` inside the transaction, so
+   nothing is written.
 
 Why it matters: SQLite has one write lock for the whole database, and every
 other user's save waits for it (or, after ``SQLITE_BUSY_TIMEOUT``, gets the
-503 系统正忙 page, ``core.errors``).  Preparing outside the lock took a
-100,000-row write pass from 73 s to the figures in docs/benchmarks.md.
+503 系统正忙 page, ``core.errors``).  docs/benchmarks.md has the write pass
+of 100,000 rows before and after.
 """
 
 from __future__ import annotations
@@ -45,16 +48,27 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.audit import service
-from core.bulkaudit import AuditContext, PendingCreates, delete_entry, update_entry
-from core.bulkinsert import PreparedRows, reserve_keys
+from core.bulkaudit import AuditContext, PendingCreates, PendingUpdates, delete_entry, update_entry
+from core.bulkinsert import PreparedRows, PreparedUpdates, reserve_keys
 from core.dblocks import patient
+from core.fieldcrypto import id_hashes_q
 from core.scopes import can_write
 from core.xlsx import ImportRejected, ImportReport, RowError
 
 from ...choices import PeriodReason
 from ...models import ImportJobStatus, Member, MemberPeriod
 from ..member import validate_dates, validate_identity, write_initial_periods
-from .parse import CHANGED, NEW, ParsedRow, classify, estimate_rows, fingerprint, scan, sorted_errors
+from .parse import (
+    CHANGED,
+    NEW,
+    UNCHANGED,
+    ParsedRow,
+    classify,
+    estimate_rows,
+    fingerprint,
+    scan,
+    sorted_errors,
+)
 from .spec import FIELD_COLUMNS, Progress, Source
 
 #: Files up to this many rows keep their prepared chunks in memory (about
@@ -93,11 +107,11 @@ def current_remote_addr() -> str | None:
 
 @dataclass
 class PreparedChunk:
-    """One validated chunk with its new members' history and audit rows, built with no lock held.
+    """One validated chunk and everything it writes, built with no lock held.
 
-    The history rows and the audit rows are in their database form already
-    (``core.bulkinsert``): inside the transaction only their keys and the
-    member's key are filled in.
+    History rows, audit rows and the changed members' columns are in their
+    database form already (``core.bulkinsert``): inside the transaction only
+    keys and timestamps are filled in.
     """
 
     rows: list[ParsedRow]
@@ -106,22 +120,66 @@ class PreparedChunk:
     periods: list[MemberPeriod]
     period_rows: PreparedRows
     audit: PendingCreates
+    updates: PreparedUpdates
+    update_audit: PendingUpdates
+    #: Changed members whose 入党/转正 date changed (row number, member as it will be).
+    redated: list[tuple[int, Member]]
+    errors: list[RowError]
 
 
 def prepare_chunk(parsed: list[ParsedRow], context: AuditContext) -> PreparedChunk:
-    """The writes of one validated chunk: new members' history and their "create" audit rows."""
+    """The writes of one validated chunk: new members, their history, changed members, all their audit rows."""
     members = [row.member for row in parsed if row.kind == NEW and row.member is not None]
     periods = [p for m in members for p in write_initial_periods(m, PeriodReason.REGISTERED)]
     period_rows = PreparedRows(MemberPeriod, keyed=True)
     for period in periods:
         period_rows.add(period, late=("member_id",))
-    return PreparedChunk(
+    chunk = PreparedChunk(
         rows=parsed,
         kinds=[row.kind for row in parsed],
         periods=periods,
         period_rows=period_rows,
         audit=PendingCreates([*members, *periods], context),
+        updates=PreparedUpdates(Member),
+        update_audit=PendingUpdates(context),
+        redated=[],
+        errors=[],
     )
+    for row in parsed:
+        if row.kind == CHANGED:
+            _prepare_update(chunk, row)
+    return chunk
+
+
+def _prepare_update(chunk: PreparedChunk, row: ParsedRow) -> None:
+    """One changed member as ``member_update`` would change it: its new columns and its audit row.
+
+    Like ``member_update``: the scope and "still a member" rules were checked
+    by ``classify``; the changed values passed the model's field validation
+    when the row was parsed, so here only the rules that combine them with
+    the registered fields run (``validate_identity``, ``validate_dates``);
+    only the changed columns, the version (+1) and ``updated_at`` are
+    written.  The ID number never changes (rows are matched by it), so its
+    hash columns stay right.
+    """
+    before = row.existing
+    assert before is not None and "id_number" not in row.changes
+    after = copy.copy(before)
+    for name, value in row.changes.items():
+        setattr(after, name, value)
+    try:
+        validate_identity(after)
+        validate_dates(after)
+    except ValidationError as exc:
+        chunk.errors.extend(_row_errors(row.number, exc))
+        return
+    after.version += 1
+    fields = (*row.changes, "version", "updated_at")
+    # Diffed before updated_at moves, as auditlog diffs a save: on pre_save, before auto_now fills it.
+    chunk.update_audit.add(before, after, fields)
+    chunk.updates.add(after, fields, late=("updated_at",))
+    if any(name in row.changes for name in DATE_FIELDS):
+        chunk.redated.append((row.number, after))
 
 
 class PreparedWrites:
@@ -137,8 +195,11 @@ class PreparedWrites:
         self.rows = 0
         self.count = 0
         self.spool: IO[bytes] | None = None
+        #: Rows whose changes break a rule together with the registered fields (found while preparing).
+        self.errors: list[RowError] = []
 
     def add(self, chunk: PreparedChunk) -> None:
+        self.errors.extend(chunk.errors)
         self.rows += len(chunk.rows)
         self.count += 1
         if self.spool is None and self.rows <= self.keep_in_memory:
@@ -200,17 +261,12 @@ def _row_errors(number: int, exc: ValidationError) -> list[RowError]:
 
 
 def _update(rows: list[ParsedRow], context: AuditContext) -> list[RowError]:
-    """The changed members in bulk, each as ``member_update`` would change it, with the same audit rows.
+    """A chunk someone changed meanwhile: its changed members from what is there now (as ``_prepare_update``).
 
-    ``row.existing`` is the member as read (and locked) in this transaction.
-    Like ``member_update``: the scope and "still a member" rules were
-    checked by ``classify``; the changed values passed the model's field
-    validation when the row was parsed, so here only the rules that combine
-    them with the registered fields run (``validate_identity``,
-    ``validate_dates``); only the changed columns, the version (+1) and
-    ``updated_at`` are written, grouped by the set of changed columns; a
-    corrected 入党/转正 date re-dates the registered history.  The ID number
-    never changes (rows are matched by it), so its hash columns stay right.
+    ``row.existing`` is the member as read (and locked) in this transaction;
+    ``bulk_update`` writes the changed columns, the version and
+    ``updated_at``, grouped by the set of changed columns; a corrected
+    入党/转正 date re-dates the registered history.
     """
     errors: list[RowError] = []
     now = timezone.now()
@@ -292,6 +348,46 @@ def _lock_changed(chunk: PreparedChunk) -> None:
         list(Member.objects.select_for_update().filter(pk__in=pks).values_list("pk", flat=True))
 
 
+#: What the write pass compares with the validated rows: a service that changes a member moves
+#: its version (``core.versioning.save_changed``); branch, status, leaving and 党小组 are
+#: compared too, so no change of scope can slip past.
+CHECKED = ("pk", "version", "organization_id", "status", "left_on", "party_group_id")
+
+
+def _as_validated(chunk: PreparedChunk) -> bool:
+    """Is the register as this chunk was validated?  Two queries; the changed members locked."""
+    new = [row.id_number for row, kind in zip(chunk.rows, chunk.kinds, strict=True) if kind == NEW]
+    if new and Member.objects.filter(id_hashes_q("id_number", new)).exists():
+        return False  # registered meanwhile
+    seen: dict[int, tuple] = {}
+    for locked in (True, False):
+        kinds = (CHANGED,) if locked else (UNCHANGED,)
+        members = [row.existing for row, kind in zip(chunk.rows, chunk.kinds, strict=True) if kind in kinds]
+        if not members:
+            continue
+        rows = Member.objects.filter(pk__in=[m.pk for m in members])
+        if locked:
+            rows = rows.select_for_update()
+        now = {values[0]: values for values in rows.values_list(*CHECKED)}
+        seen.update({m.pk: tuple(getattr(m, name) for name in CHECKED) for m in members})
+        if any(now.get(m.pk) != seen[m.pk] for m in members):
+            return False
+    return True
+
+
+def _write_prepared(chunk: PreparedChunk, context: AuditContext) -> list[RowError]:
+    """The chunk's prepared rows, as validated: a few inserts and updates, no diffing."""
+    _insert(chunk)
+    chunk.updates.execute(updated_at=timezone.now())
+    chunk.update_audit.insert()
+    if not chunk.redated:
+        return []
+    entries: list[LogEntry] = []
+    errors = _redate_histories({m.pk: (n, m) for n, m in chunk.redated}, context, entries)
+    LogEntry.objects.bulk_create(entries)
+    return errors
+
+
 @dataclass
 class _Written:
     created: int = 0
@@ -303,15 +399,23 @@ class _Written:
 def _import_write(*, actor: Any, prepared: PreparedWrites, context: AuditContext, digest: str) -> _Written:
     """Pass 2, in one transaction: write every prepared chunk; any error (raised) undoes it all.
 
-    Each chunk's rows are classified again now that the write lock is held
-    (the changed members locked first); the result must be what the first
-    pass found (``digest``), or nothing is written: another user changed the
-    register in between.
+    A chunk whose members are as validated is written as prepared; one that
+    someone changed is classified again (the changed members locked first).
+    Either way the result must be what the first pass found (``digest``), or
+    nothing is written: another user changed the register in between.
     """
     written = _Written()
     errors: list[RowError] = []
     rescan = hashlib.sha256()
     for chunk in prepared:
+        if not errors and not written.errors and _as_validated(chunk):
+            for row in chunk.rows:
+                fingerprint(rescan, row)
+            written.errors.extend(_write_prepared(chunk, context))
+            written.created += chunk.kinds.count(NEW)
+            written.updated += chunk.kinds.count(CHANGED)
+            continue
+        # Someone changed this chunk's members meanwhile: classify it again, as it is now.
         _lock_changed(chunk)
         classify(chunk.rows, actor)
         errors.extend(e for row in chunk.rows for e in row.errors)
@@ -374,6 +478,8 @@ def import_members(
             preview=found.preview,
             digest=found.digest,
         )
+        if not report.errors and prepared.errors:
+            report.errors = sorted_errors(prepared.errors)
         if report.errors:
             return report
         if found.changed and confirmed_digest not in ("*", found.digest):
