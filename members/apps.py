@@ -27,13 +27,18 @@ class MembersConfig(AppConfig):
         register_todos(member_todos)
         register_audited(models.Member, mask_fields=["id_number"])
         register_audited(models.MemberPeriod)
-        # development pipeline: applicants (ID masked), steps, 公示, plans; applicants follow a merged branch
+        # development pipeline: applicants (ID masked), steps, 转正记录, 公示, plans; applicants follow a
+        # merged branch, and an admitted member's development record follows the member's moves
         from .services import development as development_services
 
         if development_services.move_applicants_on_close not in CLOSING_HANDLERS:
             CLOSING_HANDLERS.append(development_services.move_applicants_on_close)
+        member_services.register_hook(
+            member_services.MOVED_HANDLERS, development_services.applicant_follows_member
+        )
         register_audited(models.Applicant, mask_fields=["id_number"])
         register_audited(models.DevelopmentStep)
+        register_audited(models.Confirmation)
         register_audited(models.Publicity)
         register_audited(models.DevelopmentPlan)
         # Progress ticks are plain UPDATEs; the outcome (status, counts) is audited.

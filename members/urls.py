@@ -1,5 +1,13 @@
-from .views import care, development, import_jobs, imports, member, transfers
+from .views import care, development, import_jobs, imports, member, probation, transfers
 
 app_name = "members"
 
-urlpatterns = member.urls + development.urls + transfers.urls + care.urls + imports.urls + import_jobs.urls
+urlpatterns = (
+    member.urls
+    + probation.urls
+    + development.urls
+    + transfers.urls
+    + care.urls
+    + imports.urls
+    + import_jobs.urls
+)

@@ -24,10 +24,16 @@ from types import SimpleNamespace
 from typing import Any
 
 from core.idcard import check_char
-from members.models import ImportJob
+from members.models import Confirmation, ImportJob
 from members.models.development import Outcome, PublicityResult, Step, VettingResult
 from members.services.care import care_visit_create
-from members.services.development import applicant_create, publicity_close, publicity_create, step_record
+from members.services.development import (
+    applicant_create,
+    confirmation_record,
+    publicity_close,
+    publicity_create,
+    step_record,
+)
 from members.services.member import member_register
 from members.services.transfers import (
     certificate_issue,
@@ -231,12 +237,14 @@ DATES: dict[int, dt.date] = {
     25: dt.date(2025, 8, 1),
 }
 
-#: A five-working-day 公示 (Monday to Friday) ending before steps 3, 12 and 22.
+#: A five-working-day 公示 ending before steps 3 and 12, and the 转正公示 between steps 22 and 23.
 PUBLICITY: dict[int, tuple[dt.date, dt.date]] = {
     3: (dt.date(2023, 3, 27), dt.date(2023, 3, 31)),
     12: (dt.date(2024, 6, 4), dt.date(2024, 6, 11)),  # over 端午节 (Monday 10 June): 5 working days
-    22: (dt.date(2025, 6, 16), dt.date(2025, 6, 20)),
+    22: (dt.date(2025, 6, 24), dt.date(2025, 6, 30)),  # after the application (2025-06-23)
 }
+#: The step each 公示 must come before (the 转正公示, subject 22, before the meeting of step 23).
+PUBLICITY_BEFORE = {3: 3, 12: 12, 23: 22}
 
 APPROVER_STEPS = (Step.ADMISSION_APPROVAL, Step.CONFIRMATION_APPROVAL)
 
@@ -277,10 +285,11 @@ def default_particulars(number: int, ctx: dict[str, Any]) -> dict[str, Any]:
         return {"vetting_result": VettingResult.PASSED}
     if number == Step.TRAINING:
         return {"training_days": 3, "training_hours": 24}
+    # Branch A has two full members (member_a, member_a2): only full members vote.
     if number == Step.ADMISSION_MEETING:
-        return {"votes_entitled": 10, "votes_present": 8, "votes_for": 8, "document_no": "各支〔2024〕3号"}
+        return {"votes_entitled": 2, "votes_present": 2, "votes_for": 2, "document_no": "各支〔2024〕3号"}
     if number == Step.CONFIRMATION_MEETING:
-        return {"votes_entitled": 10, "votes_present": 9, "votes_for": 9, "outcome": Outcome.ON_TIME}
+        return {"votes_entitled": 2, "votes_present": 2, "votes_for": 2, "outcome": Outcome.ON_TIME}
     if number in APPROVER_STEPS:
         return {"approving_org": ctx["committee"], "document_no": "新党发〔2024〕8号"}
     return {}
@@ -310,16 +319,51 @@ def advance(
     dates = {**DATES, **(dates or {})}
     overrides = overrides or {}
     done = set(applicant.steps.values_list("number", flat=True))
+    if applicant.member_id:  # steps 23 and 24 are the member's 转正记录
+        for c in Confirmation.objects.filter(member_id=applicant.member_id):
+            done |= {Step.CONFIRMATION_MEETING} | ({Step.CONFIRMATION_APPROVAL} if c.decision else set())
     for number in range(2, upto + 1):
         if number in done:
             continue
         actor = ctx["committee_staff"] if number in APPROVER_STEPS else ctx["secretary_a"]
-        if number in PUBLICITY:
-            start, end = PUBLICITY[number]
-            post_publicity(applicant, number, ctx["secretary_a"], start, end)
+        if number in PUBLICITY_BEFORE:
+            kind = PUBLICITY_BEFORE[number]
+            start, end = PUBLICITY[kind]
+            post_publicity(applicant, kind, ctx["secretary_a"], start, end)
         particulars = {**default_particulars(number, ctx), **overrides.get(number, {})}
         step_record(actor=actor, applicant=applicant, number=number, day=dates[number], **particulars)
-    applicant.refresh_from_db()
+        applicant.refresh_from_db()
+
+
+def make_probationary(org: Any, *, actor: Any, joined_on: dt.date, seq: int = 31, **overrides: Any) -> Any:
+    """A 预备党员 of ``org`` registered from records (no applicant), admitted on ``joined_on``."""
+    birth = overrides.pop("birth_date", dt.date(1995, 3, 8))
+    return make_member(
+        org,
+        actor=actor,
+        **{
+            "name": "韦小燕",
+            "birth_date": birth,
+            "seq": seq,
+            "status": "PROBATIONARY",
+            "joined_on": joined_on,
+            "full_on": None,
+            **overrides,
+        },
+    )
+
+
+def make_pending_confirmation(member: Any, *, actor: Any, day: dt.date, voters: int = 1) -> Any:
+    """A 按期转正 discussion of ``member`` on ``day`` waiting for the committee (``voters`` full members voting)."""
+    return confirmation_record(
+        actor=actor,
+        member=member,
+        day=day,
+        outcome=Outcome.ON_TIME,
+        votes_entitled=voters,
+        votes_present=voters,
+        votes_for=voters,
+    )
 
 
 def make_running_publicity(applicant: Any, *, actor: Any, step: int = 3, days: int = 9) -> Any:

@@ -28,7 +28,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from members.models import Applicant
+from members.models import Applicant, Member
 from tests.factories import (
     grade,
     make_finding,
@@ -48,7 +48,9 @@ from tests.factories import (
     make_lost_contact,
     make_mobile,
     make_payments,
+    make_pending_confirmation,
     make_post,
+    make_probationary,
     make_remittance,
     make_running_publicity,
     make_transfer,
@@ -195,6 +197,9 @@ CASES: dict[str, Case] = {
     "members:applicant_step": Case(kwargs=lambda c: {"pk": _applicant(c).pk, "number": 2}),
     "members:publicity_create": Case(kwargs=lambda c: {"pk": _applicant(c).pk}),
     "members:publicity_result": Case(kwargs=lambda c: {"pk": _publicity(c).pk}),
+    # 转正 on the member's page: the branch's discussion, the committee's answer
+    "members:confirmation_new": Case(kwargs=lambda c: {"pk": _probationary(c).pk}),
+    "members:confirmation_decide": Case(kwargs=lambda c: {"pk": _pending_confirmation(c).pk}),
     # dues: the grid, standards, payments, arrears, remittances, the retained-dues ledger
     **{
         f"dues:{n}": Case()
@@ -405,6 +410,21 @@ def _applicant(c: Any) -> Any:
         applied_on=dt.date(2023, 3, 1),
         birth_date=dt.date(1982, 1, 13),
         id_number="513101198201130014",
+    )
+
+
+def _probationary(c: Any) -> Any:
+    """A 预备党员 of branch A whose probation ended a month ago."""
+    existing = Member.objects.filter(organization=c.tree.branch_a, status="PROBATIONARY").first()
+    return existing or make_probationary(
+        c.tree.branch_a, actor=c.admin_user, joined_on=dt.date.today() - dt.timedelta(days=400)
+    )
+
+
+def _pending_confirmation(c: Any) -> Any:
+    member = _probationary(c)
+    return member.confirmations.first() or make_pending_confirmation(
+        member, actor=c.secretary_a, day=dt.date.today() - dt.timedelta(days=5)
     )
 
 

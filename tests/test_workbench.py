@@ -165,7 +165,7 @@ def test_organization_warnings_count_the_branch_short_of_full_members(
 
 
 def _item(org: Organization) -> SimpleNamespace:
-    return SimpleNamespace(applicant=SimpleNamespace(organization=org))
+    return SimpleNamespace(organization=org)  # an applicant's or a 预备党员's approval: its branch
 
 
 def test_approvals_belong_to_the_nearest_committee_with_authority(
@@ -238,8 +238,9 @@ def test_the_workbench_costs_the_same_queries_for_one_row_or_many(
     with django_assert_num_queries(34):
         # organizations: 1 the five rules, 2 the organizations existing today, 3 their member counts,
         #   4 the posts held today
-        # development: 5 approval_normal_months, 6 approval_max_months, 7 the open applicants
-        #   with their step dates, 8 the running 公示, 9 the approving committees of the scope
+        # development: 5 the three approval and probation rules, 6 the open applicants with their
+        #   step dates, 7 the 预备党员 with their 转正记录, 8 the running 公示, 9 the approving
+        #   committees of the scope
         # transfers: 10 overdue letters, 11 letters to accept, 12 letters out waiting for a receipt
         # lost contact: 13 the two month rules, 14 open records, 15 suspended members
         # training: 16 the branches of the scope, 17 the meeting rules, 18 their groups,

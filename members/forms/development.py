@@ -15,10 +15,9 @@ from organizations.models import Organization
 from ..models import Member
 from ..models.development import (
     APPROVAL_STEPS,
-    COMMON_PARTICULARS,
     PUBLICITY_STEPS,
-    STEP_PARTICULARS,
     Applicant,
+    Decision,
     DevelopmentPlan,
     Outcome,
     Publicity,
@@ -26,6 +25,7 @@ from ..models.development import (
     Step,
     VettingResult,
     WithdrawKind,
+    particulars_of,
 )
 from ..selectors.development import approving_orgs_for, contact_candidates, upper_orgs_for
 from ..services.development import PERSON_FIELDS
@@ -35,10 +35,11 @@ ALL = [("", "全部")]
 
 
 class MemberChoiceField(forms.ModelChoiceField):
-    """A full member shown with the branch, so namesakes can be told apart."""
+    """A member shown with the branch, so namesakes can be told apart (and one who left, as such)."""
 
     def label_from_instance(self, obj: Member) -> str:
-        return f"{obj.name}（{obj.organization.name}）"
+        left = "，已离开" if obj.left_on else ""
+        return f"{obj.name}（{obj.organization.name}{left}）"
 
 
 class ApplicantForm(VersionedForm, forms.ModelForm):
@@ -92,6 +93,8 @@ class StepForm(forms.Form):
     """The date and particulars of one step; only the fields that step takes are kept.
 
     A step is recorded once it has happened, so its date is never after today.
+    Steps 23 and 24 are a 转正记录: the same form serves the applicant's page
+    and the 预备党员's own page (``branch`` without an ``applicant``).
     """
 
     day = DateField(label="日期")
@@ -104,7 +107,12 @@ class StepForm(forms.Form):
     )
     training_days = forms.IntegerField(label="培训天数", min_value=0, max_value=365, required=False)
     training_hours = forms.IntegerField(label="培训学时", min_value=0, max_value=2000, required=False)
-    votes_entitled = forms.IntegerField(label="应到会有表决权党员数", min_value=0, required=False)
+    votes_entitled = forms.IntegerField(
+        label="应到会有表决权党员数",
+        min_value=0,
+        required=False,
+        help_text="正式党员人数（预备党员没有表决权），不能多于支部当日的正式党员数",
+    )
     votes_present = forms.IntegerField(label="实到会有表决权党员数", min_value=0, required=False)
     votes_for = forms.IntegerField(label="赞成票数", min_value=0, required=False)
     outcome = forms.ChoiceField(label="讨论结果", choices=[("", "请选择")] + Outcome.choices, required=False)
@@ -118,6 +126,12 @@ class StepForm(forms.Form):
     approving_org = forms.ModelChoiceField(
         Organization.objects.none(), label="审批/备案党组织", required=False
     )
+    decision = forms.ChoiceField(
+        label="审批结论", choices=Decision.choices, initial=Decision.APPROVED, required=False
+    )
+    refusal_reason = forms.CharField(
+        label="不予批准理由", max_length=300, required=False, help_text="不予批准时填写"
+    )
     late_reason = forms.CharField(
         label="超期审批原因", max_length=200, required=False, help_text="支部大会讨论后超过3个月审批时填写"
     )
@@ -128,21 +142,30 @@ class StepForm(forms.Form):
         label="备注/意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, applicant: Applicant, number: int, user: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        number: int,
+        user: Any,
+        applicant: Applicant | None = None,
+        branch: Organization | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        keep = {"day", *COMMON_PARTICULARS, *STEP_PARTICULARS.get(number, ())}
+        keep = {"day", *particulars_of(number)}
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        branch = branch or applicant.organization  # type: ignore[union-attr]
         self.fields["day"].label = f"{Step(number).label}日期"
         self.fields["day"].initial = dt.date.today()
-        # The applicant's own branch: a county-wide list would hold thousands of names.
-        members = contact_candidates(user).within(applicant.organization)
+        # The branch's own full members, past ones too (a back-filled step may name one who left since);
+        # a county-wide list would hold thousands of names.
+        members = contact_candidates(user, branch)
         for name in ("first_contact", "second_contact", "first_introducer", "second_introducer"):
             if name in self.fields:
                 self.fields[name].queryset = members
         if "approving_org" in self.fields:
-            branch = applicant.organization
             if number in APPROVAL_STEPS:
                 orgs = approving_orgs_for(branch)
                 self.fields["approving_org"].label = "审批党委"
@@ -152,10 +175,16 @@ class StepForm(forms.Form):
             if orgs:
                 self.fields["approving_org"].initial = orgs[0].pk
         if "party_group" in self.fields:
-            member = applicant.member
-            branch = member.organization if member is not None else applicant.organization
+            member = applicant.member  # type: ignore[union-attr]  # step 19: an applicant's
+            branch = member.organization if member is not None else branch
             party_group_choices(self.fields["party_group"], Organization.objects.filter(parent=branch))
             self.fields["party_group"].help_text = f"{branch.name}下设的党小组；未设党小组的留空"
+        if number == Step.CONFIRMATION_MEETING:
+            self.fields["day"].label = "支部大会讨论日期"
+            self.fields["document_no"].label = "支部大会决议文号"
+        if number in APPROVAL_STEPS:
+            self.fields["day"].label = "审批日期"
+            self.fields["document_no"].label = "审批文号"
         style_widgets(self)
 
     def particulars(self) -> dict[str, Any]:
@@ -165,7 +194,10 @@ class StepForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     withdrawn_on = DateField(label="终止日期")
-    withdraw_kind = forms.ChoiceField(label="终止情形", choices=WithdrawKind.choices)
+    # 上级党委不予批准接收 is the step 17 refusal's, never chosen here.
+    withdraw_kind = forms.ChoiceField(
+        label="终止情形", choices=[c for c in WithdrawKind.choices if c[0] != WithdrawKind.NOT_APPROVED]
+    )
     withdraw_reason = forms.CharField(
         label="终止原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3})
     )

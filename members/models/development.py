@@ -98,8 +98,10 @@ STEP_PARTICULARS: dict[int, tuple[str, ...]] = {
         "votes_for",
         "outcome",
         "extension_months",
+        "document_no",
+        "note",
     ),
-    Step.CONFIRMATION_APPROVAL: ("approving_org", "decision", "refusal_reason", "late_reason"),
+    Step.CONFIRMATION_APPROVAL: ("approving_org", "decision", "refusal_reason", "late_reason", "document_no"),
     Step.ACTIVIST_FILING: ("approving_org",),
     Step.CANDIDATE_FILING: ("approving_org",),
     Step.PRE_REVIEW: ("approving_org",),
@@ -108,6 +110,13 @@ STEP_PARTICULARS: dict[int, tuple[str, ...]] = {
 #: Steps kept in a :class:`Confirmation` rather than as a ``DevelopmentStep`` row.
 CONFIRMATION_STEPS = (Step.CONFIRMATION_MEETING, Step.CONFIRMATION_APPROVAL)
 COMMON_PARTICULARS = ("handled_by", "document_no", "note")
+
+
+def particulars_of(number: int) -> tuple[str, ...]:
+    """Every particular step ``number`` takes beyond its date (23 and 24: a 转正记录's fields)."""
+    if number in CONFIRMATION_STEPS:
+        return STEP_PARTICULARS[number]
+    return (*STEP_PARTICULARS.get(number, ()), *COMMON_PARTICULARS)
 
 
 def phase_of(number: int) -> str:
@@ -190,9 +199,7 @@ class ApplicantQuerySet(ScopedQuerySet):
                     then=Value(Stage.NOT_APPROVED.value),
                 ),
                 When(withdrawn_on__isnull=False, then=Value(Stage.WITHDRAWN.value)),
-                When(
-                    member__leave_reason=LeaveReason.PROBATION_CANCELLED, then=Value(Stage.CANCELLED.value)
-                ),
+                When(member__leave_reason=LeaveReason.PROBATION_CANCELLED, then=Value(Stage.CANCELLED.value)),
                 When(member__status=MemberStatus.FULL, then=Value(Stage.FULL.value)),
                 When(n_admitted__gt=0, then=Value(Stage.PROBATIONARY.value)),
                 When(n_candidate__gt=0, then=Value(Stage.CANDIDATE.value)),

@@ -50,8 +50,8 @@ def member_todos(user: Any, today: dt.date) -> list[TodoGroup]:
 def approvals_for(user: Any, items: list[WorkItem]) -> list[WorkItem]:
     """The approvals (steps 17 and 24) that are this user's committee's act.
 
-    An applicant's approval belongs to the nearest committee above its branch
-    with approval authority (``approving_orgs_for``).  A user sees it when that
+    An approval belongs to the nearest committee above the branch of the
+    applicant (step 17) or 预备党员 (step 24) with approval authority (``approving_orgs_for``).  A user sees it when that
     committee is their own organization; an administrator sees them all; a
     branch or a committee without authority has none to give.
     """
@@ -68,7 +68,7 @@ def approvals_for(user: Any, items: list[WorkItem]) -> list[WorkItem]:
         above = [p for p in approving if branch_path.startswith(p) and p != branch_path]
         return max(above, key=len, default=None)
 
-    return [item for item in items if approver(item.applicant.organization.path) == root.path]
+    return [item for item in items if approver(item.organization.path) == root.path]
 
 
 def _development(user: Any, today: dt.date, work: Worklist, writer: bool) -> TodoGroup:
@@ -101,9 +101,17 @@ def _development(user: Any, today: dt.date, work: Worklist, writer: bool) -> Tod
             "development.probation",
             "预备期30天内期满",
             len(work.probation_ending),
-            index,
+            f"{index}#probation",
             "warning",
             hint="应及时讨论转正" if work.probation_ending else "",
+        ),
+        Todo(
+            "development.probation_overdue",
+            "预备期已满未转正",
+            len(work.probation_overdue),
+            f"{index}#overdue",
+            "danger",
+            hint="应经支部大会讨论转正、延长预备期或取消预备资格" if work.probation_overdue else "",
         ),
     ]
     root = scope_root(user)

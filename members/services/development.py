@@ -2,8 +2,15 @@
 
 Every function is one audited transaction that checks the actor's scope
 first and refuses with a Chinese message on the offending field, writing
-nothing.  Admission (step 15) creates the ``Member``; the 转正 meeting
-(step 23) confirms it, extends the probation once, or cancels it.
+nothing.  Admission at step 15 is provisional: the applicant becomes a
+预备党员 from the meeting's date, and step 17 answers.  批准 confirms it;
+不予批准 reverses it in the member's history as a dated record (the period
+ends on the refusal day with its reason, nothing is deleted) and ends the
+application; every figure then leaves that admission out, whatever period it
+falls in.  Steps 23 and 24 are the member's 转正记录, written by
+``confirmations`` (the same form and this function's ``step_record`` reach it
+from the applicant's page).  The rules shared with it are in
+``development_checks``.
 
 Decision on the talk (step 2) "within 1 month of the application": a late
 talk does **not** block.  The deadline binds the Party organization, not the
@@ -21,11 +28,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.audit import service
-from core.dates import add_months, add_years, working_days
+from core.dates import add_years, working_days
 from core.fieldcrypto import id_hash_q
-from core.holidays import HolidaysMissing, WorkCalendar
+from core.holidays import HolidaysMissing
 from core.idcard import parse_id_number
-from core.scopes import check_can_edit, in_scope, scope_root, sees_everything
+from core.scopes import check_can_edit, scope_root, sees_everything
 from core.versioning import lock_for_update, save_changed
 from organizations.choices import COMMITTEE_KINDS
 from organizations.models import Organization
@@ -34,36 +41,43 @@ from organizations.rules import get_rule
 from ..choices import LeaveReason, MemberStatus, PeriodReason
 from ..models import Member, age_on
 from ..models.development import (
-    COMMON_PARTICULARS,
+    CONFIRMATION_STEPS,
     PUBLICITY_STEPS,
-    STEP_PARTICULARS,
     Applicant,
+    Confirmation,
+    Decision,
     DevelopmentPlan,
     DevelopmentStep,
-    Outcome,
     Publicity,
     PublicityResult,
     Step,
     VettingResult,
     WithdrawKind,
+    particulars_of,
 )
 from ..models.person import PERSON_FIELDS, person_snapshot
 from ..selectors.development import (
     ACTIVIST_MIN_YEARS,
-    EXTENSION_MAX_MONTHS,
-    EXTENSION_MIN_MONTHS,
     MIN_AGE,
     TRAINING_MIN_DAYS,
     TRAINING_MIN_HOURS,
     admitted_on,
-    extension_of,
     first_day,
-    probation_ends_on,
     sequence_error,
+)
+from .confirmations import confirmation_decide, confirmation_record
+from .development_checks import (
+    check_approver,
+    check_day,
+    check_decision,
+    check_pair,
+    check_publicity,
+    check_upper_org,
+    check_votes,
+    not_future,
 )
 from .member import (
     build_member,
-    member_confirm,
     member_leave,
     member_update,
     refuse_id_number,
@@ -71,10 +85,6 @@ from .member import (
     validate_party_group,
     write_initial_periods,
 )
-
-#: Particulars stored as text (blank rather than NULL).
-TEXT_PARTICULARS = ("handled_by", "document_no", "note", "late_reason", "outcome", "vetting_result")
-
 
 # --- applicants ------------------------------------------------------------------
 
@@ -106,11 +116,6 @@ def _validate_person(applicant: Applicant, applied_on: dt.date, actor: Any) -> N
     refuse_id_number(actor, members, "该公民身份号码已登记为党员")
 
 
-def _not_future(day: dt.date, field: str) -> None:
-    if day > dt.date.today():
-        raise ValidationError({field: "日期不能晚于今天"})
-
-
 @service
 def applicant_create(
     *, actor: Any, organization: Organization, applied_on: dt.date, note: str = "", **person: Any
@@ -120,7 +125,7 @@ def applicant_create(
     unknown = set(person) - set(PERSON_FIELDS)
     if unknown:
         raise ValueError(f"applicant_create does not take {sorted(unknown)}")
-    _not_future(applied_on, "applied_on")
+    not_future(applied_on, "applied_on")
     validate_holding_org(organization, applied_on)
     applicant = Applicant(organization=organization, **person)
     _validate_person(applicant, applied_on, actor)
@@ -174,12 +179,14 @@ def applicant_withdraw(
     if applicant.withdrawn_on:
         raise ValidationError("该申请人已终止发展")
     if applicant.member_id or applicant.steps.filter(number=Step.ADMISSION_MEETING).exists():
-        raise ValidationError("已接收为预备党员，不能终止发展；请经支部大会讨论（第23步）取消预备资格")
-    if kind not in WithdrawKind.values:
+        raise ValidationError(
+            "已接收为预备党员，不能终止发展；请经支部大会讨论取消预备资格，或由上级党委在第17步不予批准"
+        )
+    if kind not in WithdrawKind.values or kind == WithdrawKind.NOT_APPROVED:
         raise ValidationError({"withdraw_kind": "请选择终止情形"})
     if not (reason or "").strip():
         raise ValidationError({"withdraw_reason": "请填写终止原因"})
-    _not_future(day, "withdrawn_on")
+    not_future(day, "withdrawn_on")
     last = applicant.steps.order_by("-day").first()
     if last and day < last.day:
         raise ValidationError({"withdrawn_on": f"终止日期不能早于最近一个步骤的日期（{last.day:%Y-%m-%d}）"})
@@ -195,62 +202,33 @@ def applicant_withdraw(
 # --- steps --------------------------------------------------------------------------
 
 
-def _check_day(steps: Sequence[DevelopmentStep], day: dt.date) -> None:
-    """Never in the future, never before the previous step."""
-    _not_future(day, "day")
-    if steps:
-        last = max(steps, key=lambda s: (s.day, s.number))
-        if day < last.day:
-            raise ValidationError(
-                {
-                    "day": f"日期不能早于上一步骤（第{last.number}步“{last.get_number_display()}”，{last.day:%Y-%m-%d}）"
-                }
-            )
-
-
-def _check_full_member(actor: Any, member: Member | None, day: dt.date, field: str, role: str) -> None:
-    if member is None:
-        return
-    full = (
-        member.is_current
-        and member.status == MemberStatus.FULL
-        and member.full_on is not None
-        and member.full_on <= day
-    )
-    if not full:
-        raise ValidationError({field: f"{role}须为正式党员（“{member.name}”不是正式党员）"})
-    if not in_scope(actor, member.organization):
-        raise ValidationError({field: f"{role}须为本党组织范围内的正式党员"})
-
-
-def _check_pair(
-    actor: Any, step: DevelopmentStep, first: str, second: str, role: str, exactly_two: bool
-) -> None:
-    a, b = getattr(step, first), getattr(step, second)
-    if a is None:
-        raise ValidationError(
-            {first: f"请确定{role}" + ("（2名正式党员）" if exactly_two else "（1至2名正式党员）")}
-        )
-    if exactly_two and b is None:
-        raise ValidationError({second: f"须确定2名{role}"})
-    if b is not None and a.pk == b.pk:
-        raise ValidationError({second: f"两名{role}不能是同一人"})
-    _check_full_member(actor, a, step.day, first, role)
-    _check_full_member(actor, b, step.day, second, role)
+#: Particulars stored as text (blank rather than NULL).
+TEXT_PARTICULARS = (
+    "handled_by",
+    "document_no",
+    "note",
+    "late_reason",
+    "outcome",
+    "vetting_result",
+    "decision",
+    "refusal_reason",
+)
+#: Steps that follow a 公示 of their own subject (the 转正公示 comes before step 23: see confirmations).
+PUBLICITY_BEFORE_STEP = (Step.ACTIVIST, Step.BRANCH_COMMITTEE_REVIEW)
 
 
 def _check_contacts(
     actor: Any, applicant: Applicant, steps: Sequence[DevelopmentStep], step: DevelopmentStep
 ) -> None:
-    """培养联系人: one or two full members."""
-    _check_pair(actor, step, "first_contact", "second_contact", "培养联系人", exactly_two=False)
+    """培养联系人: one or two members who were full members on the step's date."""
+    check_pair(actor, step, "first_contact", "second_contact", "培养联系人", exactly_two=False)
 
 
 def _check_introducers(
     actor: Any, applicant: Applicant, steps: Sequence[DevelopmentStep], step: DevelopmentStep
 ) -> None:
-    """入党介绍人: exactly two full members."""
-    _check_pair(actor, step, "first_introducer", "second_introducer", "入党介绍人", exactly_two=True)
+    """入党介绍人: exactly two members who were full members on the step's date."""
+    check_pair(actor, step, "first_introducer", "second_introducer", "入党介绍人", exactly_two=True)
 
 
 def _check_candidate(
@@ -286,111 +264,38 @@ def _check_training(
         )
 
 
-def _check_votes(step: DevelopmentStep) -> None:
-    """Quorum: more than half of those entitled present; passed: more than half of those entitled in favour."""
-    entitled, present, yes = step.votes_entitled, step.votes_present, step.votes_for
-    for field, value in (("votes_entitled", entitled), ("votes_present", present), ("votes_for", yes)):
-        if value is None:
-            raise ValidationError({field: "请填写表决情况（应到、实到、赞成人数）"})
-    if entitled < 1:
-        raise ValidationError({"votes_entitled": "应到会有表决权的党员人数应大于0"})
-    if present > entitled:
-        raise ValidationError({"votes_present": "实到人数不能多于应到人数"})
-    if yes > present:
-        raise ValidationError({"votes_for": "赞成票数不能多于实到人数"})
-    if present * 2 <= entitled:
-        raise ValidationError(
-            {
-                "votes_present": f"到会有表决权的党员（{present}人）未超过应到会人数（{entitled}人）的半数，会议无效"
-            }
-        )
-    if yes * 2 <= entitled:
-        raise ValidationError(
-            {"votes_for": f"赞成人数（{yes}人）未超过应到会有表决权党员（{entitled}人）的半数，决议未通过"}
-        )
-
-
 def _check_admission(
     actor: Any, applicant: Applicant, steps: Sequence[DevelopmentStep], step: DevelopmentStep
 ) -> None:
-    _check_votes(step)
-
-
-def _check_upper_org(applicant: Applicant, org: Organization | None) -> None:
-    branch = applicant.organization
-    if org is not None and (org.pk == branch.pk or not branch.path.startswith(org.path)):
-        raise ValidationError({"approving_org": f"“{org.name}”不是“{branch.name}”的上级党组织"})
-
-
-def _check_approver(actor: Any, applicant: Applicant, step: DevelopmentStep) -> None:
-    """Only an ancestor committee with approval authority approves, through its own staff."""
-    org = step.approving_org
-    if org is None:
-        raise ValidationError({"approving_org": "请选择审批的上级党委"})
-    _check_upper_org(applicant, org)
-    if not org.can_approve_members:
-        raise ValidationError({"approving_org": f"“{org.name}”不具有审批发展党员的权限"})
-    if not org.existed_on(step.day):
-        raise ValidationError({"approving_org": f"“{org.name}”在{step.day:%Y-%m-%d}不存在"})
-    if not in_scope(actor, org):
-        raise ValidationError({"approving_org": f"审批须由“{org.name}”或其上级的工作人员办理"})
+    """The branch meeting's votes: quorum, majority, no more entitled than the branch's full members."""
+    check_votes(step.votes_entitled, step.votes_present, step.votes_for, applicant.organization, step.day)
 
 
 def _check_filing(
     actor: Any, applicant: Applicant, steps: Sequence[DevelopmentStep], step: DevelopmentStep
 ) -> None:
-    _check_upper_org(applicant, step.approving_org)
+    check_upper_org(applicant.organization, step.approving_org)
 
 
 def _check_admission_approval(
     actor: Any, applicant: Applicant, steps: Sequence[DevelopmentStep], step: DevelopmentStep
 ) -> None:
-    """Approved within 3 months of the branch meeting; up to 6 with a reason (both configurable)."""
-    _check_approver(actor, applicant, step)
-    normal = int(get_rule("approval_normal_months"))
-    maximum = int(get_rule("approval_max_months"))
+    """批准 within 3 months of the branch meeting, up to 6 with a reason (configurable); 不予批准 with its reason."""
+    check_approver(actor, applicant.organization, step.approving_org, step.day)
     meeting = admitted_on(steps)
-    if step.day > add_months(meeting, maximum):
-        raise ValidationError(
-            {
-                "day": f"上级党委审批应在支部大会讨论（{meeting:%Y-%m-%d}）后{maximum}个月内完成，已超过最长期限"
-            }
-        )
-    if step.day > add_months(meeting, normal) and not step.late_reason.strip():
-        raise ValidationError({"late_reason": f"支部大会讨论后超过{normal}个月审批，须说明原因"})
-
-
-def _check_confirmation_meeting(
-    actor: Any, applicant: Applicant, steps: Sequence[DevelopmentStep], step: DevelopmentStep
-) -> None:
-    """按期转正 / 延长预备期 (once, 6–12 months) / 取消预备资格, voted by the branch meeting."""
-    if step.outcome not in Outcome.values:
-        raise ValidationError({"outcome": "请选择讨论结果"})
-    member = applicant.member
-    if member is None or not member.is_current or member.status != MemberStatus.PROBATIONARY:
-        raise ValidationError({"outcome": "该申请人目前不是预备党员"})
-    extended = extension_of(steps)
-    if step.outcome == Outcome.EXTENDED:
-        if extended is not None:
-            raise ValidationError({"outcome": "预备期只能延长一次"})
-        months = step.extension_months
-        if months is None or not EXTENSION_MIN_MONTHS <= months <= EXTENSION_MAX_MONTHS:
-            raise ValidationError(
-                {"extension_months": f"延长预备期应为{EXTENSION_MIN_MONTHS}至{EXTENSION_MAX_MONTHS}个月"}
-            )
-    elif step.extension_months is not None:
-        raise ValidationError({"extension_months": "仅在延长预备期时填写"})
-    if step.outcome != Outcome.CANCELLED:
-        ends = probation_ends_on(admitted_on(steps), extended)
-        if step.day < ends:
-            raise ValidationError({"day": f"预备期至{ends:%Y-%m-%d}期满，期满后方可讨论转正或延长预备期"})
-    _check_votes(step)
-
-
-def _check_confirmation_approval(
-    actor: Any, applicant: Applicant, steps: Sequence[DevelopmentStep], step: DevelopmentStep
-) -> None:
-    _check_approver(actor, applicant, step)
+    assert meeting is not None  # the sequence asks for step 15 first
+    check_decision(
+        decision=step.decision,
+        day=step.day,
+        meeting=meeting,
+        refusal_reason=step.refusal_reason,
+        late_reason=step.late_reason,
+        what="接收预备党员",
+    )
+    if step.decision == Decision.APPROVED:
+        missing = sequence_error(applicant, steps, Step.ADMISSION_APPROVAL)
+        if missing:
+            raise ValidationError({"number": missing})
 
 
 def _check_nothing(
@@ -417,8 +322,6 @@ STEP_CHECKS: dict[int, StepCheck] = {
     Step.TRAINING: _check_training,
     Step.ADMISSION_MEETING: _check_admission,
     Step.ADMISSION_APPROVAL: _check_admission_approval,
-    Step.CONFIRMATION_MEETING: _check_confirmation_meeting,
-    Step.CONFIRMATION_APPROVAL: _check_confirmation_approval,
     Step.ACTIVIST_FILING: _check_filing,
     Step.CANDIDATE_FILING: _check_filing,
     Step.PRE_REVIEW: _check_filing,
@@ -426,38 +329,8 @@ STEP_CHECKS: dict[int, StepCheck] = {
 }
 
 
-def _check_publicity(applicant: Applicant, number: int, day: dt.date) -> None:
-    """Steps 3, 12 and 22 follow a 公示 of N working days that ended, before the step, with no objection."""
-    needed = int(get_rule("publicity_working_days"))
-    records = list(applicant.publicities.filter(step=number).order_by("-ends_on"))
-    calendar = WorkCalendar()  # one query per range of years, however many records
-    for p in records:
-        try:
-            if (
-                p.result == PublicityResult.NO_OBJECTION
-                and p.ends_on < day
-                and working_days(p.starts_on, p.ends_on, calendar=calendar) >= needed
-            ):
-                return
-        except HolidaysMissing as exc:
-            raise ValidationError({"publicity": exc.message}) from None
-    if not records:
-        message = f"第{number}步前须公示不少于{needed}个工作日，请先登记公示"
-    else:
-        latest = records[0]
-        if latest.ends_on >= day:
-            message = f"公示期至{latest.ends_on:%Y-%m-%d}，公示结束后方可进行"
-        elif latest.result == PublicityResult.OBJECTION:
-            message = "公示有异议，不能进行该步骤"
-        elif not latest.result:
-            message = "公示结果尚未登记"
-        else:
-            message = f"公示期不足{needed}个工作日"
-    raise ValidationError({"publicity": message})
-
-
 def _admit(actor: Any, applicant: Applicant, step: DevelopmentStep) -> Member:
-    """Step 15 makes the applicant a probationary member from the meeting's date."""
+    """Step 15 makes the applicant a probationary member from the meeting's date (provisionally: see step 17)."""
     member = build_member(
         organization=applicant.organization,
         status=MemberStatus.PROBATIONARY,
@@ -473,68 +346,135 @@ def _admit(actor: Any, applicant: Applicant, step: DevelopmentStep) -> Member:
     return member
 
 
-def _decide_probation(
-    actor: Any, applicant: Applicant, steps: Sequence[DevelopmentStep], step: DevelopmentStep
-) -> None:
-    """Step 23's outcome reaches the member's record and history."""
+def _refuse_admission(actor: Any, applicant: Applicant, step: DevelopmentStep) -> None:
+    """Step 17 不予批准: the admission is reversed in the member's history and the application ends.
+
+    The member record stays with its dated history: the probationary period
+    ends on the refusal day for the reason 不予批准 and the member leaves the
+    roll as 接收预备党员未获批准; the figures leave the admission out
+    (``selectors.development.admissions``).
+    """
     member = applicant.member
-    if step.outcome == Outcome.ON_TIME:
-        full_on = probation_ends_on(admitted_on(steps), extension_of(steps))
-        member_confirm(actor=actor, member=member, day=full_on, document_no=step.document_no)
-    elif step.outcome == Outcome.CANCELLED:
+    if member is not None and member.is_current:
+        if member.status != MemberStatus.PROBATIONARY:
+            raise ValidationError({"decision": "该党员已转为正式党员，不能再不予批准接收"})
         member_leave(
             actor=actor,
             member=member,
             day=step.day,
-            reason=LeaveReason.PROBATION_CANCELLED,
-            note=step.note or "支部大会讨论决定取消预备党员资格",
+            reason=LeaveReason.NOT_APPROVED,
+            note=f"{step.approving_org.name}不予批准：{step.refusal_reason}"[:200],
         )
+    applicant.__dict__.pop("stage_code", None)
+    applicant.withdrawn_on = step.day
+    applicant.withdraw_kind = WithdrawKind.NOT_APPROVED
+    applicant.withdraw_reason = step.refusal_reason.strip()[:200]
+    applicant.full_clean()
+    save_changed(applicant, ["withdrawn_on", "withdraw_kind", "withdraw_reason"])
 
 
 @service
 def step_record(
     *, actor: Any, applicant: Applicant, number: int, day: dt.date, **particulars: Any
-) -> DevelopmentStep:
+) -> DevelopmentStep | Confirmation:
     """Record step ``number`` of an applicant on ``day`` with that step's particulars, every rule enforced.
 
     The applicant's row is locked first, so two clerks recording a step at once
     are checked one after the other, against the steps the first one left.  Its
-    version goes up only when its record changes (admission links the member):
-    a step is a row of its own, and the profile form shows nothing it changes.
+    version goes up only when its record changes (admission links the member,
+    a refusal ends the application): a step is a row of its own.  Steps 23 and
+    24 go to the member's 转正记录 (``confirmation_record`` / ``confirmation_decide``).
     """
     lock_for_update(Applicant, applicant)  # decide on the stored state, not on what the caller holds
     check_can_edit(actor, applicant.organization)
     if number not in Step.values:
         raise ValidationError({"number": "步骤应为第1至第25步"})
-    allowed = set(STEP_PARTICULARS.get(number, ())) | set(COMMON_PARTICULARS)
-    unknown = set(particulars) - allowed
+    unknown = set(particulars) - set(particulars_of(number))
     if unknown:
         raise ValueError(f"step {number} does not take {sorted(unknown)}")
-    applicant.__dict__.pop("stage_code", None)  # the derived stage changes with this step
-    steps = list(applicant.steps.order_by("day", "number", "id"))
-    error = sequence_error(applicant, steps, number)
-    if error:
-        raise ValidationError({"number": error})
-    _check_day(steps, day)
     # Text particulars are blank, never NULL, when a caller passes None.
     fields = {k: ("" if v is None and k in TEXT_PARTICULARS else v) for k, v in particulars.items()}
+    if number in CONFIRMATION_STEPS:
+        return _confirmation_step(actor, applicant, number, day, fields)
+    if number == Step.ADMISSION_APPROVAL:
+        fields["decision"] = (
+            fields.get("decision") or Decision.APPROVED
+        )  # an answer is an approval unless it says no
+    applicant.__dict__.pop("stage_code", None)  # the derived stage changes with this step
+    steps = list(applicant.steps.order_by("day", "number", "id"))
+    confirmations = list(applicant.member.confirmations.all()) if applicant.member_id else []
+    refusing = number == Step.ADMISSION_APPROVAL and fields["decision"] == Decision.REFUSED
+    error = sequence_error(applicant, steps, number, confirmations, refusing=refusing)
+    if error:
+        raise ValidationError({"number": error})
+    check_day(steps, day, number)
+    if number == Step.ARCHIVE and (decided := [c.approved_on for c in confirmations if c.approved_on]):
+        if day < max(decided):
+            raise ValidationError({"day": f"归档日期不能早于转正审批日期（{max(decided):%Y-%m-%d}）"})
     step = DevelopmentStep(applicant=applicant, number=number, day=day, **fields)
     STEP_CHECKS.get(number, _check_nothing)(actor, applicant, steps, step)
-    if number in PUBLICITY_STEPS:
-        _check_publicity(applicant, number, day)
+    if number in PUBLICITY_BEFORE_STEP:
+        check_publicity(applicant, number, day)
     step.full_clean()
     step.save()
     if number == Step.ADMISSION_MEETING:
         _admit(actor, applicant, step)
+    elif refusing:
+        _refuse_admission(actor, applicant, step)
     elif number == Step.GROUP_ASSIGNMENT and step.party_group is not None and applicant.member is not None:
         # 编入党小组: the member record says which group (audited, a form loaded before goes stale)
         member_update(actor=actor, member=applicant.member, party_group=step.party_group)
-    elif number == Step.CONFIRMATION_MEETING:
-        _decide_probation(actor, applicant, steps, step)
     return step
 
 
+def _confirmation_step(
+    actor: Any, applicant: Applicant, number: int, day: dt.date, fields: dict[str, Any]
+) -> Confirmation:
+    """Step 23 or 24 from the applicant's page: the member's 转正记录."""
+    if applicant.withdrawn_on:
+        raise ValidationError({"number": "该申请人已终止发展，不能继续记录发展步骤"})
+    member = applicant.member
+    if member is None:
+        raise ValidationError({"number": "请先完成第15步“支部大会讨论”"})
+    if number == Step.CONFIRMATION_MEETING:
+        return confirmation_record(actor=actor, member=member, day=day, **fields)
+    pending = Confirmation.objects.filter(member=member, decision="").first()
+    if pending is None:
+        raise ValidationError({"number": "没有待审批的转正讨论（请先完成第23步“支部大会讨论”）"})
+    fields["approval_document_no"] = fields.pop("document_no", "")
+    return confirmation_decide(actor=actor, confirmation=pending, day=day, **fields)
+
+
 # --- 公示 ---------------------------------------------------------------------------------
+
+
+def publicity_sequence_error(applicant: Applicant, steps: Sequence[DevelopmentStep], kind: int) -> str | None:
+    """Why the 公示 of ``kind`` cannot be posted now: 3 and 12 when that step could come next, the 转正公示 after 22."""
+    if kind != Step.CONFIRMATION_REQUEST:
+        return sequence_error(applicant, steps, kind)
+    if applicant.withdrawn_on:
+        return "该申请人已终止发展"
+    if not any(s.number == Step.CONFIRMATION_REQUEST for s in steps):
+        return "转正公示在提出转正申请（第22步）之后进行，请先完成第22步“提出转正申请”"
+    member = applicant.member
+    if member is None or not member.is_current or member.status != MemberStatus.PROBATIONARY:
+        return "该申请人目前不是预备党员"
+    return None
+
+
+def publicities_due(applicant: Applicant, steps: Sequence[DevelopmentStep]) -> list[int]:
+    """The 公示 that may be posted now (the applicant page's button and the form's choices).
+
+    The 转正公示 until one has ended with no objection after the application.
+    """
+    due = [k for k in PUBLICITY_STEPS if publicity_sequence_error(applicant, steps, k) is None]
+    if Step.CONFIRMATION_REQUEST in due:
+        applied = min(s.day for s in steps if s.number == Step.CONFIRMATION_REQUEST)
+        if applicant.publicities.filter(
+            step=Step.CONFIRMATION_REQUEST, starts_on__gte=applied, result=PublicityResult.NO_OBJECTION
+        ).exists():
+            due.remove(Step.CONFIRMATION_REQUEST)
+    return due
 
 
 @service
@@ -547,18 +487,18 @@ def publicity_create(
     ends_on: dt.date,
     place: str,
 ) -> Publicity:
-    """Post a 公示 before step 3, 12 or 22, running at least the configured number of working days."""
+    """Post a 公示 before step 3 or 12, or the 转正公示 after step 22, running the configured working days."""
     lock_for_update(
         Applicant, applicant
     )  # two clerks posting the same 公示 at once: the second sees the first
     check_can_edit(actor, applicant.organization)
     if step not in PUBLICITY_STEPS:
-        raise ValidationError({"step": "公示事项应为第3、12或22步之前的公示"})
+        raise ValidationError({"step": "公示事项应为第3、12步之前或提出转正申请（第22步）之后的公示"})
     steps = list(applicant.steps.order_by("day", "number", "id"))
-    error = sequence_error(applicant, steps, step)
+    error = publicity_sequence_error(applicant, steps, step)
     if error:
         raise ValidationError({"step": f"尚不能进行该公示：{error}"})
-    _not_future(starts_on, "starts_on")
+    not_future(starts_on, "starts_on")
     last = max(steps, key=lambda s: (s.day, s.number))
     if starts_on < last.day:
         raise ValidationError({"starts_on": f"公示开始日期不能早于上一步骤的日期（{last.day:%Y-%m-%d}）"})
@@ -570,7 +510,7 @@ def publicity_create(
     except HolidaysMissing as exc:
         field = "starts_on" if exc.year == starts_on.year else "ends_on"
         raise ValidationError({field: exc.message}) from None
-    if days < needed:
+    if days < needed:  # 0 configured: a 公示 is optional and may be of any length
         raise ValidationError({"ends_on": f"公示期不少于{needed}个工作日（当前为{days}个工作日）"})
     if applicant.publicities.filter(step=step, result="").exists():
         raise ValidationError({"step": "该事项已有尚未登记结果的公示"})
@@ -655,7 +595,7 @@ def plan_set(
     return plan
 
 
-# --- organizations closing ---------------------------------------------------------------
+# --- organizations closing, members moving -----------------------------------------------
 
 
 def move_applicants_on_close(
@@ -674,3 +614,18 @@ def move_applicants_on_close(
         lock_for_update(Applicant, applicant)
         applicant.organization = successor
         save_changed(applicant, ["organization"])  # a form loaded before the merge goes stale
+
+
+def applicant_follows_member(member: Member, from_org: Organization, day: dt.date, actor: Any) -> None:
+    """Moved-member hook: the development record of an admitted member moves with them.
+
+    The receiving branch then sees the 25 steps, records what is left (19–22,
+    the 转正公示, 25) and the 转正; the steps keep the dates and the branch
+    meeting keeps its votes, as they happened.
+    """
+    applicant = Applicant.objects.filter(member=member).first()
+    if applicant is None or applicant.organization_id == member.organization_id:
+        return
+    lock_for_update(Applicant, applicant)
+    applicant.organization = member.organization
+    save_changed(applicant, ["organization"])  # a form loaded before the move goes stale

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.audit import service
 from core.dates import add_months, add_years
@@ -384,19 +384,67 @@ def _change_branch(
 
 @service
 def member_confirm(*, actor: Any, member: Member, day: dt.date, document_no: str = "") -> Member:
-    """A probationary member becomes a full member (转正) on ``day``; a form loaded before this goes stale."""
+    """A probationary member becomes a full member (转正) on ``day``; a form loaded before this goes stale.
+
+    ``day`` is the end of the probation, which the approval may follow by
+    months: a member who moved (or arrived from outside the county) since
+    then was a full member from ``day`` in every organization of the history
+    after it, so the history is re-dated (``_confirm_history``).
+    """
     lock_for_update(Member, member)
     check_can_edit(actor, member.organization)
     if member.status != MemberStatus.PROBATIONARY:
         raise ValidationError({"status": "该党员不是预备党员"})
     if day < member.joined_on:
         raise ValidationError({"full_on": "转正日期不能早于入党日期"})
-    _close_period(member, day, PeriodReason.CONFIRMED)
+    _confirm_history(member, day, document_no)
     member.status = MemberStatus.FULL
     member.full_on = day
     save_changed(member, ["status", "full_on"])
-    _open_period(member, day, PeriodReason.CONFIRMED, document_no)
     return member
+
+
+def _confirm_history(member: Member, day: dt.date, document_no: str) -> None:
+    """Full from ``day``: the period in force that day splits there, every later one becomes full.
+
+    Each row is saved on its own, so every change is audited.
+    """
+    later = list(
+        MemberPeriod.objects.filter(member=member)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gt=day))
+        .order_by("start_on", "id")
+    )
+    for period in later:
+        if period.start_on < day:
+            # In force on the day: probationary until it, full from it in the same organization.
+            end_on, end_reason = period.end_on, period.end_reason
+            period.end_on, period.end_reason = day, PeriodReason.CONFIRMED
+            period.save(update_fields=["end_on", "end_reason"])
+            MemberPeriod.objects.create(
+                member=member,
+                organization=period.organization,
+                status=MemberStatus.FULL,
+                start_on=day,
+                end_on=end_on,
+                start_reason=PeriodReason.CONFIRMED,
+                end_reason=end_reason,
+                document_no=document_no,
+            )
+        elif period.status != MemberStatus.FULL:
+            period.status = MemberStatus.FULL
+            period.save(update_fields=["status"])
+
+
+#: What 停止党籍 of a 预备党员 is refused with, wherever it is asked for (the leaving page, lost contact …).
+NO_SUSPENSION_ON_PROBATION = (
+    "预备党员不适用停止党籍：预备期内不履行党员义务、不具备党员条件或失去联系的，"
+    "应经支部大会讨论取消预备资格（在该党员档案的“预备期与转正”中办理）"
+)
+#: How the history's last period ends for each way of leaving (LEFT for the rest).
+END_REASONS = {
+    LeaveReason.TRANSFERRED_OUT: PeriodReason.TRANSFER_OUT,
+    LeaveReason.NOT_APPROVED: PeriodReason.NOT_APPROVED,
+}
 
 
 @service
@@ -408,7 +456,7 @@ def member_leave(
     reason: str,
     note: str = "",
 ) -> Member:
-    """A member leaves (death, 出党, 停止党籍, transfer out of the county, 取消预备资格) on ``day``.
+    """A member leaves (death, 出党, 停止党籍, transfer out of the county, 取消预备资格, admission refused) on ``day``.
 
     Every way of leaving comes through here, so ``LEAVING_HANDLERS`` end the
     member's open records in one place.  The member is locked first and a form
@@ -420,9 +468,13 @@ def member_leave(
         raise ValidationError("该党员已离开党组织")
     if reason not in LeaveReason.values:
         raise ValidationError({"reason": "请选择离开原因"})
+    if reason == LeaveReason.SUSPENDED and member.status == MemberStatus.PROBATIONARY:
+        raise ValidationError({"reason": NO_SUSPENSION_ON_PROBATION})
+    if reason == LeaveReason.PROBATION_CANCELLED and member.status != MemberStatus.PROBATIONARY:
+        raise ValidationError({"reason": "只有预备党员可以取消预备资格"})
     if day > dt.date.today():
         raise ValidationError({"day": "日期不能晚于今天"})
-    end_reason = PeriodReason.TRANSFER_OUT if reason == LeaveReason.TRANSFERRED_OUT else PeriodReason.LEFT
+    end_reason = END_REASONS.get(reason, PeriodReason.LEFT)
     _close_period(member, day, end_reason)
     for handler in LEAVING_HANDLERS:
         handler(member, day, reason, actor)

@@ -31,7 +31,7 @@ from ..forms.development import (
     WithdrawForm,
     YearForm,
 )
-from ..models.development import PUBLICITY_STEPS, Applicant, DevelopmentPlan, Publicity, Step
+from ..models.development import Applicant, DevelopmentPlan, Outcome, Publicity, Step
 from ..selectors import development as selectors
 from ..services import development as services
 from ..tables import APPLICANT_TABLE, PUBLICITY_TABLE
@@ -136,7 +136,12 @@ def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "party_group",
         ).order_by("day", "number", "id")
     )
-    timeline = selectors.applicant_timeline(applicant, steps, dt.date.today())
+    confirmations = (
+        list(applicant.member.confirmations.select_related("organization", "approving_org"))
+        if applicant.member
+        else []
+    )
+    timeline = selectors.applicant_timeline(applicant, steps, dt.date.today(), confirmations)
     publicities = list(applicant.publicities.order_by("starts_on", "id"))
     return render(
         request,
@@ -145,7 +150,7 @@ def applicant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "applicant": applicant,
             "timeline": timeline,
             "publicities": publicities,
-            "publicity_due": [n for n in timeline.available if n in PUBLICITY_STEPS],
+            "publicity_due": services.publicities_due(applicant, steps),
             "can_write": can_write(request.user),
             "history": history_for(applicant),
             "breadcrumbs": _crumbs(("入党申请人", reverse("members:applicant_list")), (applicant.name, "")),
@@ -200,6 +205,12 @@ def applicant_step(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         raise Http404("没有该步骤")
     name = Step(number).label
     form = StepForm(request.POST or None, applicant=applicant, number=number, user=request.user)
+    if (
+        number == Step.CONFIRMATION_MEETING
+        and request.GET.get("outcome") in Outcome.values
+        and not form.is_bound
+    ):
+        form.initial["outcome"] = request.GET["outcome"]
     fragment = bool(request.headers.get("HX-Request"))
     response = form_page(
         request,
@@ -242,7 +253,8 @@ def applicant_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         cancel_url=applicant.get_absolute_url(),
         context={
             **_applicant_page(applicant, "终止发展"),
-            "intro": "终止后该申请人不再进入发展流程（记录保留）；已接收为预备党员的，须经支部大会讨论取消预备资格。",
+            "intro": "终止后该申请人不再进入发展流程（记录保留）；已接收为预备党员的，须经支部大会讨论取消预备资格"
+            "（或由上级党委在第17步不予批准）。",
             "danger": True,
             "submit_label": "终止发展",
         },
@@ -270,8 +282,7 @@ def publicity_list(request: HttpRequest) -> HttpResponse:
 @write_view
 def publicity_create(request: HttpRequest, pk: int) -> HttpResponse:
     applicant = _applicant(request, pk)
-    steps = list(applicant.steps.all())
-    due = [n for n in selectors.available_steps(applicant, steps) if n in PUBLICITY_STEPS]
+    due = services.publicities_due(applicant, list(applicant.steps.all()))
     form = PublicityForm(request.POST or None, steps=due)
     working_days = get_rule("publicity_working_days")
     return form_page(
@@ -285,7 +296,8 @@ def publicity_create(request: HttpRequest, pk: int) -> HttpResponse:
         context={
             **_applicant_page(applicant, "登记公示"),
             "intro": f"公示期不少于{working_days}个工作日（按国家法定节假日安排计算，调休上班日计入），"
-            "公示结束且无异议后方可进行下一步骤。",
+            "公示结束且无异议后方可进行下一步骤。预备党员拟转正公示在提出转正申请（第22步）之后、"
+            "支部大会讨论转正（第23步）之前进行。",
         },
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from core.models import AccessKind
 from core.scopes import can_write
 from core.views import form_page, get_visible_or_404, write_view
 from organizations.choices import Role
+from organizations.rules import get_rule
 
 from ..choices import LeaveReason, MemberStatus, PeriodReason
 from ..filters import MemberFilterSet
@@ -26,6 +28,7 @@ from ..forms.member import MemberCreateForm, MemberEditForm, MemberMoveForm
 from ..models import Member, MemberPeriod
 from ..permissions import may_reveal_id
 from ..selectors import member as selectors
+from ..selectors.development import probation_file
 from ..services.member import member_move, member_register, member_update
 from ..tables import MEMBER_TABLE
 
@@ -86,6 +89,7 @@ def _detail_page(request: HttpRequest, member: Member, revealed_id: str = "") ->
         request,
         "members/member_detail.html",
         {
+            **probation_context(member, dt.date.today(), may_edit),
             "member": member,
             "periods": periods,
             # 恢复党籍 records (the history shows the period they opened) and, while suspended,
@@ -105,6 +109,22 @@ def _detail_page(request: HttpRequest, member: Member, revealed_id: str = "") ->
             "breadcrumbs": member_crumbs(member),
         },
     )
+
+
+def probation_context(member: Member, today: dt.date, may_edit: bool) -> dict[str, object]:
+    """The member page's 预备期与转正 card: shown for a 预备党员 and for anyone with a 转正记录."""
+    file = probation_file(member, today, overdue_months=0)
+    if member.status != MemberStatus.PROBATIONARY and not file.confirmations:
+        return {}  # a full member registered as such: no card, one query
+    file = replace(file, overdue_months=int(get_rule("probation_overdue_months")))
+    return {
+        "probation": file,
+        "may_discuss": may_edit and file.is_open and file.pending is None,
+        "may_decide": may_edit and file.pending is not None,
+        "development_url": reverse("members:applicant_detail", args=[member.applicant.pk])
+        if hasattr(member, "applicant")
+        else "",
+    }
 
 
 @write_view

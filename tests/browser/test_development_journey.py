@@ -59,11 +59,11 @@ DATES: dict[int, str] = {
     25: "2024-07-20",
 }
 
-#: A 公示 of five working days (Monday to Friday) before steps 3, 12 and 22.
+#: A 公示 of five working days before steps 3 and 12, and the 转正公示 after step 22 (before 23).
 PUBLICITY: dict[int, tuple[str, str]] = {
     3: ("2022-04-25", "2022-04-29"),
     12: ("2023-06-12", "2023-06-16"),
-    22: ("2024-06-03", "2024-06-07"),
+    22: ("2024-06-13", "2024-06-19"),
 }
 
 
@@ -270,16 +270,18 @@ def test_a_branch_secretary_walks_an_applicant_to_full_membership_with_committee
     record_step(page, 19)
     record_step(page, 20)
     record_step(page, 21, type_in(note="预备期表现良好"))
-    post_publicity(page, 22)
     record_step(page, 22)
+    post_publicity(page, 22)  # the 转正公示 comes after the application
+    # Only the branch's three full members vote (the applicant, a 预备党员, does not).
     record_step(
         page,
         23,
-        both(type_in(votes_entitled=4, votes_present=4, votes_for=4), choose(outcome="按期转正")),
+        both(type_in(votes_entitled=3, votes_present=3, votes_for=3), choose(outcome="按期转正")),
     )
-    expect(stage_badge(page)).to_have_text("正式党员")
+    expect(stage_badge(page)).to_have_text("预备党员")  # 转正 takes effect when the committee approves
     approve_as_committee(staff_page, applicant_url, 24, "新党发〔2024〕21号")
     page.goto(applicant_url)
+    expect(stage_badge(page)).to_have_text("正式党员")
     record_step(page, 25)
 
     # Every one of the 25 steps is done, with its date, and nothing is left to do.

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from core.dates import working_days
 from core.models import Holiday
-from members.models import Applicant, DevelopmentStep, Member, Publicity
+from members.models import Applicant, Confirmation, DevelopmentStep, Member, Publicity
 from members.models.development import Outcome, PublicityResult, Stage, Step, VettingResult, WithdrawKind
 from members.selectors.development import applicant_timeline, available_steps
 from members.services.development import (
@@ -27,7 +27,16 @@ from members.services.development import (
 from members.services.member import member_register
 from organizations.models import RuleSetting
 from organizations.services import org_update
-from tests.factories import DATES, TODAY, advance, make_id, member_fields, person, post_publicity
+from tests.factories import (
+    DATES,
+    PUBLICITY,
+    TODAY,
+    advance,
+    make_id,
+    member_fields,
+    person,
+    post_publicity,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +52,7 @@ class Unchanged:
         return (
             Applicant.objects.count(),
             DevelopmentStep.objects.count(),
+            Confirmation.objects.count(),
             Publicity.objects.count(),
             Member.objects.count(),
             LogEntry.objects.count(),
@@ -372,11 +382,21 @@ def test_no_objection_is_recorded_only_after_the_publicity_ends(applicant_a, ctx
     assert "期满后方可登记无异议" in message
 
 
-def test_publicity_comes_before_steps_12_and_22_too(applicant_a, ctx):
+def test_publicity_comes_before_step_12_and_the_confirmation_publicity_before_step_23(applicant_a, ctx):
     advance(applicant_a, 11, ctx)
     assert "公示" in refused("publicity", record, ctx, applicant_a, Step.BRANCH_COMMITTEE_REVIEW, DATES[12])
-    advance(applicant_a, 21, ctx)
-    assert "公示" in refused("publicity", record, ctx, applicant_a, Step.CONFIRMATION_REQUEST, DATES[22])
+    advance(applicant_a, 22, ctx)  # the 转正 application needs no 公示 before it …
+    message = refused(
+        "publicity",
+        record,
+        ctx,
+        applicant_a,
+        Step.CONFIRMATION_MEETING,
+        DATES[23],
+        outcome=Outcome.ON_TIME,
+        **_votes(2, 2, 2),
+    )
+    assert message == "提出转正申请后、第23步前须公示不少于5个工作日，请先登记转正公示"  # … the meeting does
 
 
 # --- particulars ----------------------------------------------------------------------------------
@@ -408,7 +428,7 @@ def test_contacts_are_full_members(applicant_a, ctx, admin_user):
     message = refused(
         "first_contact", record, ctx, applicant_a, Step.CONTACTS, DATES[5], first_contact=probationary
     )
-    assert message == "培养联系人须为正式党员（“农小燕”不是正式党员）"
+    assert message == "培养联系人须为正式党员（“农小燕”在2023-04-25不是正式党员）"
 
 
 def test_two_contacts_are_two_people(applicant_a, ctx):
@@ -492,27 +512,31 @@ def _votes(entitled: int, present: int, yes: int) -> dict:
     return {"votes_entitled": entitled, "votes_present": present, "votes_for": yes}
 
 
+# Branch A has two full members (member_a and member_a2), so at most two are entitled to vote.
+
+
 def test_the_admission_meeting_needs_more_than_half_of_those_entitled_present(applicant_a, ctx):
     advance(applicant_a, 14, ctx)
     message = refused(
-        "votes_present", record, ctx, applicant_a, Step.ADMISSION_MEETING, DATES[15], **_votes(10, 5, 5)
+        "votes_present", record, ctx, applicant_a, Step.ADMISSION_MEETING, DATES[15], **_votes(2, 1, 1)
     )
-    assert message == "到会有表决权的党员（5人）未超过应到会人数（10人）的半数，会议无效"
+    assert message == "到会有表决权的党员（1人）未超过应到会人数（2人）的半数，会议无效"
 
 
 def test_the_admission_passes_with_more_than_half_of_those_entitled_in_favour(applicant_a, ctx):
     advance(applicant_a, 14, ctx)
     message = refused(
-        "votes_for", record, ctx, applicant_a, Step.ADMISSION_MEETING, DATES[15], **_votes(10, 8, 5)
+        "votes_for", record, ctx, applicant_a, Step.ADMISSION_MEETING, DATES[15], **_votes(2, 2, 1)
     )
-    assert message == "赞成人数（5人）未超过应到会有表决权党员（10人）的半数，决议未通过"
-    record(ctx, applicant_a, Step.ADMISSION_MEETING, DATES[15], **_votes(10, 6, 6))
+    assert message == "赞成人数（1人）未超过应到会有表决权党员（2人）的半数，决议未通过"
+    record(ctx, applicant_a, Step.ADMISSION_MEETING, DATES[15], **_votes(2, 2, 2))
     applicant_a.refresh_from_db()
     assert applicant_a.member_id is not None
 
 
 def test_the_confirmation_meeting_needs_quorum_and_majority_too(applicant_a, ctx):
     advance(applicant_a, 22, ctx)
+    post_publicity(applicant_a, Step.CONFIRMATION_REQUEST, ctx["secretary_a"], *PUBLICITY[22])
     message = refused(
         "votes_for",
         record,
@@ -521,7 +545,7 @@ def test_the_confirmation_meeting_needs_quorum_and_majority_too(applicant_a, ctx
         Step.CONFIRMATION_MEETING,
         DATES[23],
         outcome=Outcome.ON_TIME,
-        **_votes(10, 9, 4),
+        **_votes(2, 2, 1),
     )
     assert "决议未通过" in message
 
@@ -529,7 +553,7 @@ def test_the_confirmation_meeting_needs_quorum_and_majority_too(applicant_a, ctx
 def test_votes_cannot_exceed_those_present(applicant_a, ctx):
     advance(applicant_a, 14, ctx)
     message = refused(
-        "votes_for", record, ctx, applicant_a, Step.ADMISSION_MEETING, DATES[15], **_votes(10, 6, 7)
+        "votes_for", record, ctx, applicant_a, Step.ADMISSION_MEETING, DATES[15], **_votes(2, 1, 2)
     )
     assert message == "赞成票数不能多于实到人数"
 
@@ -565,8 +589,8 @@ def test_approval_after_three_months_needs_a_reason(applicant_a, ctx):
 
 def test_approval_after_six_months_is_refused(applicant_a, ctx):
     advance(applicant_a, 16, ctx)
-    message = refused("day", _approve, ctx, applicant_a, dt.date(2025, 1, 9), late_reason="拖延")
-    assert "6个月内完成" in message
+    message = refused("decision", _approve, ctx, applicant_a, dt.date(2025, 1, 9), late_reason="拖延")
+    assert "6个月内审批，已超过最长期限，不能再批准" in message
 
 
 def test_only_a_committee_with_approval_authority_approves(applicant_a, ctx, admin_user):

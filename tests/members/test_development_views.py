@@ -160,7 +160,7 @@ def test_a_failed_vote_is_shown_on_the_meeting_form(applicant_a, ctx, client):
     client.force_login(ctx["secretary_a"])
     url = reverse("members:applicant_step", args=[applicant_a.pk, Step.ADMISSION_MEETING])
     response = client.post(
-        url, {"day": "2024-07-08", "votes_entitled": 10, "votes_present": 4, "votes_for": 4}
+        url, {"day": "2024-07-08", "votes_entitled": 2, "votes_present": 1, "votes_for": 1}
     )
     assert response.status_code == 200
     assert "会议无效" in str(response.context["form"].errors["votes_present"])
@@ -172,7 +172,7 @@ def test_admission_and_approval_in_the_browser(applicant_a, ctx, client):
     client.force_login(ctx["secretary_a"])
     client.post(
         reverse("members:applicant_step", args=[applicant_a.pk, Step.ADMISSION_MEETING]),
-        {"day": "2024-07-08", "votes_entitled": 10, "votes_present": 8, "votes_for": 8},
+        {"day": "2024-07-08", "votes_entitled": 2, "votes_present": 2, "votes_for": 2},
     )
     client.post(
         reverse("members:applicant_step", args=[applicant_a.pk, Step.COMMITTEE_TALK]), {"day": "2024-07-15"}

@@ -111,10 +111,11 @@ def test_detail_shows_the_history_and_the_change_record(client, committee_staff,
 def test_detail_query_count(client, django_assert_num_queries, committee_staff, member_a):
     client.force_login(committee_staff)
     # 1 session, 2 user, 3 the user's organization, 4 the member with its
-    # organization, 5 its periods with their organizations, 6 its audit
+    # organization, 5 its 转正记录 (none for a full member registered as such:
+    # no 预备期与转正 card), 6 its periods with their organizations, 7 its audit
     # entries with their actors and content types (related records are
     # stored by name: showing them costs nothing more, however many entries).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(member_a.get_absolute_url())
 
 
@@ -357,7 +358,7 @@ def test_detail_query_count_does_not_grow_with_the_change_history(
     member_update(actor=committee_staff, member=member_a, phone="13800000002")
     member_move(actor=committee_staff, member=member_a, to_org=tree.branch_b, day=dt.date(2026, 3, 1))
     client.force_login(committee_staff)
-    with django_assert_num_queries(6):  # the same six queries as with one entry
+    with django_assert_num_queries(7):  # the same seven queries as with one entry
         client.get(member_a.get_absolute_url())
 
 

@@ -232,15 +232,22 @@ def test_cancelling_the_probation_ends_the_open_records(applicant_a, ctx):
         applicant=applicant_a,
         number=Step.CONFIRMATION_MEETING,
         day=dt.date(2025, 6, 30),
-        votes_entitled=10,
-        votes_present=9,
-        votes_for=7,
+        votes_entitled=2,
+        votes_present=2,
+        votes_for=2,
         outcome=Outcome.CANCELLED,
         note="不履行党员义务",
     )
-    assert MobileRegistration.objects.get(member=member).until == dt.date(2025, 6, 30)
+    step_record(  # the cancellation takes effect when the committee approves it
+        actor=ctx["committee_staff"],
+        applicant=applicant_a,
+        number=Step.CONFIRMATION_APPROVAL,
+        day=dt.date(2025, 7, 2),
+        approving_org=ctx["committee"],
+    )
+    assert MobileRegistration.objects.get(member=member).until == dt.date(2025, 7, 2)
     lost = LostContact.objects.get(member=member)
-    assert (lost.resolved_on, lost.resolution) == (dt.date(2025, 6, 30), "取消预备资格")
+    assert (lost.resolved_on, lost.resolution) == (dt.date(2025, 7, 2), "取消预备资格")
     member.refresh_from_db()
     assert (member.is_mobile, member.leave_reason) == (False, LeaveReason.PROBATION_CANCELLED)
 

@@ -2,6 +2,7 @@
 
 - ``rules``: the national time limits, step order, probation and the applicant's timeline;
 - ``lists``: the applicants, 公示 and plans a user may see;
+- ``probation``: every 预备党员's probation and 转正记录, with or without an applicant;
 - ``worklist``: what is due and overdue in a user's scope;
 - ``figures``: new members and their structure, plan completion, pipeline counts, warnings (reports reuse these);
 - ``lookups``: the candidates the development forms offer.
@@ -26,12 +27,20 @@ from .figures import (
     rate,
 )
 from .lists import applicant_list, plans_for, publicity_list
-from .lookups import approving_orgs_for, committees_for_plans, contact_candidates, upper_orgs_for
+from .lookups import (
+    approving_orgs_for,
+    committees_for_plans,
+    contact_candidates,
+    full_members_on,
+    upper_orgs_for,
+)
+from .probation import ProbationFile, ProbationState, probation_file, probationary_members
 from .rules import (
     ACTIVIST_MIN_YEARS,
     EXTENSION_MAX_MONTHS,
     EXTENSION_MIN_MONTHS,
     MIN_AGE,
+    PARALLEL_STEPS,
     PROBATION_NOTICE_DAYS,
     PROBATION_YEARS,
     REVIEW_INTERVAL_MONTHS,
@@ -41,11 +50,15 @@ from .rules import (
     PhaseRow,
     StepRow,
     Timeline,
+    admission_approved,
     admitted_on,
     applicant_timeline,
+    approved_extension,
     available_steps,
-    extension_of,
+    final_of,
     first_day,
+    pending_of,
+    prerequisites,
     probation_ends_on,
     sequence_error,
     step_deadline,
@@ -58,6 +71,7 @@ __all__ = [
     "EXTENSION_MAX_MONTHS",
     "EXTENSION_MIN_MONTHS",
     "MIN_AGE",
+    "PARALLEL_STEPS",
     "PROBATION_NOTICE_DAYS",
     "PROBATION_YEARS",
     "REVIEW_INTERVAL_MONTHS",
@@ -70,29 +84,38 @@ __all__ = [
     "PipelineCounts",
     "PlanCompletion",
     "PlanRow",
+    "ProbationFile",
+    "ProbationState",
     "StepRow",
     "Timeline",
     "WorkItem",
     "Worklist",
+    "admission_approved",
     "admissions",
     "admitted_on",
     "applicant_list",
     "applicant_timeline",
+    "approved_extension",
     "approving_orgs_for",
     "available_steps",
     "branches_without_new",
     "committees_for_plans",
     "contact_candidates",
-    "extension_of",
+    "final_of",
     "first_day",
+    "full_members_on",
     "new_member_structure",
     "new_members",
     "open_applicants",
+    "pending_of",
     "pipeline_counts",
     "plan_completion",
     "plan_total",
     "plans_for",
+    "prerequisites",
     "probation_ends_on",
+    "probation_file",
+    "probationary_members",
     "publicity_list",
     "rate",
     "sequence_error",

@@ -20,9 +20,9 @@ from organizations.choices import COMMITTEE_KINDS
 from organizations.models import Organization
 from organizations.rules import get_rule
 
-from ...choices import HIGH_SCHOOL_PLUS, MINORITY_GROUPS, Gender, PeriodReason
+from ...choices import HIGH_SCHOOL_PLUS, MINORITY_GROUPS, Gender, LeaveReason, MemberStatus, PeriodReason
 from ...models import Member, MemberPeriod
-from ...models.development import Applicant, DevelopmentPlan, DevelopmentStep, Outcome, Step
+from ...models.development import Applicant, Decision, DevelopmentPlan, DevelopmentStep, Step
 
 #: A history that starts with one of these on the 入党日期 is an admission in the county (新发展).
 ADMISSION_REASONS = (PeriodReason.ADMITTED, PeriodReason.REGISTERED)
@@ -74,11 +74,13 @@ def admissions(start: dt.date | None, end: dt.date) -> QuerySet[MemberPeriod]:
     or registered/imported) starts on the admission day; its organization is
     the admitting branch, wherever the member is today.  A member transferred
     in from outside the county starts with a TRANSFER_IN period instead and
-    was never admitted here.
+    was never admitted here.  An admission the upper committee refused
+    (step 17, 不予批准) was never one: it is left out of every period, even one
+    counted before the refusal came.
     """
     qs = MemberPeriod.objects.filter(
         start_reason__in=ADMISSION_REASONS, start_on=F("member__joined_on"), start_on__lte=end
-    )
+    ).exclude(member__leave_reason=LeaveReason.NOT_APPROVED)
     return qs if start is None else qs.filter(start_on__gte=start)
 
 
@@ -177,7 +179,7 @@ def plan_completion(org: Organization, start: dt.date, end: dt.date) -> PlanComp
 
 @dataclass(frozen=True)
 class PipelineCounts:
-    """Applicants in each open stage on a day (as of that day's steps)."""
+    """Applicants in each open stage on a day (as of that day's steps), and the 预备党员 that day."""
 
     applicants: int
     activists: int
@@ -186,30 +188,41 @@ class PipelineCounts:
 
 
 def pipeline_counts(org: Organization, day: dt.date) -> PipelineCounts:
-    """Where the applicants of ``org``'s subtree stood on ``day`` (one query)."""
+    """Where the people of ``org``'s subtree stood on ``day`` (two queries).
+
+    申请人, 积极分子 and 发展对象 from the applicants' steps up to ``day``; an
+    admission refused at step 17 was never one, so its applicant counts as a
+    发展对象 until the refusal ended the application.  预备党员 from the
+    members' history on ``day`` (every one, admitted through the pipeline or
+    not), in the tree as it stood then, the refused admissions left out.
+    """
 
     def reached(number: int) -> Exists:
         return Exists(DevelopmentStep.objects.filter(applicant=OuterRef("pk"), number=number, day__lte=day))
 
-    def decided() -> Exists:
-        return Exists(
-            DevelopmentStep.objects.filter(
-                applicant=OuterRef("pk"), number=Step.CONFIRMATION_MEETING, day__lte=day
-            ).exclude(outcome=Outcome.EXTENDED)
+    refused = Exists(
+        DevelopmentStep.objects.filter(
+            applicant=OuterRef("pk"), number=Step.ADMISSION_APPROVAL, decision=Decision.REFUSED
         )
-
+    )
     row = (
         Applicant.objects.within_on(org, day)
         .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
-        .annotate(s1=reached(1), s3=reached(3), s7=reached(7), s15=reached(15), done=decided())
+        .annotate(s1=reached(1), s3=reached(3), s7=reached(7), s15=reached(15), refused=refused)
         .aggregate(
             applicants=Count("id", filter=Q(s1=True, s3=False)),
             activists=Count("id", filter=Q(s3=True, s7=False)),
-            candidates=Count("id", filter=Q(s7=True, s15=False)),
-            probationary=Count("id", filter=Q(s15=True, done=False)),
+            candidates=Count("id", filter=Q(s7=True) & (Q(s15=False) | Q(refused=True))),
         )
     )
-    return PipelineCounts(**row)
+    probationary = (
+        MemberPeriod.objects.on(day)
+        .within_on(org, day)
+        .filter(status=MemberStatus.PROBATIONARY)
+        .exclude(member__leave_reason=LeaveReason.NOT_APPROVED)
+        .count()
+    )
+    return PipelineCounts(**row, probationary=probationary)
 
 
 @dataclass(frozen=True)

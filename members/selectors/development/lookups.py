@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from core.scopes import sees_everything
 from organizations.choices import COMMITTEE_KINDS
 from organizations.models import Organization
 
-from ...models import Member
+from ...choices import MemberStatus
+from ...models import Member, MemberPeriod
 
 
 def committees_for_plans(user: Any) -> QuerySet[Organization]:
@@ -36,11 +37,24 @@ def upper_orgs_for(branch: Organization) -> list[Organization]:
     return list(Organization.objects.filter(path__in=branch.ancestor_paths()).order_by("-path"))
 
 
-def contact_candidates(user: Any, day: dt.date | None = None) -> QuerySet[Member]:
-    """Full members the user may name as 培养联系人 or 入党介绍人."""
-    from ...choices import MemberStatus
+def contact_candidates(user: Any, branch: Organization | None = None) -> QuerySet[Member]:
+    """Members the user may name as 培养联系人 or 入党介绍人: full members of the branch at some time.
 
-    qs = Member.objects.visible_to(user).current().filter(status=MemberStatus.FULL)
-    if day is not None:
-        qs = qs.filter(full_on__lte=day)
-    return qs.select_related("organization").order_by("organization__path", "name")
+    Whether one was a full member *on the step's date* is the service's rule,
+    read from the history; so a step back-filled after an introducer left, died
+    or moved away can still name them (current members first).
+    """
+    full_periods = MemberPeriod.objects.filter(member=OuterRef("pk"), status=MemberStatus.FULL)
+    if branch is not None:
+        full_periods = full_periods.within(branch)
+    return (
+        Member.objects.visible_to(user)
+        .filter(Exists(full_periods))
+        .select_related("organization")
+        .order_by(F("left_on").asc(nulls_first=True), "organization__path", "name")
+    )
+
+
+def full_members_on(branch: Organization, day: dt.date) -> int:
+    """Full members of ``branch`` (its 党小组 included) on ``day``, from the history: who may vote that day."""
+    return MemberPeriod.objects.on(day).within_on(branch, day).filter(status=MemberStatus.FULL).count()
