@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.audit import service
 from core.money import parse_amount
+from core.periodlock import check_period_open
 from core.scopes import can_write, check_can_edit, scope_root, sees_everything
 from core.versioning import lock_for_update, save_changed
 from organizations.choices import OrgKind
@@ -36,6 +37,8 @@ def _validate_equipment(equipment: AVEquipment) -> None:
     if equipment.funding not in Funding.values:
         raise ValidationError({"funding": "请选择经费来源"})
     _not_future(equipment.delivered_on, "delivered_on", "配发日期")
+    if equipment.delivered_on:
+        check_period_open(equipment.organization, equipment.delivered_on, "delivered_on")
     if equipment.organization.kind == OrgKind.GROUP:
         raise ValidationError({"organization": "电教设备配备到党支部或党委，不配备到党小组"})
     equipment.full_clean()
@@ -84,6 +87,9 @@ def equipment_update(
         raise ValueError(f"equipment_update cannot change {sorted(unknown)}")
     lock_for_update(AVEquipment, equipment, expected_version=expected_version)
     check_can_edit(actor, equipment.organization)
+    check_period_open(
+        equipment.organization, equipment.delivered_on
+    )  # the date it has now, before any change
     before = spending_of(equipment)
     changes = {f: v.strip() if isinstance(v, str) else v for f, v in changes.items()}
     changed = [f for f, value in changes.items() if value != getattr(equipment, f)]

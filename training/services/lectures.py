@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.audit import service
+from core.periodlock import check_period_open
 from core.scopes import check_can_edit
 from core.versioning import lock_for_update, save_changed
 from members.models import Member
@@ -50,6 +51,8 @@ def _validate(lecture: PartyLecture) -> None:
         raise ValidationError({"lecturer_rank": "请选择讲课人职级"})
     if lecture.given_on and lecture.given_on > timezone.localdate():
         raise ValidationError({"given_on": "讲课日期不能晚于今天（讲课后再登记）"})
+    if lecture.given_on:
+        check_period_open(lecture.organization, lecture.given_on, "given_on")
     if lecture.hours is not None and lecture.hours <= 0:
         raise ValidationError({"hours": "学时必须大于0（不计学时请留空）"})
     if lecture.organization.kind == OrgKind.GROUP:
@@ -111,6 +114,7 @@ def lecture_update(
         raise ValueError(f"lecture_update cannot change {sorted(unknown)}")
     lock_for_update(PartyLecture, lecture, expected_version=expected_version)
     check_can_edit(actor, lecture.organization)
+    check_period_open(lecture.organization, lecture.given_on)  # the date it has now, before any change
     changes = {f: v.strip() if isinstance(v, str) else v for f, v in changes.items()}
     if unit_name is not None:
         unit = unit_for(unit_name)
@@ -144,6 +148,7 @@ def lecture_attendance_record(
     """Record which members of ``organization`` heard the lecture."""
     lock_for_update(PartyLecture, lecture)
     check_can_edit(actor, lecture.organization)
+    check_period_open(lecture.organization, lecture.given_on)
     return record_roll(
         actor=actor, roll=lecture_roll(lecture), organization=organization, present=present, loaded=loaded
     )
@@ -154,5 +159,6 @@ def lecture_delete(*, actor: Any, lecture: PartyLecture) -> None:
     """Delete a lecture entered by mistake, with its audience."""
     lock_for_update(PartyLecture, lecture)
     check_can_edit(actor, lecture.organization)
+    check_period_open(lecture.organization, lecture.given_on)
     delete_rows(actor, lecture.attendances.select_related("member", "organization"), lecture=lecture)
     lecture.delete()

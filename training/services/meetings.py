@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import service
+from core.periodlock import check_period_open
 from core.scopes import check_can_edit
 from core.uploads import check_photo
 from core.versioning import lock_for_update, save_changed
@@ -62,6 +63,8 @@ def _validate(meeting: OrgMeeting) -> None:
         )
     if meeting.held_on and meeting.held_on > timezone.localdate():
         raise ValidationError({"held_on": "日期不能晚于今天（会议召开后再登记）"})
+    if meeting.held_on:
+        check_period_open(meeting.organization, meeting.held_on, "held_on")
     if not meeting.topic:
         raise ValidationError({"topic": "请填写主题或议题"})
     if meeting.expected is not None and meeting.present is not None and meeting.present > meeting.expected:
@@ -149,6 +152,7 @@ def meeting_update(
         raise ValueError(f"meeting_update cannot change {sorted(unknown)}")
     lock_for_update(OrgMeeting, meeting, expected_version=expected_version)
     check_can_edit(actor, meeting.organization)
+    check_period_open(meeting.organization, meeting.held_on)  # the date it has now, before any change
     changes = {f: v.strip() if isinstance(v, str) and f != "minutes" else v for f, v in changes.items()}
     changed = [f for f, value in changes.items() if value != getattr(meeting, f)]
     for field in changed:
@@ -174,6 +178,7 @@ def meeting_delete(*, actor: Any, meeting: OrgMeeting) -> None:
     """Delete a record entered by mistake (its photo goes with it)."""
     lock_for_update(OrgMeeting, meeting)
     check_can_edit(actor, meeting.organization)
+    check_period_open(meeting.organization, meeting.held_on)
     photo = meeting.photo.name if meeting.photo else ""
     meeting.delete()
     _delete_file_after_commit(photo)

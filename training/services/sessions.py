@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.audit import service
+from core.periodlock import check_period_open
 from core.scopes import check_can_edit
 from core.versioning import lock_for_update, save_changed
 from organizations.choices import OrgKind
@@ -47,6 +48,8 @@ def _validate(session: TrainingSession) -> None:
         raise ValidationError({"form": "请选择培训形式"})
     if session.start_on and session.start_on > timezone.localdate():
         raise ValidationError({"start_on": "开始日期不能晚于今天（培训结束后再登记）"})
+    if session.start_on:
+        check_period_open(session.organization, session.start_on, "start_on")
     if session.start_on and session.end_on and session.end_on < session.start_on:
         raise ValidationError({"end_on": "结束日期不能早于开始日期"})
     if session.hours is not None and session.hours <= 0:
@@ -117,6 +120,7 @@ def session_update(
         raise ValueError(f"session_update cannot change {sorted(unknown)}")
     lock_for_update(TrainingSession, session, expected_version=expected_version)
     check_can_edit(actor, session.organization)
+    check_period_open(session.organization, session.start_on)  # the date it has now, before any change
     changes = {f: v.strip() if isinstance(v, str) else v for f, v in changes.items()}
     changed = [f for f, value in changes.items() if value != getattr(session, f)]
     for field in changed:
@@ -156,6 +160,7 @@ def session_attendance_record(
     """
     lock_for_update(TrainingSession, session)
     check_can_edit(actor, session.organization)
+    check_period_open(session.organization, session.start_on)
     return record_roll(
         actor=actor, roll=session_roll(session), organization=organization, present=present, loaded=loaded
     )
@@ -166,6 +171,7 @@ def session_delete(*, actor: Any, session: TrainingSession) -> None:
     """Delete a session entered by mistake, with its attendance (each row audited)."""
     lock_for_update(TrainingSession, session)
     check_can_edit(actor, session.organization)
+    check_period_open(session.organization, session.start_on)
     delete_rows(actor, session.attendances.select_related("member", "organization"), session=session)
     session.topics.clear()
     session.delete()
