@@ -362,3 +362,19 @@ class TestDemoCounty:
             assert username in text
         assert DEMO_PASSWORD in text
         assert "各甫村党支部" in text and "只读" in text
+
+    # -- reports -----------------------------------------------------------------
+    def test_the_years_summary_has_its_figures_and_names_who_has_not_submitted(self, client) -> None:
+        from django.urls import reverse
+
+        from reports.periods import Period
+        from reports.submissions import not_submitted
+
+        county = Organization.objects.get(parent__isnull=True)
+        late = not_submitted(county, Period(YEAR))
+        secretary = User.objects.get(username="secretary")
+        assert 1 <= len(late) <= 2 and secretary.organization in late
+        client.force_login(User.objects.get(username="county_staff"))
+        page = client.get(reverse("reports:summary", args=[county.code, str(YEAR)])).content.decode()
+        assert "全年发展新党员" in page and "二、几点体会" in page and "领导重视" in page
+        assert all(org.name in page for org in late)
