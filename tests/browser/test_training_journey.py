@@ -1,8 +1,8 @@
 """A committee clerk records a session and its 200 attendees, branch by branch, on a phone-sized screen.
 
-Everyone of a branch not yet recorded comes ticked; the clerk unticks the
-absent (tapping the names), the counter follows, 保存 moves on to the next
-branch and, after the last, back to the session with its person-times.
+A branch that came whole is marked with 全部到会 and the absent unticked
+(tapping the names); the counter follows, 保存 moves on to the next branch
+and, after the last, back to the session with its person-times.
 """
 
 from __future__ import annotations
@@ -57,21 +57,24 @@ def test_a_committee_clerk_records_200_attendees_branch_by_branch(
     page.get_by_label("学时").fill("6")
     page.get_by_role("button", name="保存，下一步登记参训党员").click()
 
-    # Branch A: everyone ticked; three absent are unticked by tapping their names.
+    # Branch A came whole: 全部到会, then the three absent are unticked by tapping their names.
     expect(page.get_by_role("heading", name="各甫村党支部")).to_be_visible()
+    expect(page.locator("[data-roll-count]")).to_have_text("到会 0 / 120 人")
+    page.get_by_role("button", name="全部到会").click()
     expect(page.locator("[data-roll-count]")).to_have_text("到会 120 / 120 人")
     for name in ("党员101", "党员150", "党员219"):
         page.locator(".roll-item", has_text=name).tap()
     expect(page.locator("[data-roll-count]")).to_have_text("到会 117 / 120 人")
     page.get_by_role("button", name="保存，下一个组织").click()
 
-    # Branch B next: the search box narrows the list; one absent.
+    # Branch B next, everyone ticked at once; the search box finds the one absent.
     expect(page.get_by_text("已保存各甫村党支部：到会117人，未到3人")).to_be_visible()
     expect(page.get_by_role("heading", name="新华社区党支部")).to_be_visible()
-    page.get_by_label("按姓名查找").fill("党员37")
+    page.get_by_role("button", name="全部到会").click()
+    page.get_by_label("在本页名单中筛选").fill("党员37")
     expect(page.locator(".roll-item:visible")).to_have_count(10)
     page.locator(".roll-item", has_text="党员375").tap()
-    page.get_by_label("按姓名查找").fill("")
+    page.get_by_label("在本页名单中筛选").fill("")
     expect(page.locator("[data-roll-count]")).to_have_text("到会 79 / 80 人")
     page.get_by_role("button", name="保存").click()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import BytesIO
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -53,6 +54,19 @@ def test_saving_the_roll_with_two_unticked_records_the_others_and_goes_back_to_t
     assert set(session.attendances.values_list("member", flat=True)) == {m.pk for m in members[2:]}
     page = client.get(session.get_absolute_url())
     assert "已保存各甫村党支部：到会3人，未到2人" in page.content.decode()
+
+
+def test_a_committee_session_starts_a_branch_with_nobody_ticked_unless_asked(
+    client, tree, committee_staff, admin_user, member_b
+):
+    """Its attendees are some members of many branches: the clerk ticks them, or 全部到会 for a whole branch."""
+    members = more_members(tree.branch_a, admin_user, 3)
+    session = make_session(tree.committee, actor=committee_staff)
+    client.force_login(committee_staff)
+    assert client.get(roll_url(session, tree.branch_a)).context["ticked"] == set()
+    everyone = client.get(roll_url(session, tree.branch_a) + "&start=all")
+    assert everyone.context["ticked"] == {m.pk for m in members}
+    assert 'name="start" value="all"' in everyone.content.decode()
 
 
 def test_a_committee_session_moves_on_to_the_next_branch_not_yet_recorded(
@@ -226,3 +240,37 @@ def test_a_register_too_large_to_export_at_once_asks_for_a_narrower_period(
     )
     page = client.get(response["Location"])
     assert "一次最多导出1条" in page.content.decode()
+
+
+# --- members found by name (the county's sessions: a few from each of many branches) ------------------
+
+
+def test_members_found_by_name_across_branches_are_ticked_and_placed_in_their_own_branch(
+    client, tree, county_staff, member_a, member_a2, member_b, member_c
+):
+    session = make_session(tree.county, actor=county_staff, present=[member_c])
+    client.force_login(county_staff)
+    url = roll_url(session) + "?" + urlencode({"q": "张"})  # member_a 张桂芳 only
+    page = client.get(url)
+    assert [m.name for m in page.context["members"]] == ["张桂芳"]
+    assert page.context["members"][0].org_name == "各甫村党支部"
+    response = client.post(url, {"loaded": digest([]), "present": [member_a.pk]})
+    assert response.status_code == 302 and response["Location"] == url
+    assert set(session.attendances.values_list("member", "organization")) == {
+        (member_a.pk, tree.branch_a.pk),
+        (member_c.pk, tree.branch_c.pk),  # not listed: untouched
+    }
+    # Unticking a found member takes them off; the others stay.
+    client.post(url, {"loaded": digest([member_a.pk])})
+    assert list(session.attendances.values_list("member", flat=True)) == [member_c.pk]
+
+
+def test_a_search_only_lists_members_under_the_organizer(client, tree, committee_staff, member_a, member_c):
+    session = make_session(tree.committee, actor=committee_staff)
+    client.force_login(committee_staff)
+    url = roll_url(session) + "?" + urlencode({"q": "王"})
+    page = client.get(url)  # member_c 王强 is in the other committee
+    assert page.context["members"] == []
+    response = client.post(url, {"loaded": digest([]), "present": [member_c.pk]})
+    assert "不在该组织的名单中" in response.content.decode()
+    assert not Attendance.objects.exists()

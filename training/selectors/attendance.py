@@ -66,6 +66,7 @@ class RollMember:
     gender: str
     present: bool
     moved: bool = False  # recorded under this unit but no longer its member on the day (can be unticked)
+    org_name: str = ""  # shown beside the name when members of several organizations are listed
 
     @property
     def gender_label(self) -> str:
@@ -120,6 +121,29 @@ def roll_members(roll: Roll, org: Organization) -> list[RollMember]:
     listed = {row.member_id for row in rows}
     rows += [RollMember(pk, name, "", True, moved=True) for pk, name in recorded.items() if pk not in listed]
     return rows
+
+
+#: Members a search by name lists at most.
+SEARCH_LIMIT = 60
+
+
+def roll_search(roll: Roll, term: str) -> list[RollMember]:
+    """Members anywhere under the organizer on the day whose name contains ``term``, with their ticks (two queries).
+
+    For the sessions whose attendees come a few from each of many branches
+    (the county's): the clerk types the names on the sign-in sheet.
+    """
+    found = list(
+        MemberPeriod.objects.on(roll.day)
+        .within_on(roll.organizer, roll.day)
+        .filter(member__name__contains=term)
+        .order_by("organization__path", "member__name", "member_id")
+        .values_list("member_id", "member__name", "member__gender", "organization__name")[:SEARCH_LIMIT]
+    )
+    recorded = set(
+        roll.rows().filter(member_id__in=[m for m, _, _, _ in found]).values_list("member_id", flat=True)
+    )
+    return [RollMember(pk, name, gender, pk in recorded, org_name=org) for pk, name, gender, org in found]
 
 
 def next_unit(units: list[Unit], after: Organization | None) -> Organization | None:

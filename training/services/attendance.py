@@ -34,7 +34,7 @@ class StaleRoll(ValidationError):
 
 @dataclass(frozen=True)
 class RollResult:
-    organization: Organization
+    organization: Organization | None  # the unit saved; None for members found by name
     present: int
     added: int
     removed: int
@@ -59,28 +59,19 @@ def record_roll(
         .select_related("member")
         .only("id", "member__name", "member_id")
     )
+    for row in existing:
+        row.organization = organization  # the audit rows' text without a query
     if loaded is not None and digest(a.member_id for a in existing) != loaded:
         raise StaleRoll(STALE_MESSAGE.format(org=organization.name), code="stale")
     have = {a.member_id for a in existing}
     to_add = wanted - have
-    to_remove = [a for a in existing if a.member_id not in wanted]
-    context = AuditContext.current(actor)
-    entries: list[LogEntry] = []
-    if to_remove:
-        for row in to_remove:
-            setattr(row, roll.event_field, roll.event)  # the audit row's text names the event without a query
-            row.organization = organization
-            entry = delete_entry(row, context)
-            if entry is not None:
-                entries.append(entry)
-        with disable_auditlog():  # the entries above are the audit rows of this delete
-            roll.model.objects.filter(pk__in=[row.pk for row in to_remove]).delete()
+    periods: list[MemberPeriod] = []
     if to_add:
         periods = list(
             MemberPeriod.objects.on(roll.day)
             .filter(organization=organization, member_id__in=to_add)
-            .select_related("member")
-            .only("member_id", "member__id", "member__name")
+            .select_related("member", "organization")
+            .only("member_id", "member__id", "member__name", "organization__id", "organization__name")
         )
         if len(periods) != len(to_add):
             raise ValidationError(
@@ -97,16 +88,71 @@ def record_roll(
         if elsewhere:
             names = "、".join(f"{name}（{org}）" for name, org in elsewhere)
             raise ValidationError({"org": f"{names}已在参加人员名单中，不能重复登记"})
+    removed = _write(actor, roll, [a for a in existing if a.member_id not in wanted], periods)
+    return RollResult(organization, present=len(wanted), added=len(periods), removed=removed)
+
+
+def record_found(
+    *, actor: Any, roll: Roll, listed: Iterable[int], present: Iterable[int], loaded: str | None
+) -> RollResult:
+    """Members found by name anywhere under the organizer: the ``present`` ones of ``listed`` attend, the others not.
+
+    Only the members the page listed change; each is placed in the
+    organization they belonged to on the day.  ``loaded`` is the digest of
+    the listed members who were recorded when the page was shown.
+    """
+    listed_ids, wanted = set(listed), set(present)
+    if not wanted <= listed_ids:
+        raise ValidationError("所选党员不在查找结果中，请重新查找")
+    existing = list(
+        roll.rows()
+        .filter(member_id__in=listed_ids)
+        .select_related("member", "organization")
+        .only("id", "member_id", "member__name", "organization__id", "organization__name")
+    )
+    if loaded is not None and digest(a.member_id for a in existing) != loaded:
+        raise StaleRoll(STALE_MESSAGE.format(org="查找到的党员"), code="stale")
+    to_add = wanted - {a.member_id for a in existing}
+    periods: list[MemberPeriod] = []
+    if to_add:
+        periods = list(
+            MemberPeriod.objects.on(roll.day)
+            .within_on(roll.organizer, roll.day)
+            .filter(member_id__in=to_add)
+            .select_related("member", "organization")
+            .only("member_id", "member__id", "member__name", "organization__id", "organization__name")
+        )
+        if len(periods) != len(to_add):
+            raise ValidationError(
+                f"所选党员中有人在{roll.day:%Y年%m月%d日}不是{roll.organizer.name}范围内的党员，请重新查找"
+            )
+    removed = _write(actor, roll, [a for a in existing if a.member_id not in wanted], periods)
+    return RollResult(None, present=len(wanted), added=len(periods), removed=removed)
+
+
+def _write(actor: Any, roll: Roll, to_remove: list[Any], periods: list[MemberPeriod]) -> int:
+    """Delete ``to_remove`` and add an attendance for each period's member, with their audit rows (bulk)."""
+    context = AuditContext.current(actor)
+    entries: list[LogEntry] = []
+    if to_remove:
+        for row in to_remove:
+            setattr(row, roll.event_field, roll.event)  # the audit row's text names the event without a query
+            entry = delete_entry(row, context)
+            if entry is not None:
+                entries.append(entry)
+        with disable_auditlog():  # the entries above are the audit rows of this delete
+            roll.model.objects.filter(pk__in=[row.pk for row in to_remove]).delete()
+    if periods:
         rows = [
-            roll.model(**{roll.event_field: roll.event}, member=period.member, organization=organization)
-            for period in sorted(periods, key=lambda p: p.member_id)
+            roll.model(**{roll.event_field: roll.event}, member=p.member, organization=p.organization)
+            for p in sorted(periods, key=lambda p: p.member_id)
         ]
         pending = PendingCreates(rows, context)  # diffed now, no query
         roll.model.objects.bulk_create(rows)
         pending.insert()
     if entries:
         LogEntry.objects.bulk_create(entries)
-    return RollResult(organization, present=len(wanted), added=len(to_add), removed=len(to_remove))
+    return len(to_remove)
 
 
 def delete_rows(actor: Any, rows: Any, **loaded: Any) -> int:

@@ -21,7 +21,7 @@ from organizations.models import Organization
 from ..choices import LecturerRank
 from ..models import LectureAttendance, PartyLecture
 from ..selectors.attendance import Roll
-from .attendance import RollResult, check_attendees_on, delete_rows, record_roll
+from .attendance import RollResult, check_attendees_on, delete_rows, record_found, record_roll
 from .topics import unit_for
 
 LECTURE_FIELDS = (
@@ -141,17 +141,19 @@ def lecture_attendance_record(
     *,
     actor: Any,
     lecture: PartyLecture,
-    organization: Organization,
+    organization: Organization | None = None,
     present: Iterable[int],
     loaded: str | None = None,
+    listed: Iterable[int] | None = None,
 ) -> RollResult:
-    """Record which members of ``organization`` heard the lecture."""
+    """Record which members of ``organization`` (or the ``listed`` ones found by name) heard the lecture."""
     lock_for_update(PartyLecture, lecture)
     check_can_edit(actor, lecture.organization)
     check_period_open(lecture.organization, lecture.given_on)
-    return record_roll(
-        actor=actor, roll=lecture_roll(lecture), organization=organization, present=present, loaded=loaded
-    )
+    roll = lecture_roll(lecture)
+    if organization is None:
+        return record_found(actor=actor, roll=roll, listed=listed or (), present=present, loaded=loaded)
+    return record_roll(actor=actor, roll=roll, organization=organization, present=present, loaded=loaded)
 
 
 @service

@@ -20,7 +20,7 @@ from organizations.models import Organization
 from ..choices import TrainingForm, TrainingKind, level_of
 from ..models import Attendance, AVFilm, TrainingSession
 from ..selectors.attendance import Roll
-from .attendance import RollResult, check_attendees_on, delete_rows, record_roll
+from .attendance import RollResult, check_attendees_on, delete_rows, record_found, record_roll
 from .topics import split_topics, topics_for
 
 #: Fields ``session_update`` may change (the organizer is fixed once attendance may lie below it).
@@ -149,21 +149,24 @@ def session_attendance_record(
     *,
     actor: Any,
     session: TrainingSession,
-    organization: Organization,
+    organization: Organization | None = None,
     present: Iterable[int],
     loaded: str | None = None,
+    listed: Iterable[int] | None = None,
 ) -> RollResult:
     """Record which members of ``organization`` attended: the ticked ones present, the others not.
 
-    The session is locked, so a change of its date waits and every attendee
-    is checked against the date it keeps.
+    Without an organization, ``listed`` are members found by name anywhere
+    under the organizer (``record_found``).  The session is locked, so a
+    change of its date waits and every attendee is checked against the date it keeps.
     """
     lock_for_update(TrainingSession, session)
     check_can_edit(actor, session.organization)
     check_period_open(session.organization, session.start_on)
-    return record_roll(
-        actor=actor, roll=session_roll(session), organization=organization, present=present, loaded=loaded
-    )
+    roll = session_roll(session)
+    if organization is None:
+        return record_found(actor=actor, roll=roll, listed=listed or (), present=present, loaded=loaded)
+    return record_roll(actor=actor, roll=roll, organization=organization, present=present, loaded=loaded)
 
 
 @service
