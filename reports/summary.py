@@ -342,7 +342,7 @@ def build_summary(
     affairs += [w.f("certificates.issued"), "份。"]
     sections["affairs"].paragraphs.append(Paragraph(affairs))
 
-    if "dues.levied" in values:
+    if w.v("dues.levied") or w.v("dues.paid"):  # no dues on record at all: no sentence of zeros
         dues: list[Part] = [
             "加强党费收缴管理，本期应交党费",
             w.f("dues.levied"),
