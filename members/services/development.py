@@ -333,6 +333,7 @@ def _admit(actor: Any, applicant: Applicant, step: DevelopmentStep) -> Member:
     """Step 15 makes the applicant a probationary member from the meeting's date (provisionally: see step 17)."""
     member = build_member(
         organization=applicant.organization,
+        on_record=False,  # a meeting entered long after still leads on to 23 and 24 (or the worklist)
         status=MemberStatus.PROBATIONARY,
         joined_on=step.day,
         **person_snapshot(applicant),

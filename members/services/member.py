@@ -216,12 +216,20 @@ def validate_probation_current(
         )
 
 
-def build_member(*, organization: Organization, **fields: Any) -> Member:
-    """An unsaved, fully validated ``Member`` (shared by the form service and imports)."""
+def build_member(*, organization: Organization, on_record: bool = True, **fields: Any) -> Member:
+    """An unsaved, fully validated ``Member`` (shared by the form service, imports and admission).
+
+    ``on_record``: the member is put on record from earlier papers (registration,
+    import, a letter into the county), so a probation long over is refused
+    (``validate_probation_current``).  An admission at step 15 is not: its
+    probation is followed by the pipeline's own steps, however far back the
+    meeting is entered, and the worklist flags it while undecided.
+    """
     member = Member(organization=organization, **fields)
     validate_identity(member)
     validate_dates(member)
-    validate_probation_current(member)
+    if on_record:
+        validate_probation_current(member)
     member.full_clean()
     validate_holding_org(organization, dt.date.today())
     validate_party_group(member.party_group, organization)

@@ -492,3 +492,11 @@ def in_thread(work) -> threading.Thread:
     thread = threading.Thread(target=run)
     thread.start()
     return thread
+
+
+def test_an_admission_entered_long_after_the_meeting_still_leads_on_to_its_confirmation(applicant_a, ctx):
+    """Back-filled: the meeting of 2024-07-08 entered in 2027, past the 18 months a registration allows."""
+    with time_machine.travel(dt.datetime(2027, 2, 1, 10), tick=False):
+        advance(applicant_a, 24, ctx)
+    member = Member.objects.get(pk=applicant_a.member_id)
+    assert (member.status, member.full_on) == (MemberStatus.FULL, dt.date(2025, 7, 8))
