@@ -369,7 +369,11 @@ def _finding(c: Any) -> Any:
 
 
 def _life_meeting(c: Any) -> Any:
-    return make_life_meeting(c.tree.branch_a, actor=c.secretary_a)
+    from assessments.models import LifeMeeting
+
+    return LifeMeeting.objects.filter(organization=c.tree.branch_a).first() or make_life_meeting(
+        c.tree.branch_a, actor=c.secretary_a
+    )
 
 
 def _round(c: Any) -> Any:
@@ -391,15 +395,21 @@ def _unqualified(c: Any) -> Any:
 
 
 def _follow_up(c: Any) -> Any:
+    from assessments.models import AppraisalFollowUp
     from assessments.services.appraisals import follow_up_decide
 
-    return follow_up_decide(
+    existing = AppraisalFollowUp.objects.filter(appraisal=_unqualified(c)).first()
+    return existing or follow_up_decide(
         actor=c.secretary_a, appraisal=_unqualified(c), disposal="CORRECTION", decided_on=dt.date(2026, 11, 22)
     )
 
 
 def _rating(c: Any) -> Any:
-    return make_rating(c.tree.branch_a, actor=c.committee_staff)
+    from assessments.models import StarRating
+
+    return StarRating.objects.filter(organization=c.tree.branch_a).first() or make_rating(
+        c.tree.branch_a, actor=c.committee_staff
+    )
 
 
 def _applicant(c: Any) -> Any:

@@ -412,23 +412,20 @@ class TeamVotesForm(StyledForm):
 
 
 class RatingForm(VersionedForm, StyledForm):
-    """The rating of one organization: the criteria met (a checklist), the result, the day, a note."""
+    """The rating of one organization: a tick per criterion met (``c_<key>``), the result, the day, a note."""
 
     year = forms.TypedChoiceField(label="年度", choices=year_choices, coerce=int)
-    criteria = forms.MultipleChoiceField(
-        label="达到的标准", widget=forms.CheckboxSelectMultiple, required=False
-    )
     result = forms.ChoiceField(label="评定结果", choices=RatingResult.choices, widget=forms.RadioSelect)
     rated_on = DateField(label="评定日期")
     note = forms.CharField(label="备注", max_length=200, required=False)
 
     def __init__(self, *args: Any, standard: str, rating: StarRating | None = None, **kwargs: Any) -> None:
+        met = set(rating.met) if rating is not None else set()
         if rating is not None:
             kwargs.setdefault(
                 "initial",
                 {
                     "year": rating.year,
-                    "criteria": rating.met,
                     "result": rating.result,
                     "rated_on": rating.rated_on,
                     "note": rating.note,
@@ -437,15 +434,30 @@ class RatingForm(VersionedForm, StyledForm):
         else:
             kwargs.setdefault("initial", {"year": dt.date.today().year, "rated_on": dt.date.today()})
         super().__init__(*args, **kwargs)
-        self.fields["criteria"].choices = list(RATING_CRITERIA[standard])
+        self.criteria = list(RATING_CRITERIA[standard])
+        # One checkbox per criterion, before the result: the checklist reads from top to bottom.
+        fields = {
+            f"c_{key}": forms.BooleanField(label=label, required=False, initial=key in met)
+            for key, label in self.criteria
+        }
+        self.fields = {
+            "year": self.fields["year"],
+            **fields,
+            **{n: f for n, f in self.fields.items() if n != "year"},
+        }
         if rating is not None:
             self.fields["year"].disabled = True
             self.init_version(rating)
         style_widgets(self)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        data["criteria"] = [key for key, _ in self.criteria if data.get(f"c_{key}")]
+        return data
+
     def edits(self) -> dict[str, Any]:
-        return {
-            n: self.cleaned_data[n]
-            for n in ("criteria", "result", "rated_on", "note")
-            if n in self.changed_fields()
-        }
+        changed = set(self.changed_fields())
+        edits = {n: self.cleaned_data[n] for n in ("result", "rated_on", "note") if n in changed}
+        if any(f"c_{key}" in changed for key, _ in self.criteria):
+            edits["criteria"] = self.cleaned_data["criteria"]
+        return edits

@@ -219,3 +219,64 @@ def test_the_printed_agreement_has_a_page_per_party_with_signature_lines(client,
     assert page.count('class="sheet"') == 2
     assert "甲方留存" in page and "乙方留存" in page and "本人签字" in page and "负责人签字" in page
     assert "按时足额交纳党费" in page
+
+
+def test_the_committee_issues_and_signs_its_branches_agreements_on_its_screen(client, tree, committee_staff):
+    from tests.factories import make_template
+
+    template = make_template(
+        tree.county,
+        actor=tree_admin(tree),
+        level="ORGANIZATION",
+        items=(("党员教育管理", "100", "查阅资料"),),
+    )
+    client.force_login(committee_staff)
+    url = reverse("assessments:org_sheet_apply", args=[tree.committee.code, YEAR])
+    response = client.post(
+        url, {"action": "issue", "template": template.pk}
+    )  # nothing ticked: all without one
+    assert response.status_code == 302
+    agreements = list(TargetAgreement.objects.filter(organization=tree.committee).order_by("subject__path"))
+    assert [a.subject.name for a in agreements] == ["各甫村党支部", "新华社区党支部"]
+    assert all(a.status == AgreementStatus.PENDING for a in agreements)
+    client.post(url, {"action": "sign", "signed_on": "2026-01-20", "pick": [agreements[0].subject_id]})
+    assert TargetAgreement.objects.get(pk=agreements[0].pk).signed_on == dt.date(2026, 1, 20)
+
+
+def tree_admin(tree):
+    from organizations.models import User
+
+    return User.objects.get(username="admin")
+
+
+def test_scoring_through_the_page_and_the_ranking_export(client, tree, county_staff):
+    from tests.factories import sign_orgs
+
+    [agreement] = sign_orgs(tree.county, [tree.committee], actor=county_staff)
+    items = list(agreement.items.order_by("order"))
+    client.force_login(county_staff)
+    data = {"scored_on": "2026-11-20", "reward_kind": "REWARD", "reward_note": "通报表扬", "version": "0"}
+    for item, score in zip(items, ("38", "27.5", "30"), strict=True):
+        data[f"score_{item.pk}"] = score
+        data[f"why_{item.pk}"] = ""
+    response = client.post(reverse("assessments:agreement_score", args=[agreement.pk]), data)
+    assert response.status_code == 302
+    rows = rows_of(
+        client.get(reverse("assessments:ranking", args=[tree.county.code, YEAR]), {"format": "xlsx"})
+    )
+    assert rows[0][:4] == ("名次", "党组织", "总分", "考核等次")
+    assert rows[1][:4] == (1, "新华镇党委", 95.5, "优秀")
+
+
+def test_rating_a_village_branch_through_its_checklist(client, tree, committee_staff):
+    from assessments.models import StarRating
+
+    client.force_login(committee_staff)
+    url = reverse("assessments:rating_new", args=[tree.branch_a.code])
+    ticks = {"c_team": "on", "c_members": "on", "c_mechanism": "on", "c_results": "on"}
+    response = client.post(url, {"year": "2026", "result": "BASIC", "rated_on": "2026-11-20", **ticks})
+    assert response.status_code == 302
+    rating = StarRating.objects.get()
+    assert (rating.met_count, rating.result) == (4, "BASIC")
+    response = client.post(url, {"year": "2026", "result": "ACHIEVED", "rated_on": "2026-11-20"})
+    assert "各甫村党支部2026年度已评定" in response.content.decode()
