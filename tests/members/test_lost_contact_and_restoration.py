@@ -31,7 +31,7 @@ from members.services.transfers import (
     transfer_accept,
     transfer_record_incoming,
 )
-from members.services.transfers.lost_contact import NOT_FOR_PROBATIONARY
+from members.services.transfers.leaving import NOT_FOR_PROBATIONARY
 from organizations.models import RuleSetting
 from tests.factories import make_member
 
@@ -157,6 +157,31 @@ def test_a_probationary_member_is_never_suspended(tree, secretary_a, admin_user)
     probationary.refresh_from_db()
     assert probationary.is_current and not Departure.objects.exists()
     assert LostContact.objects.get().is_open
+
+
+def test_the_departure_form_refuses_suspending_a_probationary_member_too(tree, secretary_a, admin_user):
+    with on(dt.date(2026, 3, 1)):
+        probationary = make_member(
+            tree.branch_a,
+            actor=admin_user,
+            name="陆小燕",
+            birth_date=dt.date(1995, 3, 8),
+            seq=3,
+            status="PROBATIONARY",
+            joined_on=dt.date(2025, 7, 1),
+            full_on=None,
+        )
+        with pytest.raises(ValidationError) as refused:
+            member_depart(
+                actor=secretary_a,
+                member=probationary,
+                reason="SUSPENDED",
+                day=dt.date(2026, 3, 1),
+                document_no="新党发〔2026〕2号",
+            )
+    assert refused.value.message_dict == {"reason": [NOT_FOR_PROBATIONARY]}
+    probationary.refresh_from_db()
+    assert probationary.is_current and not Departure.objects.exists()
 
 
 def test_suspension_needs_the_decision_number(tree, member_a, secretary_a):

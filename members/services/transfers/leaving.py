@@ -13,7 +13,7 @@ from core.scopes import check_can_edit
 from core.versioning import lock_for_update, save_changed
 from organizations.rules import get_rule
 
-from ...choices import LeaveReason
+from ...choices import LeaveReason, MemberStatus
 from ...models import Departure, Member
 from ..member import member_leave
 from .common import current_member, not_in_future, required
@@ -28,6 +28,9 @@ DEPARTURE_REASONS = (
     LeaveReason.SUSPENDED,
 )
 
+
+#: What 停止党籍 of a 预备党员 is refused with: the regulation's disposal for them is 取消预备资格.
+NOT_FOR_PROBATIONARY = "预备党员不适用停止党籍，应按规定取消其预备资格"
 
 #: Decisions of a Party organization: they carry the decision's document number.
 DECIDED_REASONS = (LeaveReason.PERSUADED, LeaveReason.REMOVED, LeaveReason.EXPELLED, LeaveReason.SUSPENDED)
@@ -50,6 +53,8 @@ def member_depart(
         raise ValidationError(
             {"reason": "请选择处置方式（转出县外请开具介绍信，取消预备资格请在发展党员中办理）"}
         )
+    if reason == LeaveReason.SUSPENDED and member.status == MemberStatus.PROBATIONARY:
+        raise ValidationError({"reason": NOT_FOR_PROBATIONARY})
     document_no = document_no.strip()
     if reason in DECIDED_REASONS and not document_no:
         raise ValidationError({"document_no": f"{LeaveReason(reason).label}须填写处理决定文号"})

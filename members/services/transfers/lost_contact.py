@@ -24,10 +24,7 @@ from organizations.rules import get_rule
 from ...choices import LeaveReason, MemberStatus
 from ...models import Departure, LostContact, Member
 from .common import current_member, not_in_future, required
-from .leaving import member_depart
-
-#: What 停止党籍 of a 预备党员 is refused with: the regulation's disposal for them is another.
-NOT_FOR_PROBATIONARY = "预备党员不适用停止党籍：失去联系的预备党员应按规定取消预备资格"
+from .leaving import NOT_FOR_PROBATIONARY, member_depart
 
 
 @service
