@@ -14,13 +14,14 @@ from core.forms import DateField, OrganizationChoiceField, StyledForm, scope_dep
 from core.versioning import VersionedForm
 from organizations.models import Organization
 
-from ..choices import Exemption, RewardKind
+from ..choices import AgreementLevel, Exemption, RewardKind
 from ..models import AgreementTemplate, AssessmentScore, TargetAgreement
 from ..selectors.common import year_choices
 from ..services.agreements import MAX_ITEMS, ItemSpec
 
-#: Empty item rows offered below the filled ones.
+#: Empty item rows offered below the filled ones (a new template gets more).
 BLANK_ITEM_ROWS = 3
+NEW_ITEM_ROWS = 8
 
 
 class ItemRowsMixin:
@@ -30,7 +31,7 @@ class ItemRowsMixin:
     cleaned_data: dict[str, Any]
 
     def add_item_rows(self, items: Sequence[Any]) -> None:
-        count = min(len(items) + BLANK_ITEM_ROWS, MAX_ITEMS)
+        count = min(len(items) + BLANK_ITEM_ROWS if items else NEW_ITEM_ROWS, MAX_ITEMS)
         if getattr(self, "is_bound", False):
             posted = [k for k in self.data if k.startswith("content_")]  # type: ignore[attr-defined]
             count = min(max(count, len(posted)), MAX_ITEMS)
@@ -38,7 +39,11 @@ class ItemRowsMixin:
         for n in range(1, count + 1):
             item = items[n - 1] if n <= len(items) else None
             self.fields[f"content_{n}"] = forms.CharField(
-                label=f"第{n}项目标任务", max_length=300, required=False, initial=item.content if item else ""
+                label=f"第{n}项目标任务",
+                max_length=300,
+                required=False,
+                initial=item.content if item else "",
+                widget=forms.TextInput(attrs={"placeholder": "目标任务，如：按时参加组织生活"}),
             )
             self.fields[f"points_{n}"] = forms.DecimalField(
                 label=f"第{n}项分值",
@@ -48,9 +53,14 @@ class ItemRowsMixin:
                 max_value=Decimal(100),
                 required=False,
                 initial=item.points if item else None,
+                widget=forms.NumberInput(attrs={"placeholder": "分值", "step": "0.5"}),
             )
             self.fields[f"measure_{n}"] = forms.CharField(
-                label=f"第{n}项考核方式", max_length=200, required=False, initial=item.measure if item else ""
+                label=f"第{n}项考核方式",
+                max_length=200,
+                required=False,
+                initial=item.measure if item else "",
+                widget=forms.TextInput(attrs={"placeholder": "考核方式，如：查阅记录"}),
             )
 
     def header_fields(self) -> list[Any]:
@@ -99,6 +109,11 @@ class TemplateForm(ItemRowsMixin, VersionedForm, forms.ModelForm):
             help_text="模板可供本组织及下级党组织使用。",
         )
         self.fields["year"] = forms.TypedChoiceField(label="年度", choices=year_choices, coerce=int)
+        self.fields["level"] = forms.ChoiceField(
+            label="签订对象",
+            choices=[("", "请选择"), *AgreementLevel.choices],
+            help_text="党组织：与下级党委、党总支、党支部签订；党员：党支部与党员签订。",
+        )
         items = list(self.instance.items.all()) if self.instance.pk else []
         if self.instance.pk:
             for name in ("organization", "year", "level"):

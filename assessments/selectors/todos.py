@@ -21,6 +21,14 @@ from .appraisals import follow_ups_due, rounds_for
 DUE_SOON_DAYS = 30
 
 
+def _rounds_url(user: Any, rounds: list[Any]) -> str:
+    """A branch in one open round goes straight to its grade sheet; everyone else to the rounds."""
+    root = scope_root(user)
+    if len(rounds) == 1 and root is not None and root.kind in ("BRANCH", "GENERAL_BRANCH"):
+        return reverse("assessments:round_grades", args=[rounds[0].pk, root.code])
+    return reverse("assessments:round_list")
+
+
 def assessment_todos(user: Any, today: dt.date) -> list[TodoGroup]:
     """Agreements, rectifications, appraisal, follow-ups: six queries (seven while a round is open).
 
@@ -82,7 +90,7 @@ def assessment_todos(user: Any, today: dt.date) -> list[TodoGroup]:
             "assessments.rounds",
             "民主评议进行中",
             len(rounds),
-            reverse("assessments:round_list"),
+            _rounds_url(user, rounds),
             hint=f"尚有{not_graded}名党员未录入评议等次" if rounds else "",
         ),
         Todo(
