@@ -296,7 +296,9 @@ def test_a_large_file_is_read_once_and_its_prepared_rows_wait_in_a_temporary_fil
     assert report.ok and report.created == 5
     assert MemberPeriod.objects.count() == 10
     assert len(opened) == 1
-    assert spools[0].count == 3 and spools[0].spool is None  # three chunks went through the file, now closed
+    assert (
+        len(spools[0].offsets) == 3 and spools[0].spool is None
+    )  # three chunks went through the file, now closed
 
 
 def test_a_small_file_keeps_its_prepared_rows_in_memory(tree, county_staff, monkeypatch):
@@ -383,10 +385,12 @@ def test_a_party_group_given_in_the_file_is_written_and_audited(tree, county_sta
     assert audit_rows(member)[1]["changes"] == {"party_group": [None, "第一党小组"], "version": [1, 2]}
 
 
+@pytest.mark.parametrize("keep_in_memory", [20_000, 0], ids=["in memory", "spooled"])
 def test_a_member_edited_between_validation_and_writing_keeps_the_edit_and_gets_the_import_s_change(
-    tree, county_staff, admin_user
+    tree, county_staff, admin_user, keep_in_memory, monkeypatch
 ):
     """Another column changed meanwhile: the chunk is classified again and written from the row as it is now."""
+    monkeypatch.setattr(imports.write, "KEEP_ROWS_IN_MEMORY", keep_in_memory)
     rows = [import_row(1), import_row(2)]
     assert import_members(actor=county_staff, source=workbook(rows)).ok
     first = Member.objects.order_by("pk").first()

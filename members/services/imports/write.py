@@ -42,9 +42,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import django
 from auditlog.context import auditlog_value, disable_auditlog
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.utils import DJANGO_VERSION_PICKLE_KEY
 from django.utils import timezone
 
 from core.audit import service
@@ -111,12 +114,23 @@ class PreparedChunk:
 
     History rows, audit rows and the changed members' columns are in their
     database form already (``core.bulkinsert``): inside the transaction only
-    keys and timestamps are filled in.
+    keys and timestamps are filled in.  What the write pass checks is kept
+    as plain values (``new_numbers``, ``expected``); the parsed rows
+    themselves (``rows``) are needed only if someone changed the chunk's
+    members meanwhile, and a spooled chunk reads them back only then.
     """
 
-    rows: list[ParsedRow]
+    rows: list[ParsedRow] | None
     #: Each row's kind when it was validated; the write pass must find the same.
     kinds: list[str]
+    #: Each row's contribution to the digest, as validated.
+    fingerprints: list[bytes]
+    #: ID numbers of the new members, which must still be free.
+    new_numbers: list[str]
+    #: Registered members' checked columns (``CHECKED``) as validated: changed ones, then unchanged.
+    expected_changed: list[tuple]
+    expected_unchanged: list[tuple]
+    members: list[Member]
     periods: list[MemberPeriod]
     period_rows: PreparedRows
     audit: PendingCreates
@@ -125,6 +139,24 @@ class PreparedChunk:
     #: Changed members whose 入党/转正 date changed (row number, member as it will be).
     redated: list[tuple[int, Member]]
     errors: list[RowError]
+    #: Its place in the spool, if it was spooled (``PreparedWrites.rows_of``).
+    spooled_at: int = -1
+
+
+class _Lines:
+    """Collects what ``fingerprint`` feeds a digest, to feed it again later."""
+
+    def __init__(self) -> None:
+        self.lines: list[bytes] = []
+
+    def update(self, data: bytes) -> None:
+        self.lines.append(data)
+
+
+#: What the write pass compares with the validated rows: a service that changes a member moves
+#: its version (``core.versioning.save_changed``); branch, status, leaving and 党小组 are
+#: compared too, so no change of scope can slip past.
+CHECKED = ("pk", "version", "organization_id", "status", "left_on", "party_group_id")
 
 
 def prepare_chunk(parsed: list[ParsedRow], context: AuditContext) -> PreparedChunk:
@@ -134,9 +166,21 @@ def prepare_chunk(parsed: list[ParsedRow], context: AuditContext) -> PreparedChu
     period_rows = PreparedRows(MemberPeriod, keyed=True)
     for period in periods:
         period_rows.add(period, late=("member_id",))
+    lines = _Lines()
+    for row in parsed:
+        fingerprint(lines, row)
+
+    def expected(kind: str) -> list[tuple]:
+        return [tuple(getattr(r.existing, name) for name in CHECKED) for r in parsed if r.kind == kind]
+
     chunk = PreparedChunk(
         rows=parsed,
         kinds=[row.kind for row in parsed],
+        fingerprints=lines.lines,
+        new_numbers=[row.id_number for row in parsed if row.kind == NEW and row.id_number],
+        expected_changed=expected(CHANGED),
+        expected_unchanged=expected(UNCHANGED),
+        members=members,  # type: ignore[arg-type]
         periods=periods,
         period_rows=period_rows,
         audit=PendingCreates([*members, *periods], context),
@@ -182,43 +226,80 @@ def _prepare_update(chunk: PreparedChunk, row: ParsedRow) -> None:
         chunk.redated.append((row.number, after))
 
 
+class _Pickler(pickle.Pickler):
+    """Model instances by class reference and state: Django's own reduce looks the model up per object."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, models.Model):
+            state = obj.__getstate__()
+            state[DJANGO_VERSION_PICKLE_KEY] = django.__version__  # as Model.__reduce__ does
+            return _new_instance, (type(obj),), state
+        return NotImplemented
+
+
+def _new_instance(cls: type[models.Model]) -> models.Model:
+    return cls.__new__(cls)
+
+
 class PreparedWrites:
     """The prepared chunks of one import, in order: in memory for a small file, else in a temporary file.
 
-    The temporary file is unlinked when created (only this process can
-    read it) and closed with the import; it holds our own pickles only.
+    A spooled chunk is two pickles: what the write needs, read back in the
+    transaction, and the parsed rows, read only for a chunk someone changed
+    meanwhile.  The temporary file is unlinked when created (only this
+    process can read it) and closed with the import; it holds our own
+    pickles only.
     """
 
     def __init__(self, keep_in_memory: int) -> None:
         self.keep_in_memory = keep_in_memory
         self.chunks: list[PreparedChunk] = []
         self.rows = 0
-        self.count = 0
+        #: Per spooled chunk: where its write part and its parsed rows start.
+        self.offsets: list[tuple[int, int]] = []
         self.spool: IO[bytes] | None = None
         #: Rows whose changes break a rule together with the registered fields (found while preparing).
         self.errors: list[RowError] = []
 
     def add(self, chunk: PreparedChunk) -> None:
         self.errors.extend(chunk.errors)
-        self.rows += len(chunk.rows)
-        self.count += 1
+        self.rows += len(chunk.kinds)
         if self.spool is None and self.rows <= self.keep_in_memory:
             self.chunks.append(chunk)
             return
         if self.spool is None:
             self.spool = tempfile.TemporaryFile(prefix="partyorg-import-")
             for kept in self.chunks:
-                pickle.dump(kept, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+                self._dump(kept)
             self.chunks = []
-        pickle.dump(chunk, self.spool, protocol=pickle.HIGHEST_PROTOCOL)
+        self._dump(chunk)
+
+    def _dump(self, chunk: PreparedChunk) -> None:
+        assert self.spool is not None
+        rows, chunk.rows = chunk.rows, None
+        start = self.spool.tell()
+        _Pickler(self.spool, protocol=pickle.HIGHEST_PROTOCOL).dump(chunk)
+        rows_at = self.spool.tell()
+        _Pickler(self.spool, protocol=pickle.HIGHEST_PROTOCOL).dump(rows)
+        self.offsets.append((start, rows_at))
 
     def __iter__(self) -> Iterator[PreparedChunk]:
         if self.spool is None:
             yield from self.chunks
             return
-        self.spool.seek(0)
-        for _ in range(self.count):
-            yield pickle.load(self.spool)  # noqa: S301  (written by this process, above)
+        for i, (start, _) in enumerate(self.offsets):
+            self.spool.seek(start)
+            chunk = pickle.load(self.spool)  # noqa: S301  (written by this process, above)
+            chunk.spooled_at = i
+            yield chunk
+
+    def rows_of(self, chunk: PreparedChunk) -> list[ParsedRow]:
+        """The chunk's parsed rows (read back from the spool if it was spooled)."""
+        if chunk.rows is None:
+            assert self.spool is not None
+            self.spool.seek(self.offsets[chunk.spooled_at][1])
+            chunk.rows = pickle.load(self.spool)  # noqa: S301
+        return chunk.rows  # type: ignore[return-value]
 
     def close(self) -> None:
         self.chunks = []
@@ -240,7 +321,7 @@ class PreparedWrites:
 
 def _insert(chunk: PreparedChunk) -> int:
     """The chunk's new members (bulk_create), their history and the audit rows of both (prepared rows)."""
-    members = [row.member for row, kind in zip(chunk.rows, chunk.kinds, strict=True) if kind == NEW]
+    members = chunk.members
     if not members:
         return 0
     Member.objects.bulk_create(members)  # type: ignore[arg-type]  # keys come back (RETURNING)
@@ -343,34 +424,22 @@ def _redate_histories(
 
 def _lock_changed(chunk: PreparedChunk) -> None:
     """Lock the members this chunk changes (``SELECT … FOR UPDATE``; SQLite's write lock covers them)."""
-    pks = [row.existing.pk for row, kind in zip(chunk.rows, chunk.kinds, strict=True) if kind == CHANGED]
+    pks = [values[0] for values in chunk.expected_changed]
     if pks:
         list(Member.objects.select_for_update().filter(pk__in=pks).values_list("pk", flat=True))
 
 
-#: What the write pass compares with the validated rows: a service that changes a member moves
-#: its version (``core.versioning.save_changed``); branch, status, leaving and 党小组 are
-#: compared too, so no change of scope can slip past.
-CHECKED = ("pk", "version", "organization_id", "status", "left_on", "party_group_id")
-
-
 def _as_validated(chunk: PreparedChunk) -> bool:
-    """Is the register as this chunk was validated?  Two queries; the changed members locked."""
-    new = [row.id_number for row, kind in zip(chunk.rows, chunk.kinds, strict=True) if kind == NEW]
-    if new and Member.objects.filter(id_hashes_q("id_number", new)).exists():
+    """Is the register as this chunk was validated?  At most three queries; the changed members locked."""
+    if chunk.new_numbers and Member.objects.filter(id_hashes_q("id_number", chunk.new_numbers)).exists():
         return False  # registered meanwhile
-    seen: dict[int, tuple] = {}
-    for locked in (True, False):
-        kinds = (CHANGED,) if locked else (UNCHANGED,)
-        members = [row.existing for row, kind in zip(chunk.rows, chunk.kinds, strict=True) if kind in kinds]
-        if not members:
+    for expected, locked in ((chunk.expected_changed, True), (chunk.expected_unchanged, False)):
+        if not expected:
             continue
-        rows = Member.objects.filter(pk__in=[m.pk for m in members])
+        rows = Member.objects.filter(pk__in=[values[0] for values in expected])
         if locked:
             rows = rows.select_for_update()
-        now = {values[0]: values for values in rows.values_list(*CHECKED)}
-        seen.update({m.pk: tuple(getattr(m, name) for name in CHECKED) for m in members})
-        if any(now.get(m.pk) != seen[m.pk] for m in members):
+        if set(rows.values_list(*CHECKED)) != set(expected):
             return False
     return True
 
@@ -409,25 +478,26 @@ def _import_write(*, actor: Any, prepared: PreparedWrites, context: AuditContext
     rescan = hashlib.sha256()
     for chunk in prepared:
         if not errors and not written.errors and _as_validated(chunk):
-            for row in chunk.rows:
-                fingerprint(rescan, row)
+            for line in chunk.fingerprints:
+                rescan.update(line)
             written.errors.extend(_write_prepared(chunk, context))
             written.created += chunk.kinds.count(NEW)
             written.updated += chunk.kinds.count(CHANGED)
             continue
         # Someone changed this chunk's members meanwhile: classify it again, as it is now.
+        rows = prepared.rows_of(chunk)
         _lock_changed(chunk)
-        classify(chunk.rows, actor)
-        errors.extend(e for row in chunk.rows for e in row.errors)
+        classify(rows, actor)
+        errors.extend(e for row in rows for e in row.errors)
         if errors or written.errors:
             continue  # keep classifying, to report every row that no longer holds
-        for row in chunk.rows:
+        for row in rows:
             fingerprint(rescan, row)
-        if [row.kind for row in chunk.rows] != chunk.kinds:
+        if [row.kind for row in rows] != chunk.kinds:
             # A member registered or changed meanwhile: the digest differs, nothing is written.
             continue
         written.created += _insert(chunk)
-        changed = [row for row in chunk.rows if row.kind == CHANGED]
+        changed = [row for row in rows if row.kind == CHANGED]
         written.errors.extend(_update(changed, context))
         written.updated += len(changed)
     errors = errors or written.errors
