@@ -412,8 +412,11 @@ class TeamEntry:
 
 @service
 def team_votes_save(*, actor: Any, round: AppraisalRound, entries: Sequence[TeamEntry]) -> int:
-    """Record members' votes (满意 / 基本满意 / 不满意) on the teams of ``round``'s committees and branches."""
-    check_can_edit(actor, round.organization)
+    """Record members' votes (满意 / 基本满意 / 不满意) on the teams of ``round``'s committees and branches.
+
+    Each team's votes are entered by someone whose scope holds it (a branch enters its own
+    team's votes in the county's round), checked per team.
+    """
     if not round.is_open:
         raise ValidationError("本次评议已结束，不能再修改测评结果")
     existing = {

@@ -15,9 +15,12 @@ register = template.Library()
 
 @register.simple_tag
 def home_sheet_url(user: Any, year: int | None = None) -> str:
-    """The signing progress of the user's own organization."""
+    """The signing progress of the user's own organization (a branch's: its members' screen)."""
     org = home_org(user)
-    return reverse("assessments:org_sheet", args=[org.code, year or dt.date.today().year]) if org else ""
+    if org is None:
+        return reverse("assessments:agreement_list")
+    name = "assessments:member_sheet" if org.kind == "BRANCH" else "assessments:org_sheet"
+    return reverse(name, args=[org.code, year or dt.date.today().year])
 
 
 @register.simple_tag

@@ -336,3 +336,12 @@ def test_team_votes_are_recorded_per_team(tree, committee_staff):
         team_votes_save(
             actor=committee_staff, round=round_, entries=[TeamEntry(tree.branch_b, 5, None, None)]
         )
+
+
+def test_a_branch_enters_its_own_teams_votes_in_the_committees_round(tree, committee_staff, secretary_a):
+    from django.http import Http404
+
+    round_ = make_round(tree.committee, actor=committee_staff)
+    assert team_votes_save(actor=secretary_a, round=round_, entries=[TeamEntry(tree.branch_a, 18, 2, 0)]) == 1
+    with pytest.raises(Http404):
+        team_votes_save(actor=secretary_a, round=round_, entries=[TeamEntry(tree.branch_b, 18, 2, 0)])

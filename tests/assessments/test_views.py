@@ -99,14 +99,14 @@ def test_the_member_screen_costs_the_same_queries_for_few_or_many_members(
         sign_members(tree.branch_a, members[1:], actor=secretary_a, template=template)
         client.get(url)
         with django_assert_num_queries(QUERIES_MEMBER_SCREEN):
-            # 1 session, 2 user, 3 the branch (scope lookup), 4 exemption rules, 5 the branch's members,
-            # 6 the year's agreements with their members, 7 whether a template is usable, 8 the first
-            # template (the form's initial), 9 the templates for the select, 10 the user's organization
-            # (the breadcrumbs and menu)
+            # 1 session, 2 user, 3 the user's organization (menu), 4 the branch (scope lookup),
+            # 5 exemption rules, 6 the branch's members, 7 their agreements of the year, 8 whether a
+            # template is usable, 9 the first template (the form's initial), 10 the latest scored year
+            # (the ranking tab), 11 the templates for the select
             client.get(url)
 
 
-QUERIES_MEMBER_SCREEN = 10
+QUERIES_MEMBER_SCREEN = 11
 
 
 def test_issuing_for_a_whole_branch_costs_the_same_queries_for_few_or_many(
