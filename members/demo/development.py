@@ -548,7 +548,9 @@ def _special_endings(gen: Generator, admitted: list[History]) -> Endings:
         return h
 
     def probationary(h: History) -> bool:
-        return h.applicant.member.status == MemberStatus.PROBATIONARY and single(h, 1)
+        """A 预备党员 who may leave in the demo (not one a small branch's 党小组 would be left empty by)."""
+        member = h.applicant.member
+        return member.status == MemberStatus.PROBATIONARY and single(h, 1) and member.party_group_id is None
 
     def confirmed(h: History, low: int, high: int) -> bool:
         ends = probation_ends_on(h.applicant.member.joined_on)
