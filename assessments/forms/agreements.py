@@ -282,9 +282,16 @@ class ScoreForm(VersionedForm, StyledForm):
                 min_value=Decimal(0),
                 max_value=item.points,
                 initial=item.score,
+                widget=forms.NumberInput(
+                    attrs={"class": "score-input", "step": "0.5", "placeholder": "得分"}
+                ),
             )
             self.fields[f"why_{item.pk}"] = forms.CharField(
-                label=f"第{item.order}项扣分说明", max_length=200, required=False, initial=item.score_note
+                label=f"第{item.order}项扣分说明",
+                max_length=200,
+                required=False,
+                initial=item.score_note,
+                widget=forms.TextInput(attrs={"placeholder": "扣分说明（未扣分可不填）"}),
             )
         if score is not None:
             for name in ("scored_on", "assessors", "reward_kind", "reward_note", "note"):

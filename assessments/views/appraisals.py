@@ -368,7 +368,7 @@ def follow_up_new(request: HttpRequest, pk: int) -> HttpResponse:
 def _follow_up(request: HttpRequest, pk: int) -> AppraisalFollowUp:
     return get_visible_or_404(
         AppraisalFollowUp.objects.select_related(
-            "appraisal__member", "appraisal__round", "organization", "departure"
+            "appraisal__member", "appraisal__round", "organization", "departure", "departure__organization"
         ),
         request.user,
         pk=pk,

@@ -280,3 +280,22 @@ def test_rating_a_village_branch_through_its_checklist(client, tree, committee_s
     assert (rating.met_count, rating.result) == (4, "BASIC")
     response = client.post(url, {"year": "2026", "result": "ACHIEVED", "rated_on": "2026-11-20"})
     assert "各甫村党支部2026年度已评定" in response.content.decode()
+
+
+def test_a_removal_links_the_leaving_record(client, tree, secretary_a, member_a):
+    from assessments.services.appraisals import follow_up_decide
+
+    round_ = make_round(tree.branch_a, actor=secretary_a)
+    grade(round_, tree.branch_a, {member_a: "不合格"}, actor=secretary_a)
+    follow_up = follow_up_decide(
+        actor=secretary_a,
+        appraisal=MemberAppraisal.objects.get(),
+        disposal="REMOVE",
+        decided_on=dt.date(2026, 11, 24),
+        document_no="各支〔2026〕9号",
+    )
+    client.force_login(secretary_a)
+    page = client.get(reverse("assessments:follow_up_detail", args=[follow_up.pk])).content.decode()
+    assert "除名（2026年11月24日，各支〔2026〕9号）" in page
+    listed = client.get(reverse("members:departure_list"), {"reason": "REMOVED", "org": tree.branch_a.code})
+    assert listed.context["listing"].count == 1
