@@ -61,6 +61,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "last_ratings": last_ratings,
             "regulations": regulation_figures(org, start, end),
             "keeps_members": org.kind in MEMBER_HOLDING_KINDS,
+            # a branch or general branch: no committees below it, no parties' ranking of its own
+            "below_committees": org.kind in ("BRANCH", "GENERAL_BRANCH"),
             "can_write": can_write(request.user),
             "breadcrumbs": [("考核评议", "")],
         },
