@@ -11,6 +11,10 @@
   retained-dues ledgers in the period, net of reversals;
   ``retained_balance``: their balance on the last day.
 
+A period not over yet is counted as far as today (the months begun, the
+payments made, the months overdue by now), so this year's rate is not
+lowered by December's dues in November.
+
 One pass serves a single organization and its breakdown by the organizations
 under it (``dues_breakdown``): a fixed number of queries (lineage, periods,
 assessments, letters, rules, payments twice, schedules, remittances, ledger,
@@ -26,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Min, Q, Sum
 
+from core.money import round_yuan
 from members.models import MemberPeriod
 from organizations.lineage import children_on
 from organizations.models import Organization, OrgLineage
@@ -118,6 +123,10 @@ def _compute(
     buckets = Buckets(root, parts)
     figures: dict[int, DuesFigures] = defaultdict(DuesFigures)
     below = buckets.descendants
+    # A period not over yet counts as far as today: months begun, payments made, arrears overdue by now
+    # (this month is still being collected); a past period's months are all due by its last day.
+    running = end >= dt.date.today()
+    end = min(end, dt.date.today())
     lo, hi = m.index(start), m.index(end)
     # Members who belonged somewhere under the root during the period or on its last day.
     touched = (
@@ -158,10 +167,10 @@ def _compute(
     ):
         bucket = buckets.of(org_id, month)
         if bucket is not None:
-            figures[bucket].paid += total
+            figures[bucket].paid += round_yuan(total)  # SQLite sums money as floats: back to the cent
     # Arrears as at the period's end: overdue months end where each organization's collection period began.
     quarterly = set(DuesSchedule.objects.filter(quarterly=True).values_list("organization_id", flat=True))
-    day_after = end + dt.timedelta(days=1)
+    day_after = end if running else end + dt.timedelta(days=1)
     open_month = {
         True: m.index(first_open_month(day_after, True)),
         False: m.index(first_open_month(day_after, False)),
@@ -209,13 +218,14 @@ def _compute(
         .annotate(Sum("amount"), Sum("special_amount"))
         .order_by()
     ):
-        figures[org_id].remitted += total + special
+        figures[org_id].remitted += round_yuan(total + special)
     for org_id, day, purpose, total in (
         RetainedFundEntry.objects.filter(organization_id__in=below, entry_on__lte=end)
         .values_list("organization_id", "entry_on", "purpose")
         .annotate(Sum("amount"))
         .order_by()
     ):
+        total = round_yuan(total)
         bucket = buckets.of(org_id, day)
         if bucket is not None and day >= start and purpose in EXPENSE_PURPOSES:
             figures[bucket].retained_spent -= total

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from core.money import round_yuan
 from members.models import Member
 from organizations.models import Organization
 
@@ -125,6 +126,7 @@ def inspect(org: Organization, start: dt.date, end: dt.date, today: dt.date | No
         .annotate(Sum("amount"))
         .order_by()
     ):
+        balance = round_yuan(balance)
         if balance < 0:
             found.negative.append(NegativeBalance(next(o for o in orgs if o.pk == org_id), balance))
     return found

@@ -135,6 +135,7 @@ def reconcile_many(orgs: Iterable[Organization], year: int, quarter: int) -> lis
         .order_by()
     )
     for org_id, kind, total in collected:
+        total = round_yuan(total)  # SQLite sums money as floats: back to the cent
         if kind == PaymentKind.SPECIAL:
             rows[org_id].collected_special += total
         else:
@@ -146,16 +147,16 @@ def reconcile_many(orgs: Iterable[Organization], year: int, quarter: int) -> lis
         .annotate(Sum("amount"), Sum("special_amount"))
         .order_by()
     ):
-        rows[org_id].remitted += amount
-        rows[org_id].remitted_special += special
+        rows[org_id].remitted += round_yuan(amount)
+        rows[org_id].remitted_special += round_yuan(special)
     for org_id, amount, special in (
         live.filter(to_org_id__in=ids)
         .values_list("to_org_id")
         .annotate(Sum("amount"), Sum("special_amount"))
         .order_by()
     ):
-        rows[org_id].received += amount
-        rows[org_id].received_special += special
+        rows[org_id].received += round_yuan(amount)
+        rows[org_id].received_special += round_yuan(special)
     for org_id, total in (
         RetainedFundEntry.objects.filter(
             organization_id__in=ids, purpose=LedgerPurpose.RETAINED_SHARE, year=year, quarter=quarter
@@ -164,7 +165,7 @@ def reconcile_many(orgs: Iterable[Organization], year: int, quarter: int) -> lis
         .annotate(Sum("amount"))
         .order_by()
     ):
-        rows[org_id].retained_posted += total
+        rows[org_id].retained_posted += round_yuan(total)
     return [rows[org.pk] for org in orgs]
 
 
@@ -227,7 +228,7 @@ def retired_returns(org: Organization, year: int) -> list[RetiredReturn]:
         .annotate(Sum("amount"))
         .order_by()
     ):
-        remitted[branch_id] = total
+        remitted[branch_id] = round_yuan(total)
     returned: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for branch_id, total in (
         RetainedFundEntry.objects.filter(
@@ -237,5 +238,5 @@ def retired_returns(org: Organization, year: int) -> list[RetiredReturn]:
         .annotate(Sum("amount"))
         .order_by()
     ):
-        returned[branch_id] = -total
+        returned[branch_id] = -round_yuan(total)
     return [RetiredReturn(b, remitted[b.pk], rate, returned[b.pk]) for b in branches]

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
 from core.audit import service
-from core.money import parse_amount
+from core.money import parse_amount, round_yuan
 from core.scopes import check_can_edit
 from core.versioning import lock_for_update
 from members.models import CareFunding, CareVisit
@@ -129,7 +129,7 @@ def ledger_reverse(
 def care_visit_posted(visit: CareVisit) -> Decimal:
     """What the ledger holds for a visit now (its expenditure net of reversals, as a positive sum)."""
     total = RetainedFundEntry.objects.filter(care_visit=visit).aggregate(total=Sum("amount"))["total"]
-    return -(total or ZERO)
+    return -round_yuan(total or ZERO)  # SQLite sums money as floats: back to the cent
 
 
 def follow_care_visit(visit: CareVisit, actor: Any) -> None:
@@ -142,16 +142,16 @@ def follow_care_visit(visit: CareVisit, actor: Any) -> None:
     entry for the difference; nothing is ever edited.
     """
     visit = lock_for_update(CareVisit, visit.pk)
-    given = visit.recipients.aggregate(total=Sum("amount"))["total"] or ZERO
+    given = round_yuan(visit.recipients.aggregate(total=Sum("amount"))["total"] or ZERO)
     wanted = given if visit.funding == CareFunding.RETAINED_DUES else ZERO
     posted = care_visit_posted(visit)
     difference = wanted - posted
     if not difference:
         return
     first = RetainedFundEntry.objects.filter(care_visit=visit, reverses__isnull=True).order_by("id").first()
-    what = f"{visit.visited_on:%Y-%m-%d}{visit.get_occasion_display()}走访慰问"
+    what = f"{visit.visited_on:%Y-%m-%d} {visit.get_occasion_display()}走访慰问"
     if difference > 0:
-        description = f"{what}慰问金" if first is None else f"{what}追加慰问金"
+        description = f"{what}，慰问困难党员、老党员" if first is None else f"{what}，追加慰问对象或慰问金"
         post_entry(
             actor=actor,
             organization=visit.organization,
@@ -168,7 +168,7 @@ def follow_care_visit(visit: CareVisit, actor: Any) -> None:
             entry_on=max(visit.visited_on, dt.date.today()),
             purpose=LedgerPurpose.CARE,
             amount=-difference,
-            description=f"冲正{what}慰问金{-difference}元"
+            description=f"冲减{what}慰问金{-difference}元"
             + ("（改为其他经费）" if visit.funding != CareFunding.RETAINED_DUES else ""),
             care_visit=visit,
             reverses=first,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
@@ -11,7 +13,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
 from core.lists import list_page
-from core.money import format_yuan
+from core.money import format_yuan, round_yuan
 from core.views import form_page, get_visible_or_404, write_view
 
 from ..filters import LedgerFilterSet
@@ -34,15 +36,21 @@ def ledger(request: HttpRequest) -> HttpResponse:
         if owner is not None
         else None
     )
+
+    def prepare(rows: Any) -> None:
+        for row in rows:
+            row.balance = round_yuan(row.balance)  # SQLite sums money as floats: back to the cent
+
     return list_page(
         request,
         filters=filters,
         rows=lambda: ledger_list(user=request.user, filters=filters),
         table=LEDGER_TABLE,
         template="dues/ledger.html",
+        prepare=prepare,
         context={
             "owner": owner,
-            "balance": balance or 0,
+            "balance": round_yuan(balance or Decimal("0")),
             "editable": owner is not None and may_edit(request.user, owner),
             # The return to retired-cadre branches is made at year end: December's, else last year's.
             "return_year": today.year if today.month == 12 else today.year - 1,

@@ -33,6 +33,7 @@ from ..forms import (
 )
 from ..models import DuesAssessment, DuesPayment, DuesSchedule
 from ..selectors.arrears import shortfall_totals, shortfalls_of, warning_months
+from ..selectors.grid import first_open_month, schedule_of
 from ..selectors.levy import Standards, member_levies
 from ..selectors.lists import arrears_list, assessment_list, payment_list
 from ..selectors.paid_until import paid_until
@@ -76,13 +77,17 @@ def member_dues(request: HttpRequest, pk: int) -> HttpResponse:
     for p in payments:
         if p.voided_on is None and p.kind in MONTHLY_KINDS and p.month.year == year:
             paid[m.index(p.month)] = paid.get(m.index(p.month), ZERO) + p.amount
+    # A month is owed once its collection period is over (this month, or this quarter, is still open).
+    schedule = schedule_of(member.organization)
+    open_from = m.index(first_open_month(today, bool(schedule and schedule.quarterly)))
     rows = []
     for month in m.months(dt.date(year, 1, 1), dt.date(year, 12, 1)):
         i = m.index(month)
         levy = levies.get(i)
         due = levy.amount if levy else None
         got = paid.get(i)
-        owed = (due - (got or ZERO)) if due is not None and due > (got or ZERO) else ZERO
+        short = due is not None and due > (got or ZERO) and (got is not None or i < open_from)
+        owed = due - (got or ZERO) if short else ZERO
         category = CATEGORY_SHORT.get(levy.category, "") if levy else ""
         rows.append(
             {"month": month, "levy": levy, "category": category, "due": due, "paid": got, "owed": owed}

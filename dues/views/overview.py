@@ -13,6 +13,7 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from core.access import record_access
+from core.lists import sections
 from core.models import AccessKind
 from core.scopes import can_write
 from core.sheets import Sheet, write_workbook
@@ -154,6 +155,14 @@ def inspection(request: HttpRequest) -> HttpResponse:
             "form": form,
             "org": org,
             "found": found,
+            # Each kind of anomaly pages on its own (a county-wide check holds thousands of rows).
+            "sections": sections(
+                request,
+                below=found.below_standard,
+                unpaid=found.unpaid,
+                remit=found.not_remitted,
+                balance=[*found.mismatched, *found.negative],
+            ),
             "period_label": PeriodForm.months_label(year, quarter),
             "query": request.GET.urlencode(),
             "breadcrumbs": crumbs(("自检自查", "")),

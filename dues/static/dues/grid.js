@@ -70,6 +70,21 @@
 
   form.addEventListener("input", refresh);
 
+  // An empty cell shows what it would take once focused (the placeholder says 未交 for an overdue month).
+  form.addEventListener("focusin", function (event) {
+    const input = event.target;
+    if (input.matches && input.matches("input[data-due]")) {
+      input.dataset.placeholder = input.placeholder;
+      input.placeholder = "= " + input.dataset.due;
+    }
+  });
+  form.addEventListener("focusout", function (event) {
+    const input = event.target;
+    if (input.matches && input.matches("input[data-due]") && "placeholder" in input.dataset) {
+      input.placeholder = input.dataset.placeholder;
+    }
+  });
+
   form.addEventListener("click", function (event) {
     const fill = event.target.closest("[data-fill-column]");
     if (fill) {
