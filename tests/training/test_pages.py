@@ -129,10 +129,11 @@ def test_the_roll_costs_the_same_queries_for_2_or_30_members(
         # with its organizer; the units: 5 members per organization on the day, 6 attendance per
         # organization, 7 the organizations; the unit's roll: 8 its ticks, 9 its members on the day
         client.get(roll_url(session))
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         # the page's 9 reads; the save: 10 SAVEPOINT, 11 the session locked, 12 its organizer (the scope
-        # check), 13 this unit's list, 14 the ticked members on the day, 15 any listed under another
-        # unit, 16 the insert, 17 the audit rows, 18 RELEASE
+        # check), 13 the submitted-period check (core.periodlock, registered by reports), 14 this unit's
+        # list, 15 the ticked members on the day, 16 any listed under another unit, 17 the insert,
+        # 18 the audit rows, 19 RELEASE
         client.post(
             roll_url(session),
             {"org": tree.branch_a.code, "loaded": digest([]), "present": [m.pk for m in members]},

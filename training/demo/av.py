@@ -135,7 +135,11 @@ def build(ctx: DemoContext) -> None:
         )
     FilmOrder.objects.bulk_create(orders)
     # Publications: every committee subscribes for its branches.
-    publications = {p.name: p for p in Publication.objects.all()}
+    # The data migration seeds these two; get_or_create keeps the demo whole on a database emptied since.
+    publications = {
+        name: Publication.objects.get_or_create(name=name, defaults={"publisher": "省委组织部"})[0]
+        for name in ("《支部生活》", "《党员特刊》")
+    }
     subscriptions = []
     for committee in tree.committees:
         branches = len(tree.below(committee, kinds=(OrgKind.BRANCH,)))
