@@ -7,11 +7,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateField
+from core.forms import DateField, style_widgets
 from core.uploads import photo_max_bytes
 from organizations.choices import OrgKind
 
-from ..models import ActivityDay, OrgMeeting, Subscription
+from ..models import ActivityDay, OrgMeeting, Publication, Subscription
 from ..services.meetings import ACTIVITY_DAY_FIELDS, MEETING_FIELDS
 from ..services.publications import SUBSCRIPTION_FIELDS
 from .common import RecordForm
@@ -89,8 +89,6 @@ class ActivityDayForm(RecordForm):
         if self.instance.pk:
             self.fields["end_on"].show_hidden_initial = True
         self.fields["day_of_month"].widget.attrs.update({"min": "1", "max": "31", "inputmode": "numeric"})
-        from core.forms import style_widgets
-
         style_widgets(self)
 
 
@@ -106,8 +104,6 @@ class SubscriptionForm(RecordForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from ..models import Publication
-
         self.fields["publication"].queryset = Publication.objects.filter(active=True).order_by("name")
         self.fields["publication"].empty_label = "请选择"
         if self.instance.pk:
