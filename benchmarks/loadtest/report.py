@@ -15,6 +15,7 @@ from .driver import Sample, Tally
 DOC = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
 DOC_BEGIN = "<!-- loadtest:begin -->"
 DOC_END = "<!-- loadtest:end -->"
+LOGIN_PAGES = ("登录页", "登录")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -45,13 +46,14 @@ def markdown(
     verdict: dict[str, Any],
     login_seconds: float,
 ) -> str:
-    total = sum(r[1] for r in rows)
+    clicks = sum(r[1] for r in rows if r[0] not in LOGIN_PAGES)
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
         DOC_BEGIN,
         f"测量于 {dt.date.today():%Y-%m-%d}（`make loadtest`），{os.cpu_count()} 核，Python {platform.python_version()}，"
         f"SQLite；gunicorn 2 个同步工作进程，仅 127.0.0.1；演示县 {members} 名党员；{users} 名用户各登录一次"
-        f"（登录阶段 {login_seconds:.0f} 秒），随后 {seconds:.0f} 秒内共 {total} 次请求（{total / seconds:.1f} 次/秒），"
-        "每次点击之间停 0.2–1 秒。",
+        f"（登录阶段 {login_seconds:.0f} 秒），随后点击 {seconds:.0f} 秒，共 {clicks} 次请求（{clicks / seconds:.1f} 次/秒），"
+        f"每次点击之间停 0.2–1 秒。结束时机器负载（1/5/15 分钟）{load}。",
         "",
         "| 页面 | 请求数 | p50 | p95 | 最长 | 5xx |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
