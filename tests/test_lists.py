@@ -226,6 +226,11 @@ BAD_FILTERS = {
     "training:compliance": ("ComplianceFilterSet", {"part": "X"}),
     "training:activity_day_list": ("ActivityDayFilterSet", {"org": "NO-SUCH-ORG"}),
     "training:subscription_list": ("SubscriptionFilterSet", {"year": "1800"}),
+    "dues:payments": ("PaymentFilterSet", {"kind": "X"}),
+    "dues:assessments": ("AssessmentFilterSet", {"category": "X"}),
+    "dues:arrears": ("ArrearsFilterSet", {"months": "0"}),
+    "dues:remittances": ("RemittanceFilterSet", {"year": "1800"}),
+    "dues:ledger": ("LedgerFilterSet", {"purpose": "X"}),
 }
 
 
