@@ -318,7 +318,7 @@ def test_suspension_does_not_apply_to_a_probationary_member(frozen, tree, member
             day=dt.date(2026, 6, 1),
             document_no="新党发〔2026〕3号",
         )
-    assert "应经支部大会讨论取消预备资格" in exc.value.message_dict["reason"][0]
+    assert "预备党员不适用停止党籍" in exc.value.message_dict["reason"][0]  # … 取消预备资格 instead
     with pytest.raises(ValidationError):
         member_leave(actor=secretary_a, member=member, day=dt.date(2026, 6, 1), reason=LeaveReason.SUSPENDED)
     member.refresh_from_db()
