@@ -69,9 +69,24 @@ def in_django(env: dict[str, str], command: str, payload: dict[str, Any], timeou
         capture_output=True,
         text=True,
         timeout=timeout,
-        check=True,
     )
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise RuntimeError(f"负载测试的 {command} 步骤失败")
     return json.loads(done.stdout)
+
+
+def _stop_with_parent() -> None:
+    """In the child, before gunicorn starts (Linux): SIGTERM when this run dies, even by SIGKILL.
+
+    ``stop`` ends gunicorn whenever the run ends normally or by SIGTERM; this
+    covers the rest (``timeout -k`` killing it), so no server outlives the run.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
@@ -96,6 +111,7 @@ def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Pope
         cwd=ROOT,
         env=env,
         start_new_session=True,
+        preexec_fn=_stop_with_parent,
         # Django's own log (a 500's traceback, a 503) goes to the workers' stderr.
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
