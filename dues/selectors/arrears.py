@@ -26,8 +26,20 @@ from ..choices import MONTHLY_KINDS
 from ..models import DuesAssessment, DuesPayment, DuesSchedule
 from .grid import first_open_month
 from .levy import Standards, load_terms
+from .paid import PaidMonths
 
 ZERO = Decimal("0.00")
+#: The member and organization fields the status rows, the arrears list and the to-dos read.
+MEMBER_FIELDS = (
+    "id",
+    "name",
+    "organization_id",
+    "organization__id",
+    "organization__name",
+    "organization__code",
+    "organization__path",
+    "organization__kind",
+)
 
 
 @dataclass
@@ -45,13 +57,7 @@ class Arrears:
 
     @property
     def longest_run(self) -> int:
-        best = run = 0
-        previous = None
-        for month in self.unpaid:
-            run = run + 1 if previous is not None and month == previous + 1 else 1
-            best = max(best, run)
-            previous = month
-        return best
+        return longest_run(self.unpaid)
 
     @property
     def first(self) -> dt.date | None:
@@ -80,6 +86,17 @@ class Arrears:
             parts.append(text)
             year = b.year
         return "、".join(parts)
+
+
+def longest_run(months: list[int]) -> int:
+    """The most consecutive months in ``months`` (indexes, in order)."""
+    best = run = 0
+    previous = None
+    for month in months:
+        run = run + 1 if previous is not None and month == previous + 1 else 1
+        best = max(best, run)
+        previous = month
+    return best
 
 
 def warning_months() -> int:
@@ -113,14 +130,22 @@ def dues_status(
     *,
     paid_by: dt.date | None = None,
     since: dt.date | None = None,
+    open_period: bool = False,
 ) -> list[DuesStatus]:
-    """Every member of ``members`` with their dues state on ``today`` (eight queries).
+    """Every member of ``members`` with their dues state on ``today`` (nine or ten queries).
 
     Months are read from the first assessment (or ``since``, when later);
-    ``paid_by`` counts only payments made by that day (a figure as at a period end).
+    ``paid_by`` counts only payments made by that day (a figure as at a period
+    end); ``open_period`` also counts the months of the current collection
+    period not yet paid (one more query).
     """
     today = today or dt.date.today()
-    people = list(members.select_related("organization").order_by("organization__path", "name", "id"))
+    # What the rows show, nothing more: a county's members decrypted and built whole would cost seconds.
+    people = list(
+        members.select_related("organization")
+        .only(*MEMBER_FIELDS)
+        .order_by("organization__path", "name", "id")
+    )
     if not people:
         return []
     ids = members.values("pk")
@@ -133,31 +158,38 @@ def dues_status(
     lo = min(lo, now)
     terms = load_terms(ids, lo, now)
     standards = Standards.load()
-    payments = DuesPayment.objects.live().filter(
-        member_id__in=ids, kind__in=MONTHLY_KINDS, month__gte=m.from_index(lo), month__lte=m.from_index(now)
-    )
-    if paid_by is not None:
-        payments = payments.filter(paid_on__lte=paid_by)
-    paid = set(payments.values_list("member_id", "month").distinct().order_by())
-    result = []
+    rows: dict[int, DuesStatus] = {}
+    owed: dict[int, list[tuple[int, Decimal]]] = {}
+    current: dict[int, list[int]] = {}
     for person in people:
-        row = DuesStatus(person)
+        row = rows[person.pk] = DuesStatus(person)
         member_terms = terms.get(person.pk)
-        if member_terms is not None:
-            limit = open_from[person.organization_id]
-            for levy in member_terms.levies(standards, lo, now):
-                if levy.amount is None:
-                    continue  # no standard applies (a category without rules)
-                if levy.amount > 0 and (person.pk, m.from_index(levy.month)) not in paid:
-                    if levy.month < limit:
-                        row.unpaid.append(levy.month)
-                        row.amounts[levy.month] = levy.amount
-                        row.owed += levy.amount
-                    else:
-                        row.open_unpaid += 1
-            row.unassessed = member_terms.unassessed(now, now)
-        result.append(row)
-    return result
+        if member_terms is None:
+            continue
+        limit = open_from[person.organization_id]
+        for month, _, amount, _ in member_terms.charges(standards, lo, now):
+            if amount is not None and amount > 0:
+                if month < limit:
+                    owed.setdefault(person.pk, []).append((month, amount))
+                else:
+                    current.setdefault(person.pk, []).append(month)
+        row.unassessed = member_terms.unassessed(now, now)
+    paid = PaidMonths(ids, lo, set(open_from.values()), paid_by=paid_by)
+    limit_of = {p.pk: open_from[p.organization_id] for p in people}
+    maybe = [pk for pk, months in owed.items() if paid.count(pk, limit_of[pk]) < len(months)]
+    paid_months = paid.months(maybe, now)
+    for pk in maybe:
+        row = rows[pk]
+        for month, amount in owed[pk]:
+            if (pk, month) not in paid_months:
+                row.unpaid.append(month)
+                row.amounts[month] = amount
+                row.owed += amount
+    if open_period and current:
+        opened = PaidMonths(ids, min(limit_of.values()), [], paid_by=paid_by).months(None, now)
+        for pk, months in current.items():
+            rows[pk].open_unpaid = sum(1 for month in months if (pk, month) not in opened)
+    return list(rows.values())
 
 
 def arrears_of(

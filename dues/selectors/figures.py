@@ -38,9 +38,10 @@ from organizations.models import Organization, OrgLineage
 from .. import months as m
 from ..choices import EXPENSE_PURPOSES, MONTHLY_KINDS, LedgerPurpose
 from ..models import DuesAssessment, DuesPayment, DuesSchedule, Remittance, RetainedFundEntry
-from .arrears import warning_months
+from .arrears import longest_run, warning_months
 from .grid import first_open_month
 from .levy import Standards, load_terms
+from .paid import PaidMonths
 
 ZERO = Decimal("0.00")
 
@@ -140,18 +141,6 @@ def _compute(
     since = min(m.index(first), lo) if first else lo
     terms = load_terms(touched, since, hi)
     standards = Standards.load()
-    # Payments made by the period's end, for the months of the period (levied/paid) and before (arrears).
-    paid_months: set[tuple[int, int]] = set()
-    for member_id, month in (
-        DuesPayment.objects.live()
-        .filter(
-            member_id__in=touched, kind__in=MONTHLY_KINDS, paid_on__lte=end, month__gte=m.from_index(since)
-        )
-        .values_list("member_id", "month")
-        .distinct()
-        .order_by()
-    ):
-        paid_months.add((member_id, m.index(month)))
     for org_id, month, total in (
         DuesPayment.objects.live()
         .filter(
@@ -176,6 +165,10 @@ def _compute(
         False: m.index(first_open_month(day_after, False)),
     }
     threshold = warning_months()
+    owing: dict[
+        int, tuple[int, list[int]]
+    ] = {}  # member → (bucket on the last day, months owed before the limit)
+    limits: dict[int, int] = {}
     for member_id, member_terms in terms.items():
         on_end = next(
             (org for s, e, org in member_terms.spans if s <= end and (e is None or e > end)),
@@ -183,34 +176,34 @@ def _compute(
         )
         end_bucket = buckets.of(on_end, end) if on_end is not None else None
         limit = open_month[on_end in quarterly] if on_end is not None else lo
-        unpaid_run = best = 0
-        previous = None
-        unpaid = False
-        for levy in member_terms.levies(standards, since, hi):
-            month = levy.month
-            if lo <= month <= hi:
-                bucket = buckets.of(levy.organization_id, m.from_index(month))
+        owed: list[int] = []
+        for month, org_id, amount, _ in member_terms.charges(standards, since, hi):
+            if month >= lo:
+                bucket = buckets.of(org_id, m.from_index(month))
                 if bucket is not None:
                     target = figures[bucket]
-                    if levy.amount is None:
+                    if amount is None:
                         target._unassessed_members.add(member_id)
                     else:
-                        target.levied += levy.amount
+                        target.levied += amount
                         target._levied_members.add(member_id)
-            if (
-                end_bucket is not None
-                and month < limit
-                and levy.amount
-                and (member_id, month) not in paid_months
-            ):
-                unpaid = True
-                unpaid_run = unpaid_run + 1 if previous == month - 1 else 1
-                best = max(best, unpaid_run)
-                previous = month
-        if unpaid:
-            figures[end_bucket].members_in_arrears += 1  # type: ignore[index]
-            if best >= threshold:
-                figures[end_bucket].members_flagged += 1  # type: ignore[index]
+            if end_bucket is not None and month < limit and amount:
+                owed.append(month)
+        if owed:
+            owing[member_id] = (end_bucket, owed)  # type: ignore[assignment]
+            limits[member_id] = limit
+    # Payments made by the period's end: counts settle most members, the others' months are read.
+    paid = PaidMonths(touched, since, set(limits.values()), paid_by=end)
+    maybe = [mid for mid, (_, owed) in owing.items() if paid.count(mid, limits[mid]) < len(owed)]
+    paid_months = paid.months(maybe, hi)
+    for member_id in maybe:
+        end_bucket, owed = owing[member_id]
+        unpaid = [month for month in owed if (member_id, month) not in paid_months]
+        if not unpaid:
+            continue
+        figures[end_bucket].members_in_arrears += 1
+        if longest_run(unpaid) >= threshold:
+            figures[end_bucket].members_flagged += 1
     for org_id, total, special in (
         Remittance.objects.live()
         .filter(from_org_id__in=[root.pk, *buckets.part_ids], remitted_on__gte=start, remitted_on__lte=end)

@@ -25,7 +25,7 @@ from organizations.models import Organization
 from .. import months as m
 from ..choices import MONTHLY_KINDS
 from ..models import DuesPayment, RetainedFundEntry
-from .arrears import Arrears, dues_status
+from .arrears import MEMBER_FIELDS, Arrears, dues_status
 from .levy import Standards, load_terms
 from .remittance import Reconciliation, collecting_orgs, reconcile_many
 
@@ -78,7 +78,7 @@ def inspect(org: Organization, start: dt.date, end: dt.date, today: dt.date | No
     found = Inspection(org, start, end)
     lo, hi = m.index(start), m.index(min(end, today))
     members = Member.objects.within(org)
-    people = {p.pk: p for p in members.select_related("organization")}
+    people = {p.pk: p for p in members.select_related("organization").only(*MEMBER_FIELDS)}
     # Paid below the standard.
     if hi >= lo and people:
         paid: dict[tuple[int, int], Decimal] = {}

@@ -155,17 +155,27 @@ class Terms:
                     held.setdefault(i, org)  # owed here from the month after the letter's
         return held
 
-    def levies(self, standards: Standards, lo: int, hi: int) -> Iterator[DuesLevy]:
+    def charges(
+        self, standards: Standards, lo: int, hi: int
+    ) -> Iterator[tuple[int, int, Decimal | None, int]]:
+        """(month, organization, amount, assessment) of each month owed in [lo, hi]: the fast form of ``levies``."""
+        if not self.assessments:
+            return
         assessments = sorted(self.assessments)
-        starts = [a[0] for a in assessments]
+        count = len(assessments)
+        at = -1
         for month, org in sorted(self.months_held(lo, hi).items()):
-            at = bisect.bisect_right(starts, month) - 1
+            while at + 1 < count and assessments[at + 1][0] <= month:
+                at += 1
             if at < 0:
                 continue  # not assessed yet: owes from the first assessment's month
             _, category, income, amount, pk = assessments[at]
-            yield DuesLevy(
-                self.member_id, month, org, standards.charge(category, income, amount, month), category, pk
-            )
+            yield month, org, standards.charge(category, income, amount, month), pk
+
+    def levies(self, standards: Standards, lo: int, hi: int) -> Iterator[DuesLevy]:
+        categories = {a[4]: a[1] for a in self.assessments}
+        for month, org, amount, pk in self.charges(standards, lo, hi):
+            yield DuesLevy(self.member_id, month, org, amount, categories[pk], pk)
 
     def unassessed(self, lo: int, hi: int) -> bool:
         """Held in the range without any assessment in force for some of it."""

@@ -39,7 +39,7 @@ def dues_todos(user: Any, today: dt.date) -> list[TodoGroup]:
         return []
     members = Member.objects.visible_to(user).current()
     since = m.from_index(m.index(today) - WINDOW_MONTHS)
-    status = dues_status(members, today, since=since)
+    status = dues_status(members, today, since=since, open_period=True)
     threshold = warning_months()
     flagged = sorted((s for s in status if s.longest_run >= threshold), key=lambda s: -s.longest_run)
     arrears = [s for s in status if s.unpaid]
