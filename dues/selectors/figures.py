@@ -32,6 +32,7 @@ from django.db.models import Min, Q, Sum
 
 from core.money import round_yuan
 from members.models import MemberPeriod
+from organizations.choices import OrgKind
 from organizations.lineage import children_on
 from organizations.models import Organization, OrgLineage
 
@@ -273,7 +274,7 @@ class BreakdownRow:
 
 def dues_breakdown(org: Organization, start: dt.date, end: dt.date) -> tuple[DuesFigures, list[BreakdownRow]]:
     """The subtree's figures and one row per organization directly under it on ``end`` (plus 直属)."""
-    parts = list(children_on(org, end).order_by("path"))
+    parts = list(children_on(org, end).exclude(kind=OrgKind.GROUP).order_by("path"))  # 党小组 hold no members
     figures = _compute(org, parts, start, end)
     rows = [BreakdownRow(p, figures.get(p.pk, DuesFigures())) for p in parts]
     own = figures.get(org.pk)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from core.audit import history_for
 from core.lists import list_page
-from core.money import format_yuan
+from core.money import format_yuan, round_yuan
 from core.views import form_page, get_visible_or_404, write_view
 from members.models import Member
 
@@ -175,6 +175,9 @@ def assessments(request: HttpRequest) -> HttpResponse:
 
     def prepare(rows: Any) -> None:
         for row in rows:
+            # SQLite hands subquery decimals back unrounded: amounts to the cent again.
+            row.dues_income = round_yuan(row.dues_income) if row.dues_income is not None else None
+            row.dues_amount = round_yuan(row.dues_amount) if row.dues_amount is not None else None
             row.dues_category_label = CATEGORY_SHORT.get(row.dues_category, "")
             row.dues_due = (
                 standards.charge(row.dues_category, row.dues_income, row.dues_amount, m.index(month))
