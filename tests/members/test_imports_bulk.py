@@ -411,3 +411,22 @@ def test_a_member_edited_between_validation_and_writing_keeps_the_edit_and_gets_
     member = Member.objects.get(pk=first.pk)
     assert (member.phone, member.work_unit, member.version) == ("13912345678", "县农业局 科员", 3)
     assert audit_rows(member)[-1]["changes"] == {"phone": ["13800000001", "13912345678"], "version": [2, 3]}
+
+
+def test_a_change_that_breaks_a_rule_with_the_registered_fields_is_reported_and_nothing_is_written(
+    tree, county_staff
+):
+    """The file leaves 转正日期 out and moves 入党日期 past it: refused while preparing, before any lock."""
+    row = import_row(1)
+    assert import_members(actor=county_staff, source=workbook([row])).ok
+    headers = [h for h in imports.HEADERS if h != "转正日期"]
+    before = (Member.objects.get().version, LogEntry.objects.count())
+
+    report = import_members(
+        actor=county_staff,
+        source=workbook([{**row, "入党日期": dt.date(2010, 7, 1)}], headers=headers),
+        confirmed_digest="*",
+    )
+
+    assert [(e.row, e.column) for e in report.errors] == [(2, "转正日期")]
+    assert (Member.objects.get().version, LogEntry.objects.count()) == before
