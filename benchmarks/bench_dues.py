@@ -96,14 +96,19 @@ def run(ctx: BenchContext) -> None:
     grid = dues_grid(branch, dt.date.today().year)
     ctx.record(f"收缴登记页（{len(grid.rows)}名党员×12个月）", ms, "毫秒", f"{queries}条SQL")
 
-    # One save: every member's month being collected (what the page prefilled), as the secretary submits it.
+    # One save of a whole month: every member pays next month ahead (each cell at its amount due).
+    ahead = min(grid.collecting[-1].month + 1, 12)
     data = {"paid_on": dt.date.today().isoformat(), "note": ""}
-    data.update({c.name: c.value for row in grid.rows for c in row.cells if c.editable and c.value})
+    data.update(
+        {c.name: str(c.due) for row in grid.rows for c in row.cells if c.editable and c.month.month == ahead}
+    )
     filled = len(data) - 2
     if filled:
         ms, queries = _timed(lambda: client.post(url, data), repeat=1)
         saved = DuesPayment.objects.filter(organization=branch, paid_on=dt.date.today()).count()
-        ctx.record(f"收缴登记一次保存（{filled}格）", ms, "毫秒", f"{queries}条SQL，写入{saved}笔")
+        ctx.record(
+            f"收缴登记一次保存（{filled}名党员的{ahead}月）", ms, "毫秒", f"{queries}条SQL，写入{saved}笔"
+        )
 
     county = ctx.demo.county
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
