@@ -58,7 +58,13 @@ ASSESSMENT_TABLE = Table(
             "所在党组织", key="org", order_by=("organization__path",), export="organization.name", phone=False
         ),
         Column("党员类别", key="category", order_by=("dues_category",), export=_category),
-        Column("计费基数/定额（元）", key="base", order_by=("dues_income", "dues_amount"), export=_base),
+        Column(
+            "计费基数/定额（元）",
+            key="base",
+            order_by=("dues_income", "dues_amount"),
+            export=_base,
+            phone=False,
+        ),
         Column("起始月份", key="since", order_by=("dues_since",), export=_since, phone=False, nowrap=True),
         Column("本月应交（元）", export="dues_due"),
         Column(""),
