@@ -134,8 +134,8 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # another save) before it gets 503 系统正忙，请稍后重试 (core.errors, core.dblocks) — never a 500.
 # Measured (benchmarks/bench_locks.py, docs/benchmarks.md 写锁): a save behind a 1.5 s lock waits
 # 1.55 s and succeeds; behind a longer one it gives up after exactly the wait, nothing saved.
-# 5 s covers the usual writes (a save: milliseconds; a 10,000-row import's write pass: about 2 s)
-# without tying a gunicorn worker (`make serve` has 3) to one user for long: a 100,000-row import
+# 5 s covers the usual writes (a save: milliseconds; a 10,000-row import's write pass: 2.7 s)
+# without tying a gunicorn worker (`make serve` has 3) to one user for long: a 100,000-row import (36 s)
 # holds the lock longer, and the user is told to retry instead of a page that seems to hang.
 # The task worker waits BACKGROUND_LOCK_WAIT (10 minutes) for its own writes (core.dblocks.patient).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
