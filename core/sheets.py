@@ -94,6 +94,9 @@ class Sheet:
     rows: Iterable[Sequence[Any]] = ()
     autofilter: bool = True
     hidden: bool = False
+    #: printed at the top of every page (a statistics table's 表名 and 统计期); the sheet itself
+    #: keeps its header in row 1 so it sorts, filters and re-imports like every other sheet
+    print_header: str = ""
 
     @property
     def specs(self) -> list[ColumnSpec]:
@@ -218,6 +221,8 @@ class _Writer:
         ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
         ws.page_margins.left = ws.page_margins.right = 0.5
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        if sheet.print_header:
+            ws.oddHeader.center.text = sheet.print_header
         if sheet.hidden:
             ws.sheet_state = "hidden"
 

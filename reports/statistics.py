@@ -17,14 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
 
+from core.sheets import Sheet, write_workbook
 from members.choices import (
     AGE_BANDS,
     MINORITY_GROUPS,
@@ -247,40 +244,20 @@ def statistics_tables(org: Organization, period: Period) -> list[Table]:
     ]
 
 
-THIN = Side(style="thin")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-
-
 def statistics_workbook(org: Organization, period: Period) -> bytes:
-    """The tables as an .xlsx: a sheet each, a merged title, boxed cells, totals, frozen header, A4 print setup."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for table in statistics_tables(org, period):
-        sheet = workbook.create_sheet(table.title.split("（")[0][:31])
-        width = len(table.headers)
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-        sheet.cell(1, 1, f"{org.name}{table.title}").font = Font(bold=True, size=14)
-        sheet.cell(1, 1).alignment = Alignment(horizontal="center")
-        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-        sheet.cell(2, 1, f"统计期：{period.label}").alignment = Alignment(horizontal="right")
-        rows = [table.headers, *table.rows, *([table.total] if table.total else [])]
-        for r, values in enumerate(rows, start=3):
-            for c, value in enumerate(values, start=1):
-                cell = sheet.cell(r, c, value)
-                cell.border = BOX
-                if r == 3 or (table.total and r == len(rows) + 2):
-                    cell.font = Font(bold=True)
-                if r == 3:
-                    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for c in range(1, width + 1):
-            longest = max(len(str(row[c - 1])) if c - 1 < len(row) else 0 for row in rows)
-            sheet.column_dimensions[get_column_letter(c)].width = min(max(8, longest * 2 + 2), 40)
-        sheet.freeze_panes = "A4"
-        sheet.print_title_rows = "3:3"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.orientation = "landscape" if width > 6 else "portrait"
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The tables as an .xlsx through the one writer: a sheet each, header in row 1, the total last.
+
+    The table's name and 统计期 print at the top of every page (a merged title row above the
+    header would break sorting, filtering and the frozen header the other downloads share).
+    """
+    return write_workbook(
+        *(
+            Sheet(
+                title=table.title.split("（")[0][:31],
+                columns=table.headers,
+                rows=[*table.rows, *([table.total] if table.total else [])],
+                print_header=f"{org.name}{table.title}　统计期：{period.label}",
+            )
+            for table in statistics_tables(org, period)
+        )
+    )

@@ -21,7 +21,7 @@ from django.test import override_settings
 
 from core.idcard import parse_id_number
 from members.choices import HAN, LeaveReason, MemberStatus
-from members.models import Member, MemberPeriod, age_on
+from members.models import Member, MemberPeriod, Restoration, age_on
 from organizations.choices import COMMITTEE_KINDS, OrgCategory, OrgEventKind, OrgKind, PostTitle, Role
 from organizations.demo.users import DEMO_PASSWORD, DEMO_USERS
 from organizations.models import LeadershipPost, Organization, OrgEvent, User
@@ -165,11 +165,15 @@ class TestDemoCounty:
         assert all(g.parent.kind == OrgKind.BRANCH for g in groups.select_related("parent"))
 
     def test_members_of_a_branch_with_party_groups_are_placed_in_them(self) -> None:
+        # shared out in turn: the groups of a branch differ by at most one member (a small demo
+        # county may leave a branch with fewer members than groups, never one group with two more)
         groups = Organization.objects.filter(kind=OrgKind.GROUP, dissolved_on__isnull=True)
+        sizes: dict[int, list[int]] = {}
         for group in groups:
             placed = Member.objects.current().filter(party_group=group)
-            assert placed.exists(), group.name
-            assert set(placed.values_list("organization_id", flat=True)) == {group.parent_id}
+            assert set(placed.values_list("organization_id", flat=True)) <= {group.parent_id}, group.name
+            sizes.setdefault(group.parent_id, []).append(placed.count())
+        assert sizes and all(max(s) - min(s) <= 1 and max(s) > 0 for s in sizes.values()), sizes
         gefu = Organization.objects.get(name="各甫村党支部")  # the demo secretary's branch
         roll = Member.objects.current().filter(organization=gefu)
         assert roll.filter(party_group__isnull=True).count() == 0 < roll.count()
@@ -274,9 +278,12 @@ class TestDemoCounty:
         by_member = collections.defaultdict(list)
         for p in MemberPeriod.objects.order_by("member", "start_on", "id"):
             by_member[p.member_id].append(p)
-        for periods in by_member.values():
+        # the one gap allowed: 停止党籍 (suspended on the end day) until 恢复党籍 (restored on the start day)
+        restored = set(Restoration.objects.values_list("member_id", "suspended_on", "day"))
+        for member_id, periods in by_member.items():
             for before, after in zip(periods, periods[1:], strict=False):
-                assert before.end_on == after.start_on
+                if before.end_on != after.start_on:
+                    assert (member_id, before.end_on, after.start_on) in restored
 
     def test_some_members_died_or_transferred_out_during_the_year(self) -> None:
         left = Member.objects.filter(left_on__year=YEAR)

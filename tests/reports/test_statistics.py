@@ -70,8 +70,8 @@ def test_the_workbook_has_a_sheet_per_table_with_its_totals(client, county_staff
     workbook = load_workbook(BytesIO(response.content))
     assert workbook.sheetnames == ["党员变动情况", "党员队伍结构", "新发展党员结构", "党组织情况"]
     sheet = workbook["党组织情况"]
-    assert sheet["A1"].value == "富宁县委党组织情况（2025年12月31日）"
-    assert "A1:" in str(sheet.merged_cells) and sheet.freeze_panes == "A4"
+    assert sheet["A1"].value == "组织类型" and sheet.freeze_panes == "A2" and not sheet.merged_cells.ranges
+    assert sheet.oddHeader.center.text == "富宁县委党组织情况（2025年12月31日）　统计期：2025年"
     last = sheet.max_row
     assert sheet.cell(last, 1).value == "合计" and sheet.cell(last, sheet.max_column).value == 6
     page = client.get(reverse("reports:statistics", args=["C01", "2025"])).content.decode()
