@@ -133,6 +133,8 @@ class RetainedFundEntry(models.Model):
         blank=True,
         related_name="retained_fund_entries",
     )
+    # A purchase another app records (core.spending), e.g. "training.av#12": its entries net to what it cost.
+    source = models.CharField("对应采购记录", max_length=40, blank=True, db_index=True)
     # A return to a retired-cadre branch: the branch it went to (the county's expenditure) or came from.
     counterpart = models.ForeignKey(
         Organization,

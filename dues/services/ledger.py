@@ -18,6 +18,7 @@ from django.db.models import Sum
 from core.audit import service
 from core.money import parse_amount, round_yuan
 from core.scopes import check_can_edit
+from core.spending import Spending
 from core.versioning import lock_for_update
 from members.models import CareFunding, CareVisit
 from organizations.models import Organization
@@ -171,5 +172,66 @@ def follow_care_visit(visit: CareVisit, actor: Any) -> None:
             description=f"冲减{what}慰问金{-difference}元"
             + ("（改为其他经费）" if visit.funding != CareFunding.RETAINED_DUES else ""),
             care_visit=visit,
+            reverses=first,
+        )
+
+
+def _payer(spending: Spending, actor: Any) -> Organization:
+    """Whose retained dues paid: the organization that recorded the purchase, when it is the buyer or above it.
+
+    The county organization department buys sets for township committees and
+    village branches (the reference's 6万元): the county's ledger spends it. A
+    branch recording its own purchase spends its own. Once booked, a purchase
+    stays with the ledger that booked it, whoever corrects it later.
+    """
+    booked = RetainedFundEntry.objects.filter(source=f"{spending.source}#{spending.record_id}").order_by("id")
+    first = booked.select_related("organization").first()
+    if first is not None:
+        return first.organization
+    buyer = Organization.objects.get(pk=spending.organization_id)
+    recorder = getattr(actor, "organization", None)
+    if recorder is not None and buyer.path.startswith(recorder.path):
+        return recorder
+    return buyer
+
+
+def follow_spending(*, spending: Spending, before: Spending | None, actor: Any) -> None:
+    """A purchase another app records (AV equipment) paid from retained dues: the payer's ledger spends it.
+
+    Registered with ``core.spending`` and called inside the recording service's
+    transaction.  As with care visits, nothing is edited: the entries for the
+    purchase net to what it should cost the payer now (its amount when paid from
+    retained dues, nothing otherwise); a rise posts a further expenditure, a fall
+    or a change of funding a reversing entry.
+    """
+    source = f"{spending.source}#{spending.record_id}"
+    purpose = LedgerPurpose.AV_EQUIPMENT if spending.source == "training.av" else LedgerPurpose.OTHER
+    payer = _payer(spending, actor)
+    entries = RetainedFundEntry.objects.select_for_update().filter(source=source, organization=payer)
+    posted = -round_yuan(entries.aggregate(total=Sum("amount"))["total"] or ZERO)
+    wanted = round_yuan(spending.amount) if spending.from_retained_dues else ZERO
+    difference = wanted - posted
+    if not difference:
+        return
+    first = entries.filter(reverses__isnull=True).order_by("id").first()
+    if difference > 0:
+        post_entry(
+            actor=actor,
+            organization=payer,
+            entry_on=spending.spent_on if first is None else max(spending.spent_on, dt.date.today()),
+            purpose=purpose,
+            amount=-difference,
+            description=spending.description if first is None else f"{spending.description}（追加）",
+            source=source,
+        )
+    else:
+        post_entry(
+            actor=actor,
+            organization=payer,
+            entry_on=max(spending.spent_on, dt.date.today()),
+            purpose=purpose,
+            amount=-difference,
+            description=f"冲减{spending.description}{-difference}元",
+            source=source,
             reverses=first,
         )

@@ -166,3 +166,39 @@ def test_another_branch_s_ledger_is_not_found(client, tree, secretary_a, secreta
     assert client.post(reverse("dues:ledger_reverse", args=[entry.pk]), {"reason": "x"}).status_code == 404
     assert client.get(reverse("dues:ledger"), {"org": tree.branch_a.code}).context["listing"].count == 0
     assert RetainedFundEntry.objects.count() == 1
+
+
+def test_av_equipment_from_retained_dues_is_the_buyers_expenditure_and_corrections_reverse(
+    tree, county_staff
+):
+    """core.spending: training records the purchase, the recorder's ledger books it; nothing is edited."""
+    from tests.factories import make_equipment
+    from training.services.av import equipment_update
+
+    equipment = make_equipment(tree.branch_a, actor=county_staff, amount=Decimal("1200.00"))
+    make_equipment(tree.branch_b, actor=county_staff, funding="FISCAL")  # not from dues: no entry
+    source = f"training.av#{equipment.pk}"
+    [entry] = RetainedFundEntry.objects.filter(source__startswith="training.av")
+    # the county department recorded (and paid for) a set delivered to the branch: the county's ledger
+    assert (entry.organization, entry.amount, entry.purpose) == (
+        tree.county,
+        Decimal("-1200.00"),
+        "AV_EQUIPMENT",
+    )
+    equipment_update(actor=county_staff, equipment=equipment, expected_version=1, amount=Decimal("1500.00"))
+    equipment_update(actor=county_staff, equipment=equipment, expected_version=2, amount=Decimal("1000.00"))
+    amounts = list(
+        RetainedFundEntry.objects.filter(source=source).order_by("id").values_list("amount", flat=True)
+    )
+    assert amounts == [Decimal("-1200.00"), Decimal("-300.00"), Decimal("500.00")]
+    assert RetainedFundEntry.objects.filter(source=source).last().reverses == entry
+    equipment_update(actor=county_staff, equipment=equipment, expected_version=3, funding="FISCAL")
+    assert sum(RetainedFundEntry.objects.filter(source=source).values_list("amount", flat=True)) == 0
+
+
+def test_a_branch_recording_its_own_purchase_spends_its_own_retained_dues(tree, secretary_a):
+    from tests.factories import make_equipment
+
+    make_equipment(tree.branch_a, actor=secretary_a, amount=Decimal("900.00"))
+    [entry] = RetainedFundEntry.objects.filter(source__startswith="training.av")
+    assert (entry.organization, entry.amount) == (tree.branch_a, Decimal("-900.00"))
