@@ -33,6 +33,7 @@ from .common import (
     bulk_create_audited,
     bulk_update_audited,
     check_year,
+    check_year_open,
     not_in_future,
 )
 
@@ -214,6 +215,7 @@ def agreements_issue_to_orgs(
     """Agreements between ``organization`` and each of ``parties`` (organizations below it) for ``year``."""
     check_can_edit(actor, organization)
     check_year(year)
+    check_year_open(organization, year, "year")
     _check_template(template, organization, year, AgreementLevel.ORGANIZATION)
     _check_sign_day(signed_on, year)
     if not parties:
@@ -509,6 +511,7 @@ def agreement_score(
     """
     lock_for_update(TargetAgreement, agreement)
     check_can_edit(actor, agreement.organization)
+    check_year_open(agreement.organization, agreement.year)
     if not agreement.signed_on:
         raise ValidationError("责任书尚未签订，不能考核评分")
     not_in_future(scored_on, "scored_on", "考核日期")

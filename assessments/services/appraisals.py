@@ -28,7 +28,7 @@ from organizations.rules import GradeSet, get_rule, rules_in_force
 
 from ..choices import Disposal, FollowUpResult, GradeCategory
 from ..models import AppraisalFollowUp, AppraisalRound, MemberAppraisal, TeamAppraisal
-from .common import bulk_create_audited, bulk_update_audited, check_year, not_in_future
+from .common import bulk_create_audited, bulk_update_audited, check_year, check_year_open, not_in_future
 
 ROUND_FIELDS = ("title", "grade_set", "starts_on", "ends_on", "note")
 #: Kinds that run a round over their subtree, and whose teams members vote on.
@@ -193,6 +193,7 @@ def grades_save(
     saved since is refused (``StaleRecord``, naming the change) and nothing is written.
     """
     check_can_edit(actor, organization)
+    check_year_open(organization, round.year)
     if not organization.path.startswith(round.organization.path):
         raise ValidationError({"organization": f"{organization.name}不在本次评议范围内"})
     if not round.is_open:

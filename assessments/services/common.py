@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.bulkaudit import AuditContext, PendingCreates, update_entry
+from core.periodlock import check_period_open
 from core.scopes import check_can_edit, scope_root, sees_everything
 from core.versioning import VERSION
 from organizations.models import Organization
@@ -38,6 +39,11 @@ def check_year(year: int, field: str = "year") -> None:
     today = dt.date.today()
     if not FIRST_YEAR <= year <= today.year + 1:
         raise ValidationError({field: f"年度应在{FIRST_YEAR}年至{today.year + 1}年之间"})
+
+
+def check_year_open(org: Organization, year: int, field: str | None = None) -> None:
+    """A year's assessment record (an agreement, a grade, a rating) is closed once ``org`` submitted that year."""
+    check_period_open(org, dt.date(year, 12, 31), field)
 
 
 def not_in_future(day: dt.date | None, field: str, label: str) -> None:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from core.audit import service
 from core.forms import normalise_document_no
+from core.periodlock import check_period_open
 from core.scopes import check_can_edit
 from core.versioning import lock_for_update, save_changed
 from organizations.models import Organization
@@ -70,6 +71,8 @@ def life_meeting_record(
 ) -> LifeMeeting:
     """Record the democratic life meeting ``organization`` held on ``held_on``."""
     check_can_edit(actor, organization)
+    if held_on:
+        check_period_open(organization, held_on, "held_on")
     meeting = LifeMeeting(
         organization=organization,
         year=held_on.year if held_on else 0,
@@ -102,6 +105,9 @@ def life_meeting_update(
         raise ValueError(f"life_meeting_update cannot change {sorted(unknown)}")
     lock_for_update(LifeMeeting, meeting, expected_version=expected_version)
     check_can_edit(actor, meeting.organization)
+    check_period_open(meeting.organization, meeting.held_on)  # the date it has now, before any change
+    if changes.get("held_on"):
+        check_period_open(meeting.organization, changes["held_on"], "held_on")
     year = meeting.year
     changed = [f for f, value in changes.items() if value != getattr(meeting, f)]
     if not changed:

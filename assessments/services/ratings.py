@@ -15,7 +15,7 @@ from organizations.models import Organization
 
 from ..choices import RATING_CRITERIA, RatingResult, RatingStandard
 from ..models import StarRating
-from .common import check_superior, check_year, not_in_future
+from .common import check_superior, check_year, check_year_open, not_in_future
 
 RATING_FIELDS = ("criteria", "result", "rated_on", "note")
 
@@ -72,6 +72,7 @@ def rating_record(
 ) -> StarRating:
     """Rate ``organization`` for ``year`` against its standard (the level above rates it)."""
     check_superior(actor, organization, "三级联创评定")
+    check_year_open(organization, year, "year")
     standard = standard_for(organization)
     if standard is None:
         raise ValidationError({"organization": "三级联创评定乡镇党委（“六个好”）和村党支部（“五个好”）"})
@@ -101,6 +102,7 @@ def rating_update(
         raise ValueError(f"rating_update cannot change {sorted(unknown)}")
     lock_for_update(StarRating, rating, expected_version=expected_version)
     check_superior(actor, rating.organization, "三级联创评定")
+    check_year_open(rating.organization, rating.year)
     if "criteria" in changes:
         changes["criteria"] = clean_criteria(rating.standard, changes["criteria"])
     changed = [f for f, value in changes.items() if value != getattr(rating, f)]

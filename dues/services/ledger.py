@@ -17,6 +17,7 @@ from django.db.models import Sum
 
 from core.audit import service
 from core.money import parse_amount, round_yuan
+from core.periodlock import check_period_open
 from core.scopes import check_can_edit
 from core.spending import Spending
 from core.versioning import lock_for_update
@@ -78,6 +79,7 @@ def ledger_record(
         raise ValidationError({"amount": "金额应大于0"})
     if entry_on > dt.date.today():
         raise ValidationError({"entry_on": "日期不能晚于今天"})
+    check_period_open(organization, entry_on, "entry_on")
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": "请填写摘要（用途）"})

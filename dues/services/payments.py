@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from core.audit import service
 from core.bulkaudit import AuditContext, PendingCreates
 from core.money import parse_amount
+from core.periodlock import check_period_open
 from core.scopes import check_can_edit
 from members.models import Member
 from members.services.transfers.letters import letters_follow_dues
@@ -97,6 +98,7 @@ def dues_record_payments(
     the special-payment page.  All or nothing.
     """
     check_can_edit(actor, organization)
+    check_period_open(organization, paid_on, "paid_on")
     entries = [(int(member_id), m.month_of(month), raw) for member_id, month, raw in entries]
     if not entries:
         raise ValidationError("没有填写任何党费金额")
@@ -192,6 +194,7 @@ def dues_record_back_payments(
 
     check_can_edit(actor, organization)
     _not_in_future(paid_on)
+    check_period_open(organization, paid_on, "paid_on")
     wanted = {(s.member_id, s.month) for s in shortfalls}
     if not wanted:
         raise ValidationError("请选择要补交的党员")
@@ -244,6 +247,7 @@ def dues_record_special(
     if value < SPECIAL_THRESHOLD:
         raise ValidationError({"amount": "特殊党费为一次性交纳1000元以上的党费；按月交纳请在收缴登记中填写"})
     _not_in_future(paid_on)
+    check_period_open(organization, paid_on, "paid_on")
     if member.organization_id != organization.pk and not member.organization.path.startswith(
         organization.path
     ):
@@ -281,6 +285,7 @@ def dues_void_payment(
         DuesPayment.objects.select_for_update().select_related("organization", "member").get(pk=payment.pk)
     )
     check_can_edit(actor, payment.organization)
+    check_period_open(payment.organization, payment.paid_on)  # the payment counted in that period
     if payment.voided_on is not None:
         raise ValidationError("该记录已作废")
     reason = (reason or "").strip()

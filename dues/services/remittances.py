@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from core.audit import service
 from core.money import parse_amount
+from core.periodlock import check_period_open
 from core.scopes import check_can_edit
 from core.versioning import lock_for_update
 from organizations.models import Organization
@@ -70,6 +71,7 @@ def dues_remit(
         raise ValidationError({"remitted_on": "上缴日期不能晚于今天"})
     if remitted_on < first:
         raise ValidationError({"remitted_on": f"上缴日期不能早于{m.quarter_label(year, quarter)}开始"})
+    check_period_open(organization, remitted_on, "remitted_on")
     ordinary = parse_amount(amount, label="上缴党费", field="amount")
     special = parse_amount(special_amount or "0", label="特殊党费", field="special_amount")
     if not ordinary and not special:
@@ -115,6 +117,7 @@ def dues_void_remittance(
     """Void a remittance recorded by mistake; with no remittance left for the quarter, its retained share is reversed."""
     remittance = Remittance.objects.select_for_update().select_related("from_org").get(pk=remittance.pk)
     check_can_edit(actor, remittance.from_org)
+    check_period_open(remittance.from_org, remittance.remitted_on)  # it counted in that period
     if remittance.voided_on is not None:
         raise ValidationError("该上缴记录已作废")
     reason = (reason or "").strip()
@@ -167,6 +170,7 @@ def dues_return_to_retired(
         raise ValidationError({"day": "日期不能晚于今天"})
     if day.year < year:
         raise ValidationError({"day": f"返还日期应在{year}年或以后"})
+    check_period_open(organization, day, "day")
     entries = []
     for row in retired_returns(organization, year):
         if row.to_return <= 0:

@@ -98,13 +98,14 @@ def test_one_save_records_the_month_for_the_whole_branch_in_constant_queries(
     client.force_login(secretary_a)
     few = add_members(tree.branch_a, admin_user, 5)
     save(few, "202610")  # the year's first save also opens the branch's receipt numbers
-    # The page as on a GET (11, see above), then the service: 12 a savepoint, 13 the receipt numbers locked,
-    # 14 the members' names, 15–18 their periods, assessments, letters in and the standards, 19 the months
-    # already paid, 20–22 the payments inserted (savepoint, insert, release), 23 their audit rows (one
-    # executemany), 24 the receipt numbers saved, 25 pending 介绍信 of these members, 26 the release.
-    assert save(few) == 26
+    # The page as on a GET (11, see above), then the service: 12 a savepoint, 13 whether the period of the
+    # day paid was submitted (报送), 14 the receipt numbers locked, 15 the members' names, 16–19 their
+    # periods, assessments, letters in and the standards, 20 the months already paid, 21–23 the payments
+    # inserted (savepoint, insert, release), 24 their audit rows (one executemany), 25 the receipt numbers
+    # saved, 26 pending 介绍信 of these members, 27 the release.
+    assert save(few) == 27
     many = add_members(tree.branch_a, admin_user, 60, start=300)
-    assert save(many) == 26
+    assert save(many) == 27
     assert DuesPayment.objects.filter(month=NOV).count() == 65
     assert len(set(DuesPayment.objects.filter(paid_on=today).values_list("receipt_no", flat=True))) == 70
 
