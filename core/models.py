@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .importjobs import ImportJobBase
 from .scopes import PathField, ScopedQuerySet
 
 
@@ -80,3 +81,29 @@ class AccessRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()} {self.what}"
+
+
+class RecordImportJobQuerySet(ScopedQuerySet):
+    # The importer's organization when they uploaded: their committee sees its branches' imports.
+    scope_path = "organization_path"
+
+
+class RecordImportJob(ImportJobBase):
+    """One upload of a record workbook (党费、核定、培训 …, ``core.recordimports``): progress, preview, outcome."""
+
+    kind = models.CharField("导入类别", max_length=40, db_index=True)
+    organization_path = PathField("导入人所属党组织路径", max_length=255, blank=True, db_index=True)
+    new_count = models.PositiveIntegerField("新增记录数", default=0)
+    changed_count = models.PositiveIntegerField("有变更的记录数", default=0)
+    unchanged_count = models.PositiveIntegerField("无变更的记录数", default=0)
+    updated_count = models.PositiveIntegerField("更新记录数", default=0)
+    preview = models.JSONField("变更预览", default=list, blank=True)
+    preview_digest = models.CharField("预览指纹", max_length=64, blank=True)
+    confirmed = models.BooleanField("已确认更新", default=False)
+    bad_rows = models.JSONField("有错误的行", default=dict, blank=True)
+
+    objects = RecordImportJobQuerySet.as_manager()
+
+    class Meta(ImportJobBase.Meta):
+        verbose_name = "数据导入任务"
+        verbose_name_plural = "数据导入任务"

@@ -23,6 +23,13 @@ class DuesConfig(AppConfig):
         register_spending_handler(follow_spending)
         # the 工作台: unpaid dues, members not assessed, quarters not remitted
         register_todos(dues_todos)
+        # the dues workbooks on the shared import pages (/imports/) and import_records
+        from core.recordimports import register_kind
+
+        from .imports import KINDS
+
+        for kind in KINDS:
+            register_kind(kind)
         for model in (
             models.DuesRule,
             models.RemittanceRule,

@@ -21,6 +21,7 @@ NAV_ITEMS: tuple[tuple[str, str, str, str], ...] = (
     ("党费", "dues:index", "dues", "bi-cash-coin"),
     ("教育培训", "training:index", "training", "bi-journal-text"),
     ("考核评议", "assessments:index", "assessments", "bi-clipboard-check"),
+    ("数据导入", "imports:index", "imports", "bi-file-earmark-arrow-up"),
     ("统计报表", "reports:index", "reports", "bi-bar-chart"),
 )
 

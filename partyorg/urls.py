@@ -27,5 +27,6 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("assessments/", include("assessments.urls")),
     path("audit/", include("core.urls")),
+    path("imports/", include("core.recordimports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -57,7 +57,16 @@ from tests.factories import (
     suspend,
 )
 
-APP_NAMESPACES = {"organizations", "members", "dues", "training", "assessments", "reports", "audit"}
+APP_NAMESPACES = {
+    "organizations",
+    "members",
+    "dues",
+    "training",
+    "assessments",
+    "reports",
+    "audit",
+    "imports",
+}
 PROJECT_URLS = {"home"}
 BRANCH_INSIDERS = ("secretary_a", "committee_staff", "county_staff")
 COMMITTEE_INSIDERS = ("committee_staff", "county_staff")
@@ -355,7 +364,9 @@ def _member_agreement(c: Any) -> Any:
     existing = TargetAgreement.objects.filter(member=c.member_a).first()
     if existing:
         return existing
-    return sign_members(c.tree.branch_a, [c.member_a], actor=c.secretary_a, template=_member_template(c)).agreements[0]
+    return sign_members(
+        c.tree.branch_a, [c.member_a], actor=c.secretary_a, template=_member_template(c)
+    ).agreements[0]
 
 
 def _inspection(c: Any) -> Any:
@@ -400,7 +411,10 @@ def _follow_up(c: Any) -> Any:
 
     existing = AppraisalFollowUp.objects.filter(appraisal=_unqualified(c)).first()
     return existing or follow_up_decide(
-        actor=c.secretary_a, appraisal=_unqualified(c), disposal="CORRECTION", decided_on=dt.date(2026, 11, 22)
+        actor=c.secretary_a,
+        appraisal=_unqualified(c),
+        disposal="CORRECTION",
+        decided_on=dt.date(2026, 11, 22),
     )
 
 
@@ -489,7 +503,10 @@ def _dues_payment(c: Any) -> Any:
     _dues_assessment(c)
     month = dt.date.today().replace(day=1)
     existing = c.member_a.dues_payments.filter(month=month).first()
-    return existing or make_payments(c.tree.branch_a, actor=c.secretary_a, entries=[(c.member_a, month, "1.00")])[0]
+    return (
+        existing
+        or make_payments(c.tree.branch_a, actor=c.secretary_a, entries=[(c.member_a, month, "1.00")])[0]
+    )
 
 
 def _dues_remittance(c: Any) -> Any:
@@ -570,6 +587,40 @@ CASES.update(
         "training:subscription_edit": Case(kwargs=lambda c: {"pk": _subscription(c).pk}),
     }
 )
+
+
+# --- the shared record imports (core.recordimports): kinds, files, jobs --------------------------
+
+CASES.update(
+    {
+        "imports:index": Case(),
+        **{
+            f"imports:{n}": Case(kwargs=lambda c: {"kind": "dues_payments"}, outsider=None)
+            for n in ("kind", "template", "export")
+        },
+        **{
+            f"imports:{n}": Case(kwargs=lambda c: {"pk": _record_import_job(c).pk})
+            for n in ("job", "job_progress", "job_errors")
+        },
+        **{
+            f"imports:{n}": Case(kwargs=lambda c: {"pk": _record_import_job(c).pk}, get_allowed=False)
+            for n in ("job_confirm", "job_cancel")
+        },
+    }
+)
+
+
+def _record_import_job(c: Any) -> Any:
+    from core.models import RecordImportJob
+
+    return RecordImportJob.objects.create(
+        kind="dues_payments",
+        created_by=c.secretary_a,
+        organization_path=c.tree.branch_a.path,
+        file_name="党费.xlsx",
+        status="REJECTED",
+        errors=[[2, "金额", "金额应大于0"]],
+    )
 
 
 def _training_session(c: Any) -> Any:
