@@ -5,11 +5,13 @@
   reconciled: start + increases − decreases = end;
 - 党员队伍结构: members at period end by gender, ethnicity, age band, education,
   occupation and join period; new members of the period by the same;
-- 党组织情况: organizations existing at period end by kind and category.
+- 党组织情况: organizations existing at period end by kind and category;
+- 民主评议党员, 党员教育培训, 党费收缴使用: by the organizations directly below
+  (``reports.statistics_units``).
 
 Everything is read from the dated history over the tree as it stood (a member
 moving between two organizations of the subtree is no change of the subtree).
-Each table is one grouped query.
+The first four tables are one grouped query each.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class Table:
     headers: list[str]
     rows: list[list[Any]]
     total: list[Any] | None = None
+    note: str = ""  # how the table counts, printed under it
 
 
 def _ethnicity(value: str) -> str:
@@ -236,11 +239,14 @@ def organization_table(org: Organization, period: Period) -> Table:
 
 
 def statistics_tables(org: Organization, period: Period) -> list[Table]:
+    from .statistics_units import unit_tables  # it builds on Table
+
     return [
         change_table(org, period),
         profile_table(org, period),
         new_member_table(org, period),
         organization_table(org, period),
+        *unit_tables(org, period),
     ]
 
 
