@@ -59,3 +59,9 @@ class MembersConfig(AppConfig):
         register_audited(models.Restoration)
         register_audited(models.CareVisit)
         register_audited(models.CareVisitMember)
+        # the import as a kind of the shared record importer (/imports/, import_records)
+        from core.recordimports import register_kind
+
+        from .imports import MembersKind
+
+        register_kind(MembersKind)

@@ -20,3 +20,9 @@ class OrganizationsConfig(AppConfig):
         # a prefix edited in admin is audited; every number handed out is not (the documents are)
         register_audited(models.DocumentSequence, exclude_fields=["last_number", "updated_at"])
         register_audited(models.User, exclude_fields=["password", "last_login"])
+        # the import as a kind of the shared record importer (/imports/, import_records)
+        from core.recordimports import register_kind
+
+        from .imports import OrganizationsKind
+
+        register_kind(OrganizationsKind)

@@ -6,7 +6,7 @@ task, the stored upload, the preview to confirm) → ``views`` (/imports/) and
 the ``import_records`` command.  See docs/conventions.md, "An import kind".
 """
 
-from .engine import RecordImportReport, errors_workbook, run_import
+from .engine import RecordImportReport, bad_rows_of, errors_workbook, run_import
 from .kinds import (
     Change,
     Column,
@@ -32,6 +32,7 @@ __all__ = [
     "Row",
     "RowProblem",
     "all_kinds",
+    "bad_rows_of",
     "errors_workbook",
     "get_kind",
     "kinds_for",

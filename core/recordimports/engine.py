@@ -323,3 +323,12 @@ def errors_workbook(kind: ImportKind | None, errors: list[list[Any]], bad_rows: 
     listing = ([row or "", column or "（整个文件）", message] for row, column, message in errors)
     sheets.append(Sheet("错误明细", ["行号", "列", ColumnSpec("错误说明", width=70)], listing))
     return write_workbook(*sheets)
+
+
+def bad_rows_of(kind: ImportKind, source: Source, errors: list[RowError]) -> dict[str, Any]:
+    """The bad rows of a file another importer checked (members, organizations), for errors.xlsx."""
+    book = Workbook(kind, source)
+    try:
+        return {} if book.errors else book.bad_rows(_bad_numbers(kind, book, errors))
+    finally:
+        book.close()
