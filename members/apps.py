@@ -65,3 +65,7 @@ class MembersConfig(AppConfig):
         from .imports import MembersKind
 
         register_kind(MembersKind)
+        from .care_imports import KINDS as CARE_KINDS
+
+        for kind in CARE_KINDS:
+            register_kind(kind)
