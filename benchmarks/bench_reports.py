@@ -202,6 +202,23 @@ def run(ctx: BenchContext) -> None:
             ms, queries = _timed(lambda org=org, name=name: compute(org, period, [name]))
             ctx.record(f"指标族 {name}（{label}）", round(ms, 1), "毫秒", f"{queries}条SQL")
 
+    # development is the slow family: each of its selectors alone, for the county
+    from members.selectors.development.figures import (
+        branches_without_new,
+        new_member_structure,
+        pipeline_counts,
+        plan_completion,
+    )
+
+    for name, call in (
+        ("new_member_structure", lambda: new_member_structure(county, start, end)),
+        ("plan_completion", lambda: plan_completion(county, start, end)),
+        ("pipeline_counts", lambda: pipeline_counts(county, end)),
+        ("branches_without_new", lambda: branches_without_new(county, end)),
+    ):
+        ms, queries = _timed(call)
+        ctx.record(f"development: {name}（全县）", round(ms, 1), "毫秒", f"{queries}条SQL")
+
     client = Client()
     client.force_login(ctx.demo.users["county"])
     for label, url in (
