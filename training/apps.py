@@ -13,6 +13,13 @@ class TrainingConfig(AppConfig):
         from .selectors.todos import training_todos
 
         register_todos(training_todos)
+        # the training workbooks on the shared import pages (/imports/) and import_records
+        from core.recordimports import register_kind
+
+        from .imports import KINDS
+
+        for kind in KINDS:
+            register_kind(kind)
         register_audited(models.TrainingSession, m2m_fields={"topics"})
         for model in (
             models.TrainingTopic,
