@@ -19,6 +19,13 @@ class AssessmentsConfig(AppConfig):
 
         # the 工作台: agreements not signed, rectifications overdue, appraisal rounds open, 不合格 follow-ups due
         register_todos(assessment_todos)
+        # the agreements, life meetings and grades workbooks on the shared import pages (/imports/)
+        from core.recordimports import register_kind
+
+        from .imports import KINDS
+
+        for kind in KINDS:
+            register_kind(kind)
         register_audited(models.Inspection, m2m_fields={"targets"})
         for model in (
             models.AgreementTemplate,

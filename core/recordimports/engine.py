@@ -224,9 +224,10 @@ def run_import(
     diff = kind.diff(items, context)
     del items
     report.new, report.changed, report.unchanged = len(diff.new), len(diff.changed), diff.unchanged
-    report.preview = [preview_of(c) for c in diff.changed[:PREVIEW_KEPT]]
+    report.preview = [[row, f"提示：{message}", []] for row, message in diff.warnings]
+    report.preview += [preview_of(c) for c in diff.changed[:PREVIEW_KEPT]]
     report.digest = digest_of(report.new, report.unchanged, diff.changed)
-    if diff.changed and confirmed_digest not in ("*", report.digest):
+    if (diff.changed or diff.warnings) and confirmed_digest not in ("*", report.digest):
         report.needs_confirmation = True
         if confirmed_digest:  # the confirmation of a preview that no longer holds
             report.errors = [RowError(0, "", CHANGED_SINCE_PREVIEW)]

@@ -97,6 +97,9 @@ class Diff:
     new: list[Any] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
     unchanged: int = 0
+    #: (row, message): what the page would warn of after saving (优秀 over one third); shown in the
+    #: preview, so a file with a warning stops there until confirmed, but it is not an error
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
 
 class ImportKind:
