@@ -518,3 +518,19 @@ def test_meetings_export_then_import_is_unchanged(tree, committee_staff, frozen)
     assert report.ok, report.errors
     assert (report.new, report.changed, report.unchanged) == (0, 0, 3)
     assert list(OrgMeeting.objects.order_by("pk").values()) == before
+
+
+def test_a_large_sign_in_sheet_costs_a_few_queries(
+    tree, committee_staff, admin_user, frozen, django_assert_max_num_queries
+):
+    from tests.training.conftest import more_members
+
+    # the session through its service (~45 queries), the attendance a fixed few whatever its length
+    members = more_members(tree.branch_a, admin_user, 30) + more_members(
+        tree.branch_b, admin_user, 30, start=60
+    )
+    sheets = {"培训": [session_row("S1")], "参训人员": [["S1", m.id_number, ""] for m in members]}
+    with django_assert_max_num_queries(50):
+        report = run("training_sessions", committee_staff, sheets)
+    assert report.ok, report.errors
+    assert Attendance.objects.count() == 60
