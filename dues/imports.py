@@ -183,6 +183,9 @@ class PaymentContext:
     scope: Scope
     #: (member, month) → the live monthly payment there already: (pk, amount, paid_on, receipt_no)
     existing: dict[tuple[int, dt.date], tuple[int, Decimal, dt.date, str]] = field(default_factory=dict)
+    #: The members and organizations of the file, as the payments' audit rows name them (no query per row)
+    members: dict[int, Member] = field(default_factory=dict)
+    orgs: dict[int, Organization] = field(default_factory=dict)
 
 
 class DuesPaymentsKind(ImportKind):
@@ -290,8 +293,10 @@ class DuesPaymentsKind(ImportKind):
                 .values_list("pk", "member_id", "month", "amount", "paid_on", "receipt_no")
             ):
                 context.existing[(member_id, month)] = (pk, amount, paid_on, receipt)
-        orgs: dict[int, Organization] = {}
-        open_periods: dict[tuple[int, dt.date], str] = {}
+        for chunk in _chunks(member_ids):
+            context.members.update(Member.objects.only("id", "name").in_bulk(list(chunk)))
+        orgs = context.orgs
+        open_periods: dict[tuple[int, int, bool], str] = {}
         seen: dict[tuple[int, dt.date], int] = {}
         # A member's levies for the file's months, computed once per member.
         levies: dict[int, dict[int, tuple[int, Decimal | None]]] = {}
@@ -341,7 +346,9 @@ class DuesPaymentsKind(ImportKind):
                     RowError(item.row, PAY_AMOUNT, "一次性交纳1000元以上的，请登记为特殊党费（全额上缴）")
                 )
                 continue
-            period = (org_id, item.paid_on)
+            # Reports close a year or a half-year (DESIGN.md: PERIOD is 2026 or 2026H1): one check per
+            # organization and half-year, not per day paid (a year of dues holds ~60,000 such days).
+            period = (org_id, item.paid_on.year, item.paid_on.month > 6)
             if period not in open_periods:
                 if org_id not in orgs:
                     orgs[org_id] = Organization.objects.get(pk=org_id)
@@ -386,8 +393,8 @@ class DuesPaymentsKind(ImportKind):
         items: list[PaymentItem] = [*diff.new, *(c.item for c in diff.changed)]
         payments = [
             DuesPayment(
-                member_id=i.member_id,
-                organization_id=i.organization_id,
+                member=context.members[i.member_id],
+                organization=context.orgs[i.organization_id],
                 month=i.month,
                 kind=PaymentKind.REGULAR,
                 amount=i.amount,

@@ -19,9 +19,10 @@ from django.core.exceptions import PermissionDenied
 
 from core.dblocks import patient
 from core.importjobs import ImportJobStatus
-from core.xlsx import ImportRejected, RowError, cell_text, load_checked_workbook
+from core.xlsx import ImportRejected, RowError, cell_text, inflated_size_error
 
 from .kinds import Change, ImportKind, Row
+from .reader import XlsxReader
 
 #: Changes kept for the preview page (the counts are always complete).
 PREVIEW_KEPT = 500
@@ -68,37 +69,35 @@ def sorted_errors(errors: list[RowError]) -> list[RowError]:
 
 
 class Workbook:
-    """The declared sheets of an uploaded file, each streamed as ``Row``s."""
+    """The declared sheets of an uploaded file, each streamed as ``Row``s (``reader.XlsxReader``)."""
 
     def __init__(self, kind: ImportKind, source: Source):
         self.kind = kind
-        self.source = source
         self.errors: list[RowError] = []
         self.total = 0
+        self.found: dict[str, str] = {}  # the kind's sheet title → the file's sheet title
+        self.book: XlsxReader | None = None
+        refused = inflated_size_error(source)
+        if refused:
+            self.errors.append(refused)
+            return
         try:
-            self.book = load_checked_workbook(source, read_only=True, data_only=True)
-        except ValueError as exc:
-            self.book = None
-            self.errors.append(RowError(0, "", str(exc)))
-        except Exception as exc:  # openpyxl raises many kinds for a file that is not an .xlsx
-            self.book = None
+            self.book = XlsxReader(source)
+        except Exception as exc:  # not a zip, not a workbook, a part missing or malformed
             self.errors.append(
                 RowError(0, "", f"无法读取文件，请上传 .xlsx 格式的 Excel 文件（{type(exc).__name__}）")
             )
-        if self.book is None:
             return
-        self.found: dict[str, Any] = {}
         titles = self.book.sheetnames
-        for i, sheet in enumerate(kind.sheets):
+        for sheet in kind.sheets:
             if sheet.title in titles:
-                self.found[sheet.title] = self.book[sheet.title]
+                self.found[sheet.title] = sheet.title
             elif len(kind.sheets) == 1 and titles:
-                self.found[sheet.title] = self.book.worksheets[0]
+                self.found[sheet.title] = titles[0]
             elif not sheet.optional:
                 self.errors.append(RowError(0, "", f"缺少工作表“{sheet.title}”（请使用导入模板）"))
-            del i
-        for ws in self.found.values():
-            self.total += max((ws.max_row or 1) - 1, 0)
+        for title in self.found.values():
+            self.total += max(self.book.dimension_rows(title) - 1, 0)
 
     def close(self) -> None:
         if self.book is not None:
@@ -108,14 +107,18 @@ class Workbook:
         """A column as errors name it: the sheet too when the kind has several."""
         return f"{sheet}·{header}" if len(self.kind.sheets) > 1 and header else header
 
+    def _sheet_rows(self, title: str) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+        rows = self.book.rows(self.found[title])  # type: ignore[union-attr]
+        first = next(rows, None)
+        if first is None or first[0] != 1:
+            return [], rows
+        return [cell_text(h) for h in first[1]], rows
+
     def rows(self) -> Iterator[Row]:
         for sheet in self.kind.sheets:
-            ws = self.found.get(sheet.title)
-            if ws is None:
+            if sheet.title not in self.found:
                 continue
-            values = ws.iter_rows(values_only=True)
-            header_row = next(values, None)
-            found = [cell_text(h) for h in header_row or ()]
+            found, values = self._sheet_rows(sheet.title)
             missing = [h for h in sheet.required if h not in found]
             if missing:
                 self.errors.extend(
@@ -124,11 +127,12 @@ class Workbook:
                 )
                 continue
             index = {h: found.index(h) for h in sheet.headers if h in found}
-            for number, cells in enumerate(values, start=2):
-                if cells is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
+            for number, cells in values:
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
                     continue
+                width = len(cells)
                 yield Row(
-                    sheet.title, number, {h: (cells[i] if i < len(cells) else None) for h, i in index.items()}
+                    sheet.title, number, {h: (cells[i] if i < width else None) for h, i in index.items()}
                 )
 
     def bad_rows(self, wanted: dict[str, set[int]]) -> dict[str, Any]:
@@ -137,25 +141,22 @@ class Workbook:
         kept = 0
         for sheet in self.kind.sheets:
             numbers = wanted.get(sheet.title)
-            ws = self.found.get(sheet.title) if self.book is not None else None
-            if not numbers or ws is None:
+            if not numbers or self.book is None or sheet.title not in self.found:
                 continue
+            headers, values = self._sheet_rows(sheet.title)
             rows: list[list[Any]] = []
-            for number, cells in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+            for number, cells in values:
                 if number in numbers and kept < BAD_ROWS_KEPT:
-                    rows.append(
-                        [
-                            number,
-                            [
-                                cell_text(v) if not hasattr(v, "isoformat") else str(v)[:10]
-                                for v in cells or ()
-                            ],
-                        ]
-                    )
+                    rows.append([number, [_as_text(v) for v in cells]])
                     kept += 1
-            header = next(ws.iter_rows(max_row=1, values_only=True), ())
-            out[sheet.title] = {"headers": [cell_text(h) for h in header or ()], "rows": rows}
+            out[sheet.title] = {"headers": headers, "rows": rows}
         return out
+
+
+def _as_text(value: Any) -> str:
+    if hasattr(value, "isoformat"):
+        return str(value)[:10]
+    return cell_text(value)
 
 
 # ---------------------------------------------------------------------------

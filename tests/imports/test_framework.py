@@ -172,3 +172,25 @@ def test_a_kind_without_key_or_sheets_is_refused():
 
     with pytest.raises(ValueError):
         register_kind(Nameless)
+
+
+def test_the_bulk_create_diff_is_auditlogs_own(tree, member_a, secretary_a):
+    """core.bulkaudit.created_diff gives model_instance_diff(None, obj) exactly (masks, foreign keys, defaults)."""
+    from auditlog.diff import model_instance_diff
+
+    from core.bulkaudit import created_diff
+    from dues.models import DuesPayment
+    from members.models import Member
+
+    payment = DuesPayment(
+        member=member_a,
+        organization=tree.branch_a,
+        month=dt.date(2026, 1, 1),
+        amount="1.00",
+        paid_on=dt.date(2026, 1, 5),
+    )
+    for obj in (payment, Member.objects.get(pk=member_a.pk), tree.branch_a):
+        for use_json in (False, True):
+            assert created_diff(obj, use_json) == model_instance_diff(
+                None, obj, use_json_for_changes=use_json
+            )
