@@ -282,3 +282,23 @@ def test_bases_export_then_import_is_unchanged(member_a, second, secretary_a, to
     assert report.ok, report.errors
     assert (report.new, report.changed, report.unchanged) == (0, 0, 3)
     assert list(DuesAssessment.objects.order_by("pk").values()) == before
+
+
+def test_the_payments_import_costs_the_same_queries_for_more_rows(assessed, second, secretary_a):
+    """Bounded work: the queries do not grow with the rows (lookups, rules, inserts and audit rows in bulk)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(rows: list[list]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            report = run("dues_payments", secretary_a, rows)
+        assert report.ok and report.created == len(rows), report.errors
+        return len(captured.captured_queries)
+
+    queries([[assessed.id_number, "", "2026-01", "1", PAID, ""]])  # the first also opens the year's receipts
+    few = queries([[assessed.id_number, "", "2026-02", "1", PAID, ""]])
+    many = queries(
+        [[assessed.id_number, "", f"2026-{month:02d}", "1", PAID, ""] for month in range(3, 11)]
+        + [[second.id_number, "", f"2026-{month:02d}", "1", PAID, ""] for month in range(1, 11)]
+    )
+    assert many == few
