@@ -11,9 +11,22 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from .audit import register_audited
-        from .models import Holiday
+        from .models import Holiday, RecordImportJob
 
         register_audited(Holiday)
+        # Record imports (core.recordimports): progress ticks are plain UPDATEs; the outcome is audited.
+        register_audited(
+            RecordImportJob,
+            exclude_fields=[
+                "processed",
+                "total",
+                "errors",
+                "preview",
+                "preview_digest",
+                "bad_rows",
+                "updated_at",
+            ],
+        )
 
         # The log-in stamp (core.sessions) must listen before the first log-in, not from the first request on.
         from . import sessions  # noqa: F401
