@@ -602,7 +602,9 @@ MEMBER_ITEMS = (
 )
 
 
-def make_template(org: Any, *, actor: Any, level: str = "MEMBER", year: int = ASSESS_YEAR, **fields: Any) -> Any:
+def make_template(
+    org: Any, *, actor: Any, level: str = "MEMBER", year: int = ASSESS_YEAR, **fields: Any
+) -> Any:
     """A template of ``org`` for ``level`` agreements of ``year`` (the four member items unless ``items``)."""
     from assessments.services.agreements import ItemSpec, template_create
 
@@ -638,10 +640,16 @@ def sign_orgs(org: Any, parties: Sequence[Any], *, actor: Any, template: Any = N
         org,
         actor=actor,
         level="ORGANIZATION",
-        items=(("党员教育管理", "40", "查阅资料"), ("发展党员", "30", "对照计划"), ("党费收缴", "30", "查账")),
+        items=(
+            ("党员教育管理", "40", "查阅资料"),
+            ("发展党员", "30", "对照计划"),
+            ("党费收缴", "30", "查账"),
+        ),
     )
     fields = {"year": template.year, "signed_on": SIGN_DAY, **fields}
-    return agreements_issue_to_orgs(actor=actor, organization=org, template=template, parties=list(parties), **fields)
+    return agreements_issue_to_orgs(
+        actor=actor, organization=org, template=template, parties=list(parties), **fields
+    )
 
 
 def make_inspection(org: Any, *, actor: Any, **fields: Any) -> Any:
@@ -701,7 +709,9 @@ def make_round(org: Any, *, actor: Any, **fields: Any) -> Any:
     return round_open(actor=actor, organization=org, **fields)
 
 
-def grade(round_: Any, org: Any, grades: dict[Any, str], *, actor: Any, day: dt.date = dt.date(2026, 11, 20)) -> Any:
+def grade(
+    round_: Any, org: Any, grades: dict[Any, str], *, actor: Any, day: dt.date = dt.date(2026, 11, 20)
+) -> Any:
     """Enter ``grades`` (member → grade) for ``org`` in ``round_``."""
     from assessments.services.appraisals import GradeEntry, grades_save
 

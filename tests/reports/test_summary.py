@@ -53,7 +53,13 @@ def test_the_summary_prints_the_figures_in_the_references_register(
     assert "占全年计划" not in page
     assert "女性" in page and "100" in page
     # the families of training, lectures, AV, agreements, life meetings, regulations each have their sentence
-    for clause in ("个县级单位的", "电教培训", "名党员与所在支部签订责任书", "个党支部召开民主生活会", "个党委完善各项制度"):
+    for clause in (
+        "个县级单位的",
+        "电教培训",
+        "名党员与所在支部签订责任书",
+        "个党支部召开民主生活会",
+        "个党委完善各项制度",
+    ):
         assert clause in page, clause
 
 
