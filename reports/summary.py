@@ -65,10 +65,34 @@ class Summary:
     sections: list[Section]
     missing: list[str]
 
+    @property
+    def missing_note(self) -> str:
+        """The closing note's 尚未报送 list: every name, or the first 30 of a long list and the count."""
+        if len(self.missing) <= NAMED_IN_NOTE + 1:
+            return "、".join(self.missing)
+        return named(self.missing, NAMED_IN_NOTE) + "（完整名单见“数据报送”页面）"
+
     def figures(self) -> list[Figure]:
         return [
             p for s in self.sections for para in s.paragraphs for p in para.parts if isinstance(p, Figure)
         ]
+
+
+#: Organizations named in a sentence's 尚未报送 clause; more are summed up ("…等N个党组织").
+NAMED_IN_CLAUSE = 5
+#: … and in the closing note.
+NAMED_IN_NOTE = 30
+
+
+def named(missing: list[str], limit: int = NAMED_IN_CLAUSE) -> str:
+    """The 尚未报送 organizations as a sentence names them: all of a few, the first few of many.
+
+    A clause repeated under every figure must stay readable when most of a county has
+    not submitted yet; the full list is in the note at the end and on the 报送 page.
+    """
+    if len(missing) <= limit + 1:
+        return "、".join(missing)
+    return f"{'、'.join(missing[:limit])}等{len(missing)}个党组织"
 
 
 #: The narrative parts the organization writes, in document order: (key, heading, level, prompt).
@@ -197,7 +221,7 @@ def build_summary(
     teams.append("，确保各级党组织有人办事、工作正常运转。")
     sections["teams"].paragraphs.append(Paragraph(teams))
 
-    pending = f"（{'、'.join(missing)}尚未报送，以上为已报送单位的数字。）" if missing else ""
+    pending = f"（{named(missing)}尚未报送，以上为已报送单位的数字。）" if missing else ""
     if "lectures.sessions" in values:
         lectures: list[Part] = ["推行领导干部为基层讲党课制度，已有", w.f("lectures.units"), "个县级单位的"]
         lectures += [
@@ -362,7 +386,7 @@ def build_summary(
             dues += ["。期末仍有", w.f("dues.members_in_arrears"), "名党员欠交党费，已督促各支部及时收缴"]
         dues.append("。")
         if missing:
-            dues.append(f"（{'、'.join(missing)}尚未报送党费数据，以上为已报送单位的数字。）")
+            dues.append(f"（{named(missing)}尚未报送党费数据，以上为已报送单位的数字。）")
         sections["affairs"].paragraphs.append(Paragraph(dues))
 
     return Summary(title=title, org=org, period=period, sections=list(sections.values()), missing=missing)

@@ -164,6 +164,9 @@ FAMILY_TITLES = {
     "members": "党员队伍",
     "development": "发展党员",
     "transfers": "组织关系转接与关怀帮扶",
+    "dues": "党费收缴管理",
+    "training": "教育培训与组织生活",
+    "assessments": "目标管理与考核评议",
 }
 
 

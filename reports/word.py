@@ -99,9 +99,7 @@ def summary_docx(summary: Summary) -> bytes:
             _spacing(paragraph)
     if summary.missing:
         note = document.add_paragraph()
-        _font(
-            note.add_run("（注：" + "、".join(summary.missing) + "尚未报送本期数据。）"), BODY_FONT, SIZE_BODY
-        )
+        _font(note.add_run("（注：" + summary.missing_note + "尚未报送本期数据。）"), BODY_FONT, SIZE_BODY)
         _spacing(note)
 
     buffer = BytesIO()

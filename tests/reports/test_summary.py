@@ -136,3 +136,14 @@ def test_a_committee_gets_its_own_summary_and_not_the_countys(client, committee_
     assert client.get(reverse("reports:summary", args=["C01T01", "2025"])).status_code == 200
     assert client.get(reverse("reports:summary", args=["C01", "2025"])).status_code == 404
     assert client.get(reverse("reports:summary_docx", args=["C01T02", "2025"])).status_code == 404
+
+
+def test_a_long_list_of_organizations_not_submitted_is_summed_up_in_each_clause_and_the_note():
+    from reports.periods import Period
+    from reports.summary import Summary, named
+
+    assert named(["甲党支部", "乙党支部"]) == "甲党支部、乙党支部"
+    many = [f"第{i}党支部" for i in range(1, 401)]
+    assert named(many) == "第1党支部、第2党支部、第3党支部、第4党支部、第5党支部等400个党组织"
+    note = Summary(title="", org=None, period=Period.parse("2025"), sections=[], missing=many).missing_note
+    assert note.startswith("第1党支部、") and "第30党支部等400个党组织" in note and "第31党支部" not in note
