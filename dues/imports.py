@@ -12,10 +12,12 @@ and go through the services one by one.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -176,13 +178,44 @@ class PaymentItem:
     due: Decimal | None = None
 
 
+def _key(member_id: int, month: dt.date) -> int:
+    """(member, month) as one small int: a set of 100,000 of them is a few MB, not tuples and dates."""
+    return member_id << 16 | m.index(month)
+
+
+Existing = tuple[int, Decimal, dt.date, str]
+
+
+def _with_existing(items: Sequence[PaymentItem]) -> Iterator[tuple[PaymentItem, Existing | None]]:
+    """Each item with the live monthly payment of its member and month already there: (pk, amount, paid_on,
+    receipt_no), or None.  Loaded a chunk of items at a time, so only a chunk's payments are ever held."""
+    for chunk in _chunks(items):
+        keys = {_key(i.member_id, i.month) for i in chunk}
+        found: dict[int, Existing] = {}
+        for pk, member_id, month, amount, paid_on, receipt in (
+            DuesPayment.objects.live()
+            .filter(
+                member_id__in=sorted({i.member_id for i in chunk}),
+                kind=PaymentKind.REGULAR,
+                month__gte=min(i.month for i in chunk),
+                month__lte=max(i.month for i in chunk),
+            )
+            .values_list("pk", "member_id", "month", "amount", "paid_on", "receipt_no")
+        ):
+            key = _key(member_id, month)
+            if key in keys:
+                found[key] = (pk, amount, paid_on, receipt)
+        for item in chunk:
+            yield item, found.get(_key(item.member_id, item.month))
+
+
 @dataclass
 class PaymentContext:
     user: Any
     roster: Roster
     scope: Scope
-    #: (member, month) → the live monthly payment there already: (pk, amount, paid_on, receipt_no)
-    existing: dict[tuple[int, dt.date], tuple[int, Decimal, dt.date, str]] = field(default_factory=dict)
+    #: One object per distinct month, day and amount, shared by the items (100,000 rows hold a few thousand).
+    shared: dict[Any, Any] = field(default_factory=dict)
     #: The members and organizations of the file, as the payments' audit rows name them (no query per row)
     members: dict[int, Member] = field(default_factory=dict)
     orgs: dict[int, Organization] = field(default_factory=dict)
@@ -266,7 +299,12 @@ class DuesPaymentsKind(ImportKind):
             raise RowProblem(PAY_MONTH, f"只能预交到{paid_on.year}年12月")
         receipt = cell_text(row[PAY_RECEIPT])[:40]
         member_id, name, _number = member
-        return [PaymentItem(row.number, member_id, name, month, each, paid_on, receipt) for month in months]
+        shared = context.shared
+        each, paid_on = shared.setdefault(each, each), shared.setdefault(paid_on, paid_on)
+        return [
+            PaymentItem(row.number, member_id, name, shared.setdefault(month, month), each, paid_on, receipt)
+            for month in months
+        ]
 
     def parse(self, rows: Iterable[Row], context: PaymentContext) -> Iterator[Any]:
         for out in super().parse(rows, context):
@@ -285,24 +323,17 @@ class DuesPaymentsKind(ImportKind):
         terms: dict[int, Any] = {}
         for chunk in _chunks(member_ids):
             terms.update(load_terms(list(chunk), lo, hi))
-        first, last = m.from_index(lo), m.from_index(hi)
-        for chunk in _chunks(member_ids):
-            for pk, member_id, month, amount, paid_on, receipt in (
-                DuesPayment.objects.live()
-                .filter(member_id__in=chunk, kind=PaymentKind.REGULAR, month__gte=first, month__lte=last)
-                .values_list("pk", "member_id", "month", "amount", "paid_on", "receipt_no")
-            ):
-                context.existing[(member_id, month)] = (pk, amount, paid_on, receipt)
         for chunk in _chunks(member_ids):
             context.members.update(Member.objects.only("id", "name").in_bulk(list(chunk)))
         orgs = context.orgs
         open_periods: dict[tuple[int, int, bool], str] = {}
-        seen: dict[tuple[int, dt.date], int] = {}
+        #: (member, month) as one int → the row that has it: the one per-row key kept for the whole file.
+        seen: dict[int, int] = {}
         # A member's levies for the file's months, computed once per member.
         levies: dict[int, dict[int, tuple[int, Decimal | None]]] = {}
         for item in items:
             who = f"{m.label(item.month)}"
-            key = (item.member_id, item.month)
+            key = _key(item.member_id, item.month)
             if key in seen and seen[key] != item.row:
                 errors.append(
                     RowError(item.row, PAY_MONTH, f"{who}与第{seen[key]}行重复（同一党员同一月份）")
@@ -365,8 +396,7 @@ class DuesPaymentsKind(ImportKind):
 
     def diff(self, items: list[PaymentItem], context: PaymentContext) -> Diff:
         diff = Diff()
-        for item in items:
-            old = context.existing.get((item.member_id, item.month))
+        for item, old in _with_existing(items):
             if old is None:
                 diff.new.append(item)
                 continue
@@ -387,47 +417,51 @@ class DuesPaymentsKind(ImportKind):
         return diff
 
     def write(self, diff: Diff, *, actor: Any, context: PaymentContext) -> tuple[int, int]:
-        """Void the changed months' payments, insert every new payment; one transaction, audited."""
+        """Void the changed months' payments, insert every new payment; one transaction, audited.
+
+        Bounded memory: the items stay as they are (compact); the payments, their
+        audit rows and the voided rows are built, inserted and dropped a batch at a
+        time (BATCH rows), so what the write holds does not grow with the file.
+        """
         audit = AuditContext.current(actor)
         recorder = actor if getattr(actor, "pk", None) else None
         items: list[PaymentItem] = [*diff.new, *(c.item for c in diff.changed)]
-        payments = [
-            DuesPayment(
-                member=context.members[i.member_id],
-                organization=context.orgs[i.organization_id],
-                month=i.month,
-                kind=PaymentKind.REGULAR,
-                amount=i.amount,
-                due=i.due,
-                paid_on=i.paid_on,
-                receipt_no=i.receipt,
-                note="导入",
-                recorded_by=recorder,
-            )
-            for i in items
-        ]
-        # Receipt numbers for the rows without one: one per member and day paid, per organization and year.
-        numbering: dict[tuple[int, int], list[DuesPayment]] = defaultdict(list)
-        for payment in payments:
-            if not payment.receipt_no:
-                numbering[(payment.organization_id, payment.paid_on.year)].append(payment)
-        for group in numbering.values():
-            group.sort(key=lambda p: (p.paid_on, p.member_id, p.month))
+        numbering = _Numbering(items)
         today = dt.date.today()
-        voided = [
-            DuesPayment(pk=c.existing[0], voided_on=today, void_reason="导入更正", voided_by=recorder)
-            for c in diff.changed
-        ]
         try:
             with transaction.atomic():
-                self._number_receipts(numbering)
-                if voided:
-                    self._void(voided, audit)
-                creates = PendingCreates(payments, audit)
-                for batch in _chunks(payments, BATCH):
-                    DuesPayment.objects.bulk_create(batch)
-                creates.insert()
-                member_ids = sorted({p.member_id for p in payments})
+                receipts = numbering.lock()
+                for batch in _chunks(diff.changed, BATCH):
+                    self._void(
+                        [
+                            DuesPayment(
+                                pk=c.existing[0], voided_on=today, void_reason="导入更正", voided_by=recorder
+                            )
+                            for c in batch
+                        ],
+                        audit,
+                    )
+                for start in range(0, len(items), BATCH):
+                    payments = [
+                        DuesPayment(
+                            member=context.members[i.member_id],
+                            organization=context.orgs[i.organization_id],
+                            month=i.month,
+                            kind=PaymentKind.REGULAR,
+                            amount=i.amount,
+                            due=i.due,
+                            paid_on=i.paid_on,
+                            receipt_no=i.receipt or receipts(start + n),
+                            note="导入",
+                            recorded_by=recorder,
+                        )
+                        for n, i in enumerate(items[start : start + BATCH])
+                    ]
+                    creates = PendingCreates(payments, audit)
+                    DuesPayment.objects.bulk_create(payments)
+                    creates.insert()
+                    del payments, creates
+                member_ids = sorted({i.member_id for i in items})
                 for chunk in _chunks(member_ids):
                     letters_follow_dues(actor=actor, member_ids=list(chunk))
         except IntegrityError:
@@ -435,19 +469,6 @@ class DuesPaymentsKind(ImportKind):
                 [RowError(0, "", "其中有党员的党费刚刚已由他人登记，未写入任何数据，请重新导入")]
             ) from None
         return len(diff.new), len(diff.changed)
-
-    @staticmethod
-    def _number_receipts(numbering: dict[tuple[int, int], list[DuesPayment]]) -> None:
-        orgs = Organization.objects.in_bulk({org_id for org_id, _ in numbering})
-        for (org_id, year), payments in numbering.items():
-            sequence = locked_receipts(orgs[org_id], year)
-            numbers: dict[tuple[int, dt.date], str] = {}
-            for payment in payments:
-                key = (payment.member_id, payment.paid_on)
-                if key not in numbers:
-                    numbers[key] = receipt_no(sequence)
-                payment.receipt_no = numbers[key]
-            sequence.save(update_fields=["last_number"])
 
     @staticmethod
     def _void(voided: list[DuesPayment], audit: AuditContext) -> None:
@@ -488,6 +509,53 @@ class DuesPaymentsKind(ImportKind):
             for p in payments.iterator(chunk_size=2000)
         )
         return {self.sheets[0].title: rows}
+
+
+class _Numbering:
+    """Receipt numbers for the items without one: one per member and day paid, per organization and year.
+
+    Worked out before the transaction as an ordinal per item (in the group's order
+    of day paid, member, month); inside it, :meth:`lock` takes each group's
+    sequence (``locked_receipts``), moves it on by the group's count and gives
+    the number of an item by its index.
+    """
+
+    def __init__(self, items: Sequence[PaymentItem]) -> None:
+        groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for index, item in enumerate(items):
+            if not item.receipt:
+                groups[(item.organization_id, item.paid_on.year)].append(index)
+        #: per item: its group's index << 32 | its ordinal in the group (-1: the item has its receipt)
+        self.of = array("q", [-1]) * len(items)
+        self.groups = list(groups)
+        self.counts: list[int] = []
+        for g, indexes in enumerate(groups.values()):
+            indexes.sort(key=lambda i: (items[i].paid_on, items[i].member_id, items[i].month))
+            ordinal, last = -1, None
+            for i in indexes:
+                key = (items[i].member_id, items[i].paid_on)
+                if key != last:
+                    ordinal, last = ordinal + 1, key
+                self.of[i] = g << 32 | ordinal
+            self.counts.append(ordinal + 1)
+
+    def lock(self) -> Any:
+        """Inside the transaction: lock and move on every group's sequence; ``number(index)`` → its receipt."""
+        if not self.groups:
+            return lambda index: ""
+        orgs = Organization.objects.in_bulk({org_id for org_id, _ in self.groups})
+        starts: list[tuple[int, int]] = []
+        for (org_id, year), count in zip(self.groups, self.counts, strict=True):
+            sequence = locked_receipts(orgs[org_id], year)
+            starts.append((year, sequence.last_number))
+            sequence.last_number += count
+            sequence.save(update_fields=["last_number"])
+
+        def number(index: int) -> str:
+            year, last = starts[self.of[index] >> 32]
+            return receipt_no(SimpleNamespace(year=year, last_number=last + (self.of[index] & 0xFFFFFFFF)))
+
+        return number
 
 
 # ---------------------------------------------------------------------------

@@ -164,6 +164,71 @@ def test_a_changed_amount_is_previewed_then_voids_and_records_again_audited(asse
     assert audits(DuesPayment) == before + 3  # the void, the new January, February
 
 
+def _written(secretary_a, rows, batch, monkeypatch):
+    """Import ``rows`` (confirmed) writing ``batch`` rows at a time; the payments and audit rows, then undo."""
+    from django.db import transaction
+
+    import dues.imports
+
+    monkeypatch.setattr(dues.imports, "BATCH", batch)
+    last = LogEntry.objects.order_by("pk").last().pk
+    with transaction.atomic():
+        report = run("dues_payments", secretary_a, rows, confirm="*")
+        assert report.ok, report.errors
+        payments = {
+            p.pk: (p.member_id, p.month, p.amount, p.paid_on, p.receipt_no, p.voided_on, p.created_at)
+            for p in DuesPayment.objects.all()
+        }
+        entries = []
+        for e in LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(DuesPayment), pk__gt=last
+        ).order_by("pk"):
+            changes = dict(e.changes_dict)
+            for name in ("created_at", "updated_at"):  # when it ran: the payment's own time
+                if name in changes:
+                    assert changes[name][1] == str(payments[e.object_id][-1])[:19]
+                    changes[name] = "<insert time>"
+            entries.append((e.action, e.object_id, e.object_repr, e.actor_email, changes))
+        transaction.set_rollback(True)
+    return {pk: row[:-1] for pk, row in payments.items()}, entries
+
+
+def test_payments_written_in_batches_are_the_same_payments_and_audit_rows(
+    assessed, second, secretary_a, monkeypatch
+):
+    make_payments(assessed.organization, actor=secretary_a, entries=[(assessed, JAN, "1.00")], paid_on=PAID)
+    old = DuesPayment.objects.get()
+    rows = [
+        [
+            assessed.id_number,
+            "",
+            "2026-01至2026-03",
+            "6",
+            PAID,
+            "",
+        ],  # January changes: voided, recorded again
+        [second.id_number, "", "2026-01", "1.00", dt.date(2026, 3, 1), ""],
+        [second.id_number, "", "2026-02", "1.00", PAID, "R-9"],
+        [second.id_number, "", "2026-03", "1.00", PAID, ""],
+        [assessed.id_number, "", "2026-04", "1.00", dt.date(2026, 3, 1), ""],
+    ]
+    at_once = _written(secretary_a, rows, 5000, monkeypatch)
+    in_twos = _written(secretary_a, rows, 2, monkeypatch)
+    assert in_twos == at_once
+    payments, entries = at_once
+    receipts = {
+        (member, month): receipt for member, month, *_, receipt, voided in payments.values() if not voided
+    }
+    # One number per member and day paid, in order of day, then member: the same however the rows are batched.
+    assert assessed.pk < second.pk
+    assert receipts[(assessed.pk, dt.date(2026, 4, 1))] == "2026-0002"
+    assert receipts[(second.pk, JAN)] == "2026-0003"
+    assert receipts[(assessed.pk, JAN)] == receipts[(assessed.pk, MAR)] == "2026-0004"
+    assert receipts[(second.pk, FEB)] == "R-9" and receipts[(second.pk, MAR)] == "2026-0005"
+    assert [(action, pk) for action, pk, *_ in entries][0] == (LogEntry.Action.UPDATE, old.pk)
+    assert len(entries) == 1 + 7
+
+
 def test_a_stale_confirmation_writes_nothing(assessed, secretary_a):
     make_payments(assessed.organization, actor=secretary_a, entries=[(assessed, JAN, "1.00")], paid_on=PAID)
     report = run(
