@@ -278,11 +278,11 @@ def _named(book: Workbook, error: RowError, sheet_of: dict[int, str]) -> RowErro
     """An error from ``check`` names its column without the sheet: add it (parse errors have it)."""
     if len(book.kind.sheets) < 2 or "·" in error.column or not error.column:
         return error
-    return RowError(
-        error.row,
-        book.column_name(sheet_of.get(error.row, book.kind.sheets[0].title), error.column),
-        error.message,
-    )
+    # The column tells the sheet when only one sheet has it; a header both sheets share (the
+    # session key) falls back to the sheet the row number erred on while parsing, then the first.
+    having = [sheet.title for sheet in book.kind.sheets if error.column in sheet.headers]
+    sheet = having[0] if len(having) == 1 else sheet_of.get(error.row, book.kind.sheets[0].title)
+    return RowError(error.row, book.column_name(sheet, error.column), error.message)
 
 
 def _bad_numbers(kind: ImportKind, book: Workbook, errors: list[RowError]) -> dict[str, set[int]]:

@@ -70,6 +70,10 @@ class Row:
     def __getitem__(self, header: str) -> Any:
         return self.values.get(header)
 
+    def __contains__(self, header: str) -> bool:
+        # Without it ``"列" in row`` would fall back to __getitem__(0), (1), … and never end.
+        return header in self.values
+
 
 class RowProblem(Exception):
     """Raised by ``parse_row``: the row is refused, naming its column (or several problems at once)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import BytesIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -194,3 +195,42 @@ def test_the_bulk_create_diff_is_auditlogs_own(tree, member_a, secretary_a):
             assert created_diff(obj, use_json) == model_instance_diff(
                 None, obj, use_json_for_changes=use_json
             )
+
+
+class TwoSheetsKind(ImportKind):
+    """Two sheets sharing row numbers: a ``check`` error names the sheet its column is on."""
+
+    key = "test_two_sheets"
+    label = "两张表（测试）"
+    sheets = (
+        ImportSheet("活动", (Column("编号", required=True), Column("名称", required=True))),
+        ImportSheet("人员", (Column("编号", required=True), Column("姓名", required=True))),
+    )
+
+    def parse_row(self, row: Row, context: None) -> SimpleNamespace:
+        assert "编号" in row and "备注" not in row
+        return SimpleNamespace(sheet=row.sheet, row=row.number)
+
+    def check(self, items, context):
+        from core.xlsx import RowError
+
+        return [RowError(item.row, "姓名", "查无此人") for item in items if item.sheet == "人员"]
+
+    def diff(self, items, context) -> Diff:
+        return Diff(new=list(items))
+
+    def write(self, diff, *, actor, context):
+        return len(diff.new), 0
+
+    def export_rows(self, user, filters):
+        return {"活动": [], "人员": []}
+
+
+def test_a_check_error_names_the_sheet_of_its_column(county_staff):
+    kind = register_kind(TwoSheetsKind)
+    try:
+        content = BytesIO(kind.workbook({"活动": [["A1", "培训"]], "人员": [["A1", "张三"]]}))
+        report = run_import(kind, actor=county_staff, source=content)
+    finally:
+        unregister_kind(kind.key)
+    assert [str(e) for e in report.errors] == ["第2行“人员·姓名”列：查无此人"]
